@@ -1,0 +1,102 @@
+"""The catalog: vehicle and mission files (TOML) read into ``Vehicle`` and ``Mission``.
+
+Files are checked as they are read: a malformed file, a missing field, a quantity of the wrong
+dimension or an impossible value raises ``CatalogError`` naming the file, the field and what
+was expected. Built-in files live in ``vehicles/`` and ``missions/`` beside this module; every
+figure in them carries a ``source`` key resolved in ``sources.toml``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from spacerace.catalog.missions import build_mission
+from spacerace.catalog.quantities import Field
+from spacerace.catalog.vehicles import build_vehicle
+from spacerace.errors import CatalogError
+from spacerace.mission import Mission
+from spacerace.vehicle import Vehicle
+
+HERE = Path(__file__).parent
+VEHICLES = HERE / "vehicles"
+MISSIONS = HERE / "missions"
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a missing or malformed file becomes a ``CatalogError``."""
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(str(path), "", f"cannot read the file ({exc.strerror})") from None
+    try:
+        return tomllib.loads(text.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(str(path), "", f"not valid TOML ({exc})") from None
+
+
+def sources() -> dict[str, str]:
+    """The bibliography: source key -> citation."""
+    data = read_toml(HERE / "sources.toml")
+    return {k: v.get("citation", "") for k, v in data.items()}
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.stem for p in folder.glob("*.toml"))
+
+
+def list_vehicles() -> list[str]:
+    """Names of the built-in vehicles."""
+    return _names(VEHICLES)
+
+
+def list_missions() -> list[str]:
+    """Names of the built-in missions."""
+    return _names(MISSIONS)
+
+
+def _resolve(name_or_path: str | Path, folder: Path, kind: str) -> Path:
+    p = Path(name_or_path)
+    if p.suffix == ".toml" or p.exists():
+        return p
+    candidate = folder / f"{name_or_path}.toml"
+    if not candidate.exists():
+        known = ", ".join(_names(folder))
+        raise CatalogError(str(name_or_path), "", f"unknown {kind}; the catalog has: {known}")
+    return candidate
+
+
+def _display(path: Path) -> str:
+    """A file name for messages: catalog files by their catalog-relative name."""
+    try:
+        return str(path.resolve().relative_to(HERE.parent.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes (provenance)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_vehicle(name_or_path: str | Path) -> Vehicle:
+    """Read a vehicle by catalog name (``"v2"``) or from a TOML file path."""
+    path = _resolve(name_or_path, VEHICLES, "vehicle")
+    data = read_toml(path)
+    return build_vehicle(data, Field(_display(path), ""), sources())
+
+
+def load_mission(name_or_path: str | Path) -> Mission:
+    """Read a mission by catalog name (``"v2-london"``) or from a TOML file path."""
+    path = _resolve(name_or_path, MISSIONS, "mission")
+    data = read_toml(path)
+    return build_mission(data, Field(_display(path), ""), sources())
+
+
+def load(mission: str | Path, vehicle: str | Path | None = None) -> tuple[Vehicle, Mission]:
+    """A mission and its vehicle (the mission's own unless a vehicle is given)."""
+    m = load_mission(mission)
+    v = load_vehicle(vehicle if vehicle is not None else m.vehicle)
+    return v, m

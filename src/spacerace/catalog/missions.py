@@ -1,0 +1,152 @@
+"""Mission files -> ``Mission``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from spacerace.catalog.quantities import (
+    DIMENSIONS,
+    Field,
+    figure_value,
+    parse,
+    parse_list,
+    parse_positive,
+    registry,
+)
+from spacerace.catalog.vehicles import _collect_sources, check_keys, check_sources
+from spacerace.mission import ArchiveFigure, LaunchSite, Mission, Phase, PitchProgram, Target
+
+GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast")
+AIMABLE = ("cutoff_speed", "azimuth")
+# Unit shown beside an archival figure, by the suffix of the figure's key.
+_SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass"}
+
+
+def _latlon(t: Any, where: Field, name: str) -> tuple[float, float]:
+    check_keys(t, where, {"name", "lat", "lon", "alt", "source", "note"}, {"lat", "lon"})
+    lat = parse(t["lat"], where.child("lat"), "angle")
+    lon = parse(t["lon"], where.child("lon"), "angle")
+    if not -math.pi / 2 <= lat <= math.pi / 2:
+        raise where.child("lat").error("expected a latitude between -90 deg and 90 deg")
+    if not -2 * math.pi <= lon <= 2 * math.pi:
+        raise where.child("lon").error("expected a longitude between -360 deg and 360 deg")
+    return lat, lon
+
+
+def _phase(t: Any, where: Field, n_stages_hint: int) -> Phase:
+    check_keys(t, where, {"name", "guidance", "stage", "engine", "until", "drop_stages",
+                          "note", "source"}, {"name", "guidance"})
+    if t["guidance"] not in GUIDANCE:
+        raise where.child("guidance").error(f"expected one of {', '.join(GUIDANCE)}; found "
+                                            f"{t['guidance']!r}")
+    engine = t.get("engine", "off" if t["guidance"] == "coast" else "on")
+    if engine not in ("on", "off"):
+        raise where.child("engine").error("expected \"on\" or \"off\"")
+    until = t.get("until", {})
+    uw = where.child("until")
+    check_keys(until, uw, {"time", "speed", "impact", "depletion"}, set())
+    stage = t.get("stage", 0)
+    if not isinstance(stage, int) or stage < 0:
+        raise where.child("stage").error("expected a stage index (0 for the first stage)")
+    return Phase(
+        name=str(t["name"]),
+        guidance=t["guidance"],
+        stage=stage,
+        engine_on=engine == "on",
+        until_time=parse_positive(until["time"], uw.child("time"), "time")
+        if "time" in until else math.inf,
+        until_speed=parse_positive(until["speed"], uw.child("speed"), "speed")
+        if "speed" in until else math.inf,
+        drop_stages=int(t.get("drop_stages", 0)),
+    )
+
+
+def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
+    check_keys(t, where, {"value", "range", "tolerance", "unit", "source", "note",
+                          "unconfirmed", "derived", "alternatives", "text"}, {"source"})
+    kind = next((k for s, k in sorted(_SUFFIX_KIND.items(), key=lambda x: -len(x[0]))
+                 if key.endswith(s)), None)
+    unit = DIMENSIONS[kind][0] if kind else str(t.get("unit", ""))
+
+    def q(node: Any, w: Field) -> float:
+        if kind is None:
+            return float(figure_value(node))
+        v = parse(node, w, kind)
+        return math.degrees(v) if kind == "angle" else v
+
+    value = q(t["value"], where.child("value")) if "value" in t else None
+    low = high = None
+    if "range" in t:
+        rng = t["range"]
+        if not isinstance(rng, list) or len(rng) != 2:
+            raise where.child("range").error("expected [low, high]")
+        low, high = (q(rng[i], where.child("range").child(i)) for i in range(2))
+    tol = q(t["tolerance"], where.child("tolerance")) if "tolerance" in t else None
+    alts = tuple(f"{figure_value(a)} ({a.get('source', '')})" if isinstance(a, dict) else str(a)
+                 for a in t.get("alternatives", []))
+    return ArchiveFigure(key=key, value=value, unit="deg" if kind == "angle" else unit,
+                         source=str(t["source"]), low=low, high=high, tolerance=tol,
+                         note=str(t.get("note", "")), unconfirmed=bool(t.get("unconfirmed")),
+                         derived=bool(t.get("derived")), text=str(t.get("text", "")),
+                         alternatives=alts)
+
+
+def _epoch(raw: Any, where: Field) -> dt.datetime:
+    if isinstance(raw, dt.datetime) and raw.tzinfo is not None:
+        return raw.astimezone(dt.UTC)
+    raise where.error("expected a TOML date-time with a zone, e.g. 1944-09-08T16:38:00Z")
+
+
+def build_mission(data: dict[str, Any], where: Field, known: dict[str, str]) -> Mission:
+    """Check a parsed mission file and build the ``Mission`` (SI)."""
+    check_keys(data, where, {"mission", "phases", "pitch_program", "archive", "sources"},
+               {"mission", "phases"})
+    bib = {**known, **{k: str(v) for k, v in data.get("sources", {}).items()}}
+    check_sources(data, where, bib)
+    head = data["mission"]
+    w = where.child("mission")
+    check_keys(head, w, {"id", "name", "vehicle", "epoch", "site", "azimuth", "target", "aim",
+                         "summary", "note"}, {"id", "name", "vehicle", "epoch", "site",
+                                              "azimuth"})
+    site_t = head["site"]
+    lat, lon = _latlon(site_t, w.child("site"), "site")
+    alt = parse(site_t.get("alt", "0 m"), w.child("site").child("alt"), "length")
+    target = None
+    if "target" in head:
+        tlat, tlon = _latlon(head["target"], w.child("target"), "target")
+        target = Target(str(head["target"].get("name", "target")), tlat, tlon)
+    aim = head.get("aim", [])
+    if not isinstance(aim, list) or any(a not in AIMABLE for a in aim):
+        raise w.child("aim").error(f"expected a list drawn from {', '.join(AIMABLE)}")
+    if aim and target is None:
+        raise w.child("target").error("missing; aim needs a target")
+    phases = data["phases"]
+    if not isinstance(phases, list) or not phases:
+        raise where.child("phases").error("expected one or more [[phases]] tables")
+    program = None
+    if "pitch_program" in data:
+        pw = where.child("pitch_program")
+        pt = data["pitch_program"]
+        check_keys(pt, pw, {"time", "elevation", "source", "note", "unconfirmed"},
+                   {"time", "elevation"})
+        times = parse_list(pt["time"], pw.child("time"), "time")
+        elev = parse_list(pt["elevation"], pw.child("elevation"), "angle")
+        if len(times) != len(elev) or any(b <= a for a, b in zip(times, times[1:])):
+            raise pw.error("expected time and elevation lists of equal length, time increasing")
+        program = PitchProgram(tuple(times), tuple(elev))
+    archive = tuple(_archive_figure(k, v, where.child("archive").child(k))
+                    for k, v in data.get("archive", {}).items())
+    used = {str(s).split()[0] for s in _collect_sources(data)}
+    registry()  # make sure units are ready before the mission is used
+    return Mission(
+        id=str(head["id"]), name=str(head["name"]), vehicle=str(head["vehicle"]),
+        epoch=_epoch(head["epoch"], w.child("epoch")),
+        site=LaunchSite(str(site_t.get("name", "launch site")), lat, lon, alt),
+        azimuth=parse(head["azimuth"], w.child("azimuth"), "angle"),
+        phases=tuple(_phase(p, where.child("phases").child(i), 0) for i, p in enumerate(phases)),
+        pitch_program=program, target=target, aim=tuple(aim), archive=archive,
+        sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
+        summary=str(head.get("summary", "")),
+    )

@@ -1,0 +1,223 @@
+"""Equations of motion of a point-mass rocket over the rotating WGS-84 Earth (compiled).
+
+State vector ``y`` (inertial frame of date, see ``spacerace.frames``), SI units::
+
+    X, Y, Z     position [m]
+    VX, VY, VZ  velocity [m/s]
+    M           mass [kg]
+
+Parameters are plain arrays so that the kernel never sees a Python object:
+
+``p`` (flight-wide, indices ``P_*``)
+    Earth rotation angle at liftoff, gravity and atmosphere switches, launch-frame basis.
+``ph`` (one row per phase, indices ``PH_*``)
+    guidance mode, throttle, propulsion of the burning engines, the mass at depletion,
+    reference area and drag-table row, and the cut-off conditions that end the phase.
+``cd_mach``, ``cd_val`` (one row per drag table), ``pitch_t``, ``pitch_el`` (pitch program).
+
+The attitude laws (vertical rise, tabulated pitch program, gravity turn) are evaluated here
+from those arrays, so that a whole flight stays compiled.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from spacerace._jit import jit
+from spacerace.constants import J2_EARTH, OMEGA_EARTH
+from spacerace.models.aero import drag_coefficient, dynamic_pressure
+from spacerace.models.atmosphere import ALT_MAX, atmosphere
+from spacerace.models.earth import geodetic_from_ecef
+from spacerace.models.gravity import gravity_accel
+from spacerace.models.propulsion import thrust
+from spacerace.models.tables import interp_clamped
+
+# --- state ---------------------------------------------------------------------------------
+X, Y, Z, VX, VY, VZ, M = range(7)
+N_STATE = 7
+
+# --- flight-wide parameters ----------------------------------------------------------------
+P_THETA0 = 0  # Earth rotation angle at liftoff [rad]
+P_OMEGA = 1  # Earth rotation rate [rad/s]
+P_J2 = 2  # J2 used by gravity [-] (0 = point mass)
+P_ATMOS = 3  # 1 = atmosphere on, 0 = vacuum
+P_AZ = 4  # launch azimuth [rad]
+P_UP = 5  # launch-site up unit vector, inertial, at liftoff (3 values)
+P_EAST = 8  # launch-site east unit vector, inertial, at liftoff (3 values)
+P_NORTH = 11  # launch-site north unit vector, inertial, at liftoff (3 values)
+N_P = 14
+
+# --- phase table ---------------------------------------------------------------------------
+MODE_VERTICAL, MODE_PITCH_PROGRAM, MODE_GRAVITY_TURN, MODE_COAST = range(4)
+PH_MODE = 0  # guidance mode (MODE_*)
+PH_THROTTLE = 1  # fraction of rated flow [-]
+PH_F_VAC = 2  # vacuum thrust of the burning engines at full throttle [N]
+PH_MDOT = 3  # their mass flow at full throttle [kg/s]
+PH_A_EXIT = 4  # their total nozzle exit area [m^2]
+PH_M_EMPTY = 5  # vehicle mass when their propellant is gone [kg]
+PH_AREF = 6  # aerodynamic reference area [m^2]
+PH_CD_ROW = 7  # row of the drag tables [-]
+PH_T_END = 8  # cut-off time since liftoff [s] (inf: none)
+PH_V_END = 9  # cut-off speed relative to the Earth [m/s] (inf: none)
+PH_DROP = 10  # mass dropped when the phase begins (staging, jettison) [kg]
+N_PH = 11
+
+# --- events --------------------------------------------------------------------------------
+EV_MACH1, EV_MAXQ, EV_APOGEE, EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_IMPACT = range(7)
+N_EVENTS = 7
+# Sign change that counts (+1 rising, -1 falling, 0 both) and what a root ends
+# (0 nothing, 1 the phase, 2 the flight).
+EVENT_DIRECTION = np.array([0, -1, -1, 1, 1, -1, -1], dtype=np.int64)
+EVENT_ENDS = np.array([0, 0, 0, 1, 1, 1, 2], dtype=np.int64)
+
+# --- diagnostics (outputs of ``diagnostics``) ----------------------------------------------
+D_ALT, D_LAT, D_LON, D_VREL, D_MACH, D_Q, D_THRUST, D_DRAG, D_ACCEL, D_DHDT, D_DQDT = range(11)
+N_DIAG = 11
+
+
+@jit
+def _air(alt: float, atmos_on: float) -> tuple[float, float, float]:
+    """Pressure, density and speed of sound, or vacuum values."""
+    if atmos_on == 0.0 or alt > ALT_MAX:
+        return 0.0, 0.0, 1.0
+    _, p, rho, a = atmosphere(alt)
+    return p, rho, a
+
+
+@jit
+def _thrust_direction(t: float, y: np.ndarray, p: np.ndarray, mode: float,
+                      vrx: float, vry: float, vrz: float, vr: float,
+                      pitch_t: np.ndarray, pitch_el: np.ndarray) -> tuple[float, float, float]:
+    """Unit thrust direction in the inertial frame for the phase's guidance mode."""
+    if mode == MODE_GRAVITY_TURN and vr > 1.0:
+        return vrx / vr, vry / vr, vrz / vr
+    if mode == MODE_PITCH_PROGRAM:
+        el = interp_clamped(t, pitch_t, pitch_el)
+        ce, se = math.cos(el), math.sin(el)
+        ca, sa = math.cos(p[P_AZ]), math.sin(p[P_AZ])
+        dx = ce * (ca * p[P_NORTH] + sa * p[P_EAST]) + se * p[P_UP]
+        dy = ce * (ca * p[P_NORTH + 1] + sa * p[P_EAST + 1]) + se * p[P_UP + 1]
+        dz = ce * (ca * p[P_NORTH + 2] + sa * p[P_EAST + 2]) + se * p[P_UP + 2]
+        return dx, dy, dz
+    return p[P_UP], p[P_UP + 1], p[P_UP + 2]
+
+
+@jit
+def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
+           cd_mach: np.ndarray, cd_val: np.ndarray,
+           pitch_t: np.ndarray, pitch_el: np.ndarray,
+           acc: np.ndarray, diag: np.ndarray, rates: bool) -> float:
+    """Acceleration and diagnostics at one state; returns the mass rate [kg/s].
+
+    Parameters
+    ----------
+    t : float
+        Time since liftoff [s].
+    y : ndarray, shape (7,)
+        State (see module docstring).
+    p, ph : ndarray
+        Flight parameters and this phase's row of the phase table.
+    cd_mach, cd_val : ndarray, shape (n_tables, n)
+        Drag tables: Mach numbers [-] and drag coefficients [-].
+    pitch_t, pitch_el : ndarray
+        Pitch program: time [s] and elevation above the launch horizon [rad].
+    acc : ndarray, shape (3,)
+        Output: inertial acceleration [m/s^2].
+    diag : ndarray, shape (N_DIAG,)
+        Output: altitude [m], latitude and longitude [rad], airspeed [m/s], Mach [-],
+        dynamic pressure [Pa], thrust [N], drag [N], non-gravitational acceleration [m/s^2],
+        altitude rate [m/s], dynamic-pressure rate [Pa/s] (the last two only if ``rates``).
+    rates : bool
+        Whether to compute the altitude and dynamic-pressure rates (event functions).
+    """
+    w = p[P_OMEGA]
+    theta = p[P_THETA0] + w * t
+    c, s = math.cos(theta), math.sin(theta)
+    x, yy, z = y[X], y[Y], y[Z]
+    lat, lon, alt = geodetic_from_ecef(c * x + s * yy, -s * x + c * yy, z)
+    # air moves with the Earth: velocity relative to it is v - w x r
+    vrx = y[VX] + w * yy
+    vry = y[VY] - w * x
+    vrz = y[VZ]
+    vr = math.sqrt(vrx * vrx + vry * vry + vrz * vrz)
+    pa, rho, a = _air(alt, p[P_ATMOS])
+    mach = vr / a
+    row = int(ph[PH_CD_ROW])
+    cd = drag_coefficient(mach, cd_mach[row], cd_val[row])
+    q = dynamic_pressure(rho, vr)
+    drag = q * cd * ph[PH_AREF]
+    m = y[M]
+    burning = ph[PH_THROTTLE] > 0.0 and m > ph[PH_M_EMPTY]
+    f = thrust(ph[PH_F_VAC], ph[PH_A_EXIT], pa, ph[PH_THROTTLE]) if burning else 0.0
+    mdot = ph[PH_MDOT] * ph[PH_THROTTLE] if burning else 0.0
+    gx, gy, gz = gravity_accel(x, yy, z, p[P_J2])
+    ax, ay, az = 0.0, 0.0, 0.0
+    if f > 0.0:
+        dx, dy, dz = _thrust_direction(t, y, p, ph[PH_MODE], vrx, vry, vrz, vr,
+                                       pitch_t, pitch_el)
+        ax, ay, az = f * dx / m, f * dy / m, f * dz / m
+    if vr > 0.0:
+        k = drag / (m * vr)
+        ax -= k * vrx
+        ay -= k * vry
+        az -= k * vrz
+    acc[0], acc[1], acc[2] = gx + ax, gy + ay, gz + az
+    diag[D_ALT], diag[D_LAT], diag[D_LON] = alt, lat, lon
+    diag[D_VREL], diag[D_MACH], diag[D_Q] = vr, mach, q
+    diag[D_THRUST], diag[D_DRAG] = f, drag
+    diag[D_ACCEL] = math.sqrt(ax * ax + ay * ay + az * az)
+    if not rates:
+        return -mdot
+    # altitude rate along the ellipsoid normal; dq/dt from the density gradient and airspeed rate
+    cl = math.cos(lat)
+    ux = cl * math.cos(lon)
+    uy = cl * math.sin(lon)
+    uz = math.sin(lat)
+    ue_x, ue_y = c * ux - s * uy, s * ux + c * uy  # up, rotated to inertial axes
+    dhdt = vrx * ue_x + vry * ue_y + vrz * uz
+    dq = 0.0
+    if rho > 0.0 and vr > 0.0:
+        _, rho_up, _ = _air(alt + 10.0, p[P_ATMOS])
+        drho_dh = (rho_up - rho) / 10.0
+        # d(v_rel)/dt = a - w x v
+        arx = acc[0] + w * y[VY]
+        ary = acc[1] - w * y[VX]
+        dvr = (vrx * arx + vry * ary + vrz * acc[2]) / vr
+        dq = 0.5 * vr * vr * drho_dh * dhdt + rho * vr * dvr
+    diag[D_DHDT], diag[D_DQDT] = dhdt, dq
+    return -mdot
+
+
+@jit
+def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
+        cd_mach: np.ndarray, cd_val: np.ndarray, pitch_t: np.ndarray, pitch_el: np.ndarray,
+        dy: np.ndarray, acc: np.ndarray, diag: np.ndarray) -> None:
+    """Time derivative of the state, written into ``dy`` (scratch ``acc``, ``diag``)."""
+    dm = forces(t, y, p, ph, cd_mach, cd_val, pitch_t, pitch_el, acc, diag, False)
+    dy[X], dy[Y], dy[Z] = y[VX], y[VY], y[VZ]
+    dy[VX], dy[VY], dy[VZ] = acc[0], acc[1], acc[2]
+    dy[M] = dm
+
+
+@jit
+def event_values(t: float, y: np.ndarray, ph: np.ndarray, diag: np.ndarray,
+                 out: np.ndarray) -> None:
+    """Event functions at a state whose diagnostics are in ``diag``; roots are the events."""
+    out[EV_MACH1] = diag[D_MACH] - 1.0
+    out[EV_MAXQ] = diag[D_DQDT]
+    out[EV_APOGEE] = diag[D_DHDT]
+    out[EV_CUTOFF_SPEED] = diag[D_VREL] - ph[PH_V_END]
+    out[EV_CUTOFF_TIME] = t - ph[PH_T_END]
+    out[EV_DEPLETION] = y[M] - ph[PH_M_EMPTY] if ph[PH_THROTTLE] > 0.0 else 1.0
+    out[EV_IMPACT] = diag[D_ALT]
+
+
+def default_params() -> np.ndarray:
+    """A flight-parameter array with the Earth's rotation, J2 and the atmosphere on."""
+    p = np.zeros(N_P)
+    p[P_OMEGA] = OMEGA_EARTH
+    p[P_J2] = J2_EARTH
+    p[P_ATMOS] = 1.0
+    return p

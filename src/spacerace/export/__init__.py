@@ -1,0 +1,1 @@
+"""Writers of results to files: tables (CSV, Parquet)."""

@@ -1,0 +1,465 @@
+"""Fly a vehicle on a mission: pack it into arrays, run the kernel, build the results.
+
+``simulate(vehicle, mission, options) -> FlightResult`` is the one entry point; ``aim`` solves
+the cut-off speed and azimuth that put the impact on the mission's target first, as the
+V-2's range tables did.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from geographiclib.geodesic import Geodesic
+
+from spacerace._version import __version__
+from spacerace.constants import G0, J2_EARTH, OMEGA_EARTH
+from spacerace.dynamics import (
+    D_ACCEL,
+    D_ALT,
+    D_DRAG,
+    D_LAT,
+    D_LON,
+    D_MACH,
+    D_Q,
+    D_THRUST,
+    D_VREL,
+    EV_APOGEE,
+    EV_IMPACT,
+    EV_MAXQ,
+    N_PH,
+    N_STATE,
+    P_ATMOS,
+    P_AZ,
+    P_EAST,
+    P_J2,
+    P_NORTH,
+    P_OMEGA,
+    P_THETA0,
+    P_UP,
+    PH_A_EXIT,
+    PH_AREF,
+    PH_CD_ROW,
+    PH_DROP,
+    PH_F_VAC,
+    PH_M_EMPTY,
+    PH_MDOT,
+    PH_MODE,
+    PH_T_END,
+    PH_THROTTLE,
+    PH_V_END,
+    M,
+    N_P,
+)
+from spacerace.errors import CatalogError, SimulationError
+from spacerace.events import LIFTOFF, event_name
+from spacerace.frames import ecef_from_enu, eci_from_ecef
+from spacerace.guidance import mode_code, pitch_arrays
+from spacerace.kernel import (
+    STATUS_IMPACT,
+    STATUS_MESSAGES,
+    STATUS_PHASES_DONE,
+    STATUS_TIME_LIMIT,
+    diagnose,
+    run,
+)
+from spacerace.mission import Mission
+from spacerace.models.atmosphere import us76
+from spacerace.models.earth import (
+    earth_rotation_angle,
+    ecef_from_geodetic,
+    geodetic_from_ecef,
+    julian_date_utc,
+)
+from spacerace.results import EventRecord, Trajectory
+from spacerace.vehicle import Vehicle
+
+_WGS84 = Geodesic.WGS84
+
+
+@dataclass(frozen=True)
+class SimOptions:
+    """Numerical and model options of a flight.
+
+    Attributes
+    ----------
+    rtol : float
+        Relative tolerance of the integrator [-].
+    max_step : float
+        Largest integration step [s].
+    output_interval : float
+        Sampling interval of the trajectory table [s].
+    max_time : float
+        Time limit [s].
+    j2 : bool
+        Include the J2 term of gravity.
+    atmosphere : bool
+        Include the atmosphere (drag and back-pressure).
+    earth_rotation : bool
+        Rotate the Earth (False: a non-rotating Earth, for checks against textbooks).
+    """
+
+    rtol: float = 1e-9
+    max_step: float = 20.0
+    output_interval: float = 1.0
+    max_time: float = 20_000.0
+    j2: bool = True
+    atmosphere: bool = True
+    earth_rotation: bool = True
+
+
+@dataclass(frozen=True)
+class AimResult:
+    """Outcome of aiming at a target: solved values and the remaining miss."""
+
+    cutoff_speed: float  # [m/s]
+    azimuth: float  # [rad]
+    miss_distance: float  # [m]
+    iterations: int
+
+
+@dataclass(frozen=True)
+class FlightResult:
+    """A flown mission: trajectory, summary figures (SI, unit in the key) and provenance."""
+
+    mission: Mission
+    vehicle: Vehicle
+    trajectory: Trajectory
+    figures: dict[str, float]
+    status: str
+    aim: AimResult | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> dict[str, float]:
+        """The summary figures (alias of ``figures``)."""
+        return self.figures
+
+
+@dataclass(frozen=True)
+class _Packed:
+    y0: np.ndarray
+    p: np.ndarray
+    phases: np.ndarray
+    cd_mach: np.ndarray
+    cd_val: np.ndarray
+    pitch_t: np.ndarray
+    pitch_el: np.ndarray
+
+
+def _stage_masses(vehicle: Vehicle) -> list[float]:
+    """Mass of the stack from stage i upwards, for each i [kg]."""
+    out = []
+    for i in range(len(vehicle.stages)):
+        upper = vehicle.stages[i:]
+        out.append(vehicle.payload_mass + sum(s.dry_mass + s.propellant_mass for s in upper))
+    return out
+
+
+def _drag_tables(vehicle: Vehicle) -> tuple[np.ndarray, np.ndarray]:
+    width = max(len(s.drag.mach) for s in vehicle.stages)
+    mach = np.empty((len(vehicle.stages), width))
+    cd = np.empty_like(mach)
+    for i, s in enumerate(vehicle.stages):
+        n = len(s.drag.mach)
+        mach[i, :n], cd[i, :n] = s.drag.mach, s.drag.cd
+        mach[i, n:], cd[i, n:] = s.drag.mach[-1], s.drag.cd[-1]  # pad by holding the end
+    return mach, cd
+
+
+def _phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
+    stack = _stage_masses(vehicle)
+    rows = np.zeros((len(mission.phases), N_PH))
+    dropped = 0
+    for i, ph in enumerate(mission.phases):
+        drop = sum(s.dry_mass for s in vehicle.stages[dropped:dropped + ph.drop_stages])
+        dropped += ph.drop_stages
+        stage = vehicle.stages[ph.stage]
+        rows[i, PH_MODE] = mode_code(ph.guidance)
+        rows[i, PH_THROTTLE] = 1.0 if ph.engine_on else 0.0
+        rows[i, PH_F_VAC] = stage.thrust_vacuum
+        rows[i, PH_MDOT] = stage.mass_flow
+        rows[i, PH_A_EXIT] = stage.exit_area
+        rows[i, PH_M_EMPTY] = stack[ph.stage] - stage.propellant_mass
+        lowest = vehicle.stages[min(dropped, len(vehicle.stages) - 1)]
+        rows[i, PH_AREF] = lowest.reference_area
+        rows[i, PH_CD_ROW] = min(dropped, len(vehicle.stages) - 1)
+        rows[i, PH_T_END] = ph.until_time
+        rows[i, PH_V_END] = ph.until_speed
+        rows[i, PH_DROP] = drop
+    return rows
+
+
+def _pack(vehicle: Vehicle, mission: Mission, options: SimOptions) -> _Packed:
+    site = mission.site
+    jd = julian_date_utc(mission.epoch)
+    theta0 = earth_rotation_angle(*jd)
+    omega = OMEGA_EARTH if options.earth_rotation else 0.0
+    rot = eci_from_ecef(theta0)
+    enu = rot @ ecef_from_enu(site.lat, site.lon)
+    p = np.zeros(N_P)
+    p[P_THETA0], p[P_OMEGA] = theta0, omega
+    p[P_J2] = J2_EARTH if options.j2 else 0.0
+    p[P_ATMOS] = 1.0 if options.atmosphere else 0.0
+    p[P_AZ] = mission.azimuth
+    p[P_EAST:P_EAST + 3], p[P_NORTH:P_NORTH + 3], p[P_UP:P_UP + 3] = enu[:, 0], enu[:, 1], enu[:, 2]
+    r = rot @ ecef_from_geodetic(site.lat, site.lon, site.alt)
+    y0 = np.empty(N_STATE)
+    y0[:3] = r
+    y0[3:6] = np.cross([0.0, 0.0, omega], r)
+    y0[M] = vehicle.liftoff_mass
+    cd_mach, cd_val = _drag_tables(vehicle)
+    pitch_t, pitch_el = pitch_arrays(mission.pitch_program)
+    return _Packed(y0, p, _phase_table(vehicle, mission), cd_mach, cd_val, pitch_t, pitch_el)
+
+
+def check_liftoff(vehicle: Vehicle, mission: Mission) -> None:
+    """Raise ``CatalogError`` if the first phase cannot lift the vehicle off the pad."""
+    first = mission.phases[0]
+    stage = vehicle.stages[first.stage]
+    p_site = us76(min(max(mission.site.alt, -5000.0), 1e6))[1]
+    f = stage.thrust_vacuum - p_site * stage.exit_area if first.engine_on else 0.0
+    w = vehicle.liftoff_mass * G0
+    if f <= w:
+        raise CatalogError(
+            vehicle.origin or vehicle.id, f"stages[{first.stage}].engines",
+            f"thrust at liftoff {f / 1e3:.1f} kN is not above the weight {w / 1e3:.1f} kN"
+            " (liftoff mass x g0): the vehicle cannot lift off")
+
+
+def _run(pk: _Packed, options: SimOptions) -> tuple[np.ndarray, ...]:
+    n_max = int(options.max_time / options.output_interval) + 4 * len(pk.phases) + 16
+    out_t, out_y = np.empty(n_max), np.empty((n_max, N_STATE))
+    out_phase = np.empty(n_max, dtype=np.int64)
+    ev_max = 64
+    ev_t, ev_y = np.empty(ev_max), np.empty((ev_max, N_STATE))
+    ev_code, ev_dir = np.empty(ev_max, dtype=np.int64), np.empty(ev_max, dtype=np.int64)
+    ev_phase = np.empty(ev_max, dtype=np.int64)
+    atol = np.array([1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6, 1e-3])
+    n, n_ev, status = run(pk.y0, options.max_time, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
+                          pk.pitch_t, pk.pitch_el, options.rtol, atol, options.max_step,
+                          options.output_interval, out_t, out_y, out_phase, ev_t, ev_code,
+                          ev_dir, ev_phase, ev_y)
+    return (out_t[:n], out_y[:n], out_phase[:n], ev_t[:n_ev], ev_code[:n_ev], ev_dir[:n_ev],
+            ev_phase[:n_ev], ev_y[:n_ev], np.int64(status))
+
+
+def _columns(pk: _Packed, t: np.ndarray, y: np.ndarray, phase: np.ndarray,
+             site_ecef: np.ndarray) -> dict[str, np.ndarray]:
+    d = diagnose(t, y, phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val, pk.pitch_t, pk.pitch_el)
+    theta = pk.p[P_THETA0] + pk.p[P_OMEGA] * t
+    c, s = np.cos(theta), np.sin(theta)
+    x_ecef = c * y[:, 0] + s * y[:, 1]
+    y_ecef = -s * y[:, 0] + c * y[:, 1]
+    w = pk.p[P_OMEGA]
+    vrel = np.stack([y[:, 3] + w * y[:, 1], y[:, 4] - w * y[:, 0], y[:, 5]], axis=1)
+    # rotate the relative velocity into Earth-fixed axes, then local east-north-up
+    ve = c * vrel[:, 0] + s * vrel[:, 1]
+    vn_ = -s * vrel[:, 0] + c * vrel[:, 1]
+    lat, lon = d[:, D_LAT], d[:, D_LON]
+    east = -np.sin(lon) * ve + np.cos(lon) * vn_
+    north = (-np.sin(lat) * np.cos(lon) * ve - np.sin(lat) * np.sin(lon) * vn_
+             + np.cos(lat) * vrel[:, 2])
+    up = np.cos(lat) * np.cos(lon) * ve + np.cos(lat) * np.sin(lon) * vn_ + np.sin(lat) * vrel[:, 2]
+    horiz = np.hypot(east, north)
+    lat0, lon0 = geodetic_from_ecef(*site_ecef)[:2]
+    downrange = np.array([_WGS84.Inverse(math.degrees(lat0), math.degrees(lon0),
+                                         math.degrees(a), math.degrees(b),
+                                         Geodesic.DISTANCE)["s12"] for a, b in zip(lat, lon)])
+    return {
+        "t": t,
+        "x_eci": y[:, 0], "y_eci": y[:, 1], "z_eci": y[:, 2],
+        "vx_eci": y[:, 3], "vy_eci": y[:, 4], "vz_eci": y[:, 5],
+        "x_ecef": x_ecef, "y_ecef": y_ecef, "z_ecef": y[:, 2].copy(),
+        "lat": lat, "lon": lon, "alt": d[:, D_ALT],
+        "mass": y[:, M],
+        "speed_inertial": np.linalg.norm(y[:, 3:6], axis=1),
+        "speed_relative": d[:, D_VREL],
+        "mach": d[:, D_MACH],
+        "dynamic_pressure": d[:, D_Q],
+        "thrust": d[:, D_THRUST],
+        "drag": d[:, D_DRAG],
+        "acceleration": d[:, D_ACCEL],
+        "flight_path_angle": np.arctan2(up, horiz),
+        "heading": np.mod(np.arctan2(east, north), 2 * np.pi),
+        "downrange": downrange,
+        "phase": phase.astype(np.float64),
+    }
+
+
+def _event_records(pk: _Packed, mission: Mission, ev: tuple[np.ndarray, ...]
+                   ) -> tuple[list[EventRecord], list[str]]:
+    ev_t, ev_code, ev_dir, ev_phase, ev_y = ev
+    d = diagnose(ev_t, ev_y, ev_phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val, pk.pitch_t,
+                 pk.pitch_el) if len(ev_t) else np.empty((0, 11))
+    phases = mission.phases
+    records = [EventRecord(LIFTOFF, 0.0, mission.site.alt, 0.0,
+                           float(np.linalg.norm(pk.y0[3:6])), mission.site.lat,
+                           mission.site.lon)]
+    details = [""]
+    for i in range(len(ev_t)):
+        iph = int(ev_phase[i])
+        nxt = phases[iph + 1] if iph + 1 < len(phases) else None
+        name, detail = event_name(int(ev_code[i]), int(ev_dir[i]), phases[iph].engine_on,
+                                  bool(nxt and nxt.engine_on), nxt.name if nxt else "")
+        value = float(d[i, D_Q]) if ev_code[i] == EV_MAXQ else 0.0
+        records.append(EventRecord(name, float(ev_t[i]), float(d[i, D_ALT]),
+                                   float(d[i, D_VREL]), float(np.linalg.norm(ev_y[i, 3:6])),
+                                   float(d[i, D_LAT]), float(d[i, D_LON]), value))
+        details.append(detail)
+    return records, details
+
+
+def _geodesic(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
+    """Distance [m] and initial azimuth [rad] along the WGS-84 ellipsoid."""
+    g = _WGS84.Inverse(math.degrees(lat1), math.degrees(lon1), math.degrees(lat2),
+                       math.degrees(lon2))
+    return float(g["s12"]), math.radians(g["azi1"])
+
+
+def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
+             cutoff_inertial: float) -> dict[str, float]:
+    c = traj.columns
+    imp = traj.event("impact")
+    apo = traj.event("apogee")
+    fig: dict[str, float] = {
+        "max_altitude_m": apo.altitude if apo else float(np.max(c["alt"])),
+        "max_dynamic_pressure_pa": float(np.max(c["dynamic_pressure"])),
+        "max_acceleration_m_s2": float(np.max(c["acceleration"])),
+    }
+    if cutoff is not None:
+        fig.update(burnout_time_s=cutoff.t, burnout_speed_m_s=cutoff.speed,
+                   burnout_inertial_speed_m_s=cutoff_inertial,
+                   burnout_altitude_m=cutoff.altitude)
+    if imp is not None:
+        rng, _ = _geodesic(mission.site.lat, mission.site.lon, imp.lat, imp.lon)
+        fig.update(range_m=rng, flight_time_s=imp.t, impact_speed_m_s=imp.speed,
+                   impact_lat_deg=math.degrees(imp.lat), impact_lon_deg=math.degrees(imp.lon))
+        if mission.target is not None:
+            fig["miss_distance_m"] = _geodesic(imp.lat, imp.lon, mission.target.lat,
+                                               mission.target.lon)[0]
+    maxq = traj.event("max-Q")
+    if maxq is not None:
+        fig.update(max_q_time_s=maxq.t, max_q_altitude_m=maxq.altitude)
+    return fig
+
+
+def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None
+             ) -> FlightResult:
+    """Fly ``vehicle`` on ``mission`` as planned (no aiming) and return the result.
+
+    Parameters
+    ----------
+    vehicle : Vehicle
+    mission : Mission
+    options : SimOptions, optional
+
+    Returns
+    -------
+    FlightResult
+
+    Raises
+    ------
+    CatalogError
+        The vehicle cannot lift off.
+    SimulationError
+        The kernel failed (step limit, step underflow).
+    """
+    options = options or SimOptions()
+    check_liftoff(vehicle, mission)
+    pk = _pack(vehicle, mission, options)
+    out_t, out_y, out_phase, *ev, status = _run(pk, options)
+    if status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
+        raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[int(status)]}")
+    site_ecef = ecef_from_geodetic(mission.site.lat, mission.site.lon, mission.site.alt)
+    records, details = _event_records(pk, mission, tuple(ev))
+    cutoffs = [(r, ev[4][i - 1]) for i, r in enumerate(records) if r.name == "cut-off"]
+    cutoff, cut_y = cutoffs[-1] if cutoffs else (None, None)
+    traj = Trajectory(
+        columns=_columns(pk, out_t, out_y, out_phase, site_ecef),
+        events=tuple(records),
+        phase_names=tuple(ph.name for ph in mission.phases),
+        metadata={"spacerace_version": __version__, "mission": mission.id,
+                  "vehicle": vehicle.id, "event_details": details,
+                  "options": dataclasses.asdict(options)},
+    )
+    inertial = float(np.linalg.norm(cut_y[3:6])) if cut_y is not None else float("nan")
+    figures = _figures(mission, traj, cutoff, inertial)
+    return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[int(status)],
+                        metadata=traj.metadata)
+
+
+def _with_aim(mission: Mission, speed: float | None, azimuth: float) -> Mission:
+    phases = tuple(dataclasses.replace(ph, until_speed=speed)
+                   if speed is not None and math.isfinite(ph.until_speed) else ph
+                   for ph in mission.phases)
+    return dataclasses.replace(mission, phases=phases, azimuth=azimuth)
+
+
+def _impact_point(vehicle: Vehicle, mission: Mission, options: SimOptions
+                  ) -> tuple[float, float] | None:
+    """Latitude and longitude of the impact [rad], or None: the kernel only, no tables."""
+    check_liftoff(vehicle, mission)
+    pk = _pack(vehicle, mission, options)
+    *_, ev_t, ev_code, _, ev_phase, ev_y, _ = _run(pk, options)
+    hits = np.flatnonzero(ev_code == EV_IMPACT)
+    if hits.size == 0:
+        return None
+    i = hits[0]
+    d = diagnose(ev_t[i:i + 1], ev_y[i:i + 1], ev_phase[i:i + 1], pk.p, pk.phases, pk.cd_mach,
+                 pk.cd_val, pk.pitch_t, pk.pitch_el)
+    return float(d[0, D_LAT]), float(d[0, D_LON])
+
+
+def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
+        tolerance: float = 1.0, max_iterations: int = 30) -> tuple[Mission, AimResult]:
+    """Solve the cut-off speed and azimuth that bring the impact onto the mission's target.
+
+    The range is set by the speed at which the engine is cut off (Brennschluss), the
+    direction by the launch azimuth; from the file's values, a secant step on the speed and a
+    fixed-point step on the azimuth are repeated until the miss is below ``tolerance`` [m].
+
+    Returns
+    -------
+    tuple
+        The mission with the solved values, and an ``AimResult``.
+    """
+    if mission.target is None:
+        raise CatalogError(mission.origin or mission.id, "target", "a target to aim at")
+    options = options or SimOptions()
+    site, tgt = mission.site, mission.target
+    s_t, az_t = _geodesic(site.lat, site.lon, tgt.lat, tgt.lon)
+    speeds = [ph.until_speed for ph in mission.phases if math.isfinite(ph.until_speed)]
+    v = speeds[0] if speeds and "cutoff_speed" in mission.aim else None
+    az = az_t if "azimuth" in mission.aim else mission.azimuth
+    prev: tuple[float, float] | None = None
+    miss = math.inf
+    for it in range(1, max_iterations + 1):
+        trial = _with_aim(mission, v, az)
+        hit = _impact_point(vehicle, trial, options)
+        if hit is None:
+            raise SimulationError(f"{mission.id}: aiming failed, the flight has no impact")
+        s_i, az_i = _geodesic(site.lat, site.lon, *hit)
+        miss = _geodesic(hit[0], hit[1], tgt.lat, tgt.lon)[0]
+        if miss < tolerance:
+            return trial, AimResult(v or math.nan, az, miss, it)
+        if "azimuth" in mission.aim:
+            az -= math.remainder(az_i - az_t, 2 * math.pi)
+        if v is not None:
+            err = s_i - s_t
+            slope = 2.0 * s_i / v if prev is None else (err - prev[1]) / (v - prev[0])
+            prev = (v, err)
+            v -= err / slope
+    return _with_aim(mission, v, az), AimResult(v or math.nan, az, miss, max_iterations)
+
+
+def fly(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None) -> FlightResult:
+    """Aim (when the mission names a target and what to solve), then fly."""
+    result_aim = None
+    if mission.target is not None and mission.aim:
+        mission, result_aim = aim(vehicle, mission, options)
+    res = simulate(vehicle, mission, options)
+    return dataclasses.replace(res, aim=result_aim)

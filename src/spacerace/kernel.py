@@ -1,0 +1,263 @@
+"""The compiled flight loop: integrate a sequence of phases, locate events, sample output.
+
+``run`` takes only floats and arrays (see ``spacerace.dynamics`` for their layout), writes into
+caller-allocated output arrays, allocates nothing per step and returns a status code; a bad
+sample in a batch gives a status, not an exception (the sgp4 ``SGP4_ERRORS`` idea).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from spacerace._jit import jit
+from spacerace.dynamics import (
+    D_ALT,
+    EVENT_DIRECTION,
+    EVENT_ENDS,
+    N_DIAG,
+    N_EVENTS,
+    N_STATE,
+    PH_DROP,
+    event_values,
+    forces,
+    rhs,
+)
+from spacerace.integrate import (
+    C,
+    crossed,
+    dense_eval,
+    dense_prepare,
+    error_norm,
+    illinois_next,
+    stage_state,
+    step_factor,
+)
+
+STATUS_IMPACT = 0
+STATUS_PHASES_DONE = 1
+STATUS_TIME_LIMIT = 2
+STATUS_STEP_LIMIT = 3
+STATUS_STEP_UNDERFLOW = 4
+STATUS_BUFFER_FULL = 5
+STATUS_MESSAGES = {
+    STATUS_IMPACT: "impact",
+    STATUS_PHASES_DONE: "all phases flown",
+    STATUS_TIME_LIMIT: "time limit reached",
+    STATUS_STEP_LIMIT: "too many integration steps",
+    STATUS_STEP_UNDERFLOW: "step size underflow (the equations became stiff or singular)",
+    STATUS_BUFFER_FULL: "output buffer full",
+}
+MAX_STEPS = 200_000
+ROOT_ITERATIONS = 80
+
+
+@jit
+def _event_at(theta: float, rc: np.ndarray, t: float, p: np.ndarray, ph: np.ndarray,
+              cd_mach: np.ndarray, cd_val: np.ndarray, pitch_t: np.ndarray,
+              pitch_el: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
+              g: np.ndarray) -> None:
+    """Event functions at fraction ``theta`` of the step (dense state left in ``ys``)."""
+    dense_eval(rc, theta, ys)
+    forces(t, ys, p, ph, cd_mach, cd_val, pitch_t, pitch_el, acc, diag, True)
+    event_values(t, ys, ph, diag, g)
+
+
+@jit
+def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray,
+            p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+            pitch_t: np.ndarray, pitch_el: np.ndarray, ys: np.ndarray, acc: np.ndarray,
+            diag: np.ndarray, g: np.ndarray) -> float:
+    """Root of event ``code`` inside the step [t0, t0 + h] by the Illinois method."""
+    ta, ga, tb, gb = t0, g0, t0 + h, g1
+    side = 0
+    tol = 1e-10 * (1.0 + abs(t0)) + 1e-12 * h
+    for _ in range(ROOT_ITERATIONS):
+        if abs(tb - ta) <= tol:
+            break
+        tm = illinois_next(ta, ga, tb, gb)
+        _event_at((tm - t0) / h, rc, tm, p, ph, cd_mach, cd_val, pitch_t, pitch_el,
+                  ys, acc, diag, g)
+        gm = g[code]
+        if gm == 0.0:
+            return tm
+        if (gm > 0.0) == (gb > 0.0):
+            tb, gb = tm, gm
+            if side == -1:
+                ga *= 0.5
+            side = -1
+        else:
+            ta, ga = tm, gm
+            if side == 1:
+                gb *= 0.5
+            side = 1
+    return tb
+
+
+@jit
+def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
+        cd_mach: np.ndarray, cd_val: np.ndarray, pitch_t: np.ndarray, pitch_el: np.ndarray,
+        rtol: float, atol: np.ndarray, h_max: float, dt_out: float,
+        out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray,
+        ev_t: np.ndarray, ev_code: np.ndarray, ev_dir: np.ndarray, ev_phase: np.ndarray,
+        ev_y: np.ndarray) -> tuple[int, int, int]:
+    """Fly the phases in order from ``y0`` at t = 0 until impact, the last phase or ``t_max``.
+
+    Parameters
+    ----------
+    y0 : ndarray, shape (7,)
+        State at liftoff (inertial) [m, m/s, kg].
+    t_max : float
+        Time limit [s].
+    p, phases, cd_mach, cd_val, pitch_t, pitch_el : ndarray
+        Flight parameters, phase table, drag tables and pitch program (``spacerace.dynamics``).
+    rtol : float
+        Relative tolerance [-].
+    atol : ndarray, shape (7,)
+        Absolute tolerances [m, m/s, kg].
+    h_max : float
+        Largest step [s].
+    dt_out : float
+        Output sampling interval [s]; phase boundaries and the end are sampled too.
+    out_t, out_y, out_phase : ndarray
+        Output samples (filled up to the returned count).
+    ev_t, ev_code, ev_dir, ev_phase, ev_y : ndarray
+        Located events: time, code, sign of the crossing, phase and state.
+
+    Returns
+    -------
+    tuple of int
+        Number of samples, number of events, status (``STATUS_*``).
+    """
+    n = N_STATE
+    y = y0.copy()
+    y1 = np.empty(n)
+    ys = np.empty(n)
+    k = np.empty((7, n))
+    rc = np.empty((5, n))
+    acc = np.empty(3)
+    diag = np.empty(N_DIAG)
+    g_prev = np.empty(N_EVENTS)
+    g_new = np.empty(N_EVENTS)
+    g_tmp = np.empty(N_EVENTS)
+    roots = np.empty(N_EVENTS)
+    n_out, n_ev = 0, 0
+    t = 0.0
+    h = 0.05
+    next_out = 0.0
+    steps = 0
+    max_out, max_ev = out_t.size, ev_t.size
+    for iph in range(phases.shape[0]):
+        ph = phases[iph]
+        y[6] -= ph[PH_DROP]
+        # sample the phase start
+        if n_out >= max_out:
+            return n_out, n_ev, STATUS_BUFFER_FULL
+        out_t[n_out] = t
+        out_y[n_out] = y
+        out_phase[n_out] = iph
+        n_out += 1
+        if t >= next_out:
+            next_out = t + dt_out
+        forces(t, y, p, ph, cd_mach, cd_val, pitch_t, pitch_el, acc, diag, True)
+        event_values(t, y, ph, diag, g_prev)
+        rhs(t, y, p, ph, cd_mach, cd_val, pitch_t, pitch_el, k[0], acc, diag)
+        phase_over = False
+        while not phase_over:
+            if t >= t_max:
+                return n_out, n_ev, STATUS_TIME_LIMIT
+            steps += 1
+            if steps > MAX_STEPS:
+                return n_out, n_ev, STATUS_STEP_LIMIT
+            h = min(h, h_max, t_max - t)
+            if h < 1e-12 * (1.0 + t):
+                return n_out, n_ev, STATUS_STEP_UNDERFLOW
+            for s in range(1, 7):
+                stage_state(y, h, k, s, ys)
+                rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, pitch_t, pitch_el, k[s], acc,
+                    diag)
+            y1[:] = ys  # stage 7 state is the 5th-order solution (FSAL)
+            err = error_norm(y, y1, h, k, rtol, atol)
+            if err > 1.0:
+                h *= step_factor(err)
+                continue
+            dense_prepare(y, y1, h, k, rc)
+            forces(t + h, y1, p, ph, cd_mach, cd_val, pitch_t, pitch_el, acc, diag, True)
+            event_values(t + h, y1, ph, diag, g_new)
+            # locate every counted crossing in the step, find the first one that ends something
+            t_end = t + h
+            ends = 0
+            for e in range(N_EVENTS):
+                roots[e] = np.inf
+                if crossed(g_prev[e], g_new[e], EVENT_DIRECTION[e]):
+                    roots[e] = _locate(e, t, h, g_prev[e], g_new[e], rc, p, ph, cd_mach,
+                                       cd_val, pitch_t, pitch_el, ys, acc, diag, g_tmp)
+                    if EVENT_ENDS[e] > 0 and roots[e] <= t_end:
+                        if roots[e] < t_end or EVENT_ENDS[e] > ends:
+                            ends = EVENT_ENDS[e]
+                        t_end = roots[e]
+            # samples on the output grid inside the step
+            while next_out < t_end:
+                if n_out >= max_out:
+                    return n_out, n_ev, STATUS_BUFFER_FULL
+                dense_eval(rc, (next_out - t) / h, ys)
+                out_t[n_out] = next_out
+                out_y[n_out] = ys
+                out_phase[n_out] = iph
+                n_out += 1
+                next_out += dt_out
+            # events up to the end, in time order
+            while True:
+                best, tb = -1, np.inf
+                for e in range(N_EVENTS):
+                    if roots[e] <= t_end and roots[e] < tb:
+                        best, tb = e, roots[e]
+                if best < 0:
+                    break
+                if n_ev >= max_ev:
+                    return n_out, n_ev, STATUS_BUFFER_FULL
+                dense_eval(rc, (tb - t) / h, ys)
+                ev_t[n_ev] = tb
+                ev_code[n_ev] = best
+                ev_dir[n_ev] = 1 if g_new[best] > g_prev[best] else -1
+                ev_phase[n_ev] = iph
+                ev_y[n_ev] = ys
+                n_ev += 1
+                roots[best] = np.inf
+            if ends > 0:
+                dense_eval(rc, (t_end - t) / h, y)
+                t = t_end
+                if n_out >= max_out:
+                    return n_out, n_ev, STATUS_BUFFER_FULL
+                out_t[n_out] = t
+                out_y[n_out] = y
+                out_phase[n_out] = iph
+                n_out += 1
+                if ends == 2:
+                    return n_out, n_ev, STATUS_IMPACT
+                phase_over = True
+            else:
+                t += h
+                y[:] = y1
+                g_prev[:] = g_new
+                k[0] = k[6]
+                h *= step_factor(err)
+    return n_out, n_ev, STATUS_PHASES_DONE
+
+
+@jit
+def diagnose(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.ndarray,
+             phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+             pitch_t: np.ndarray, pitch_el: np.ndarray) -> np.ndarray:
+    """Diagnostics (``spacerace.dynamics.D_*``) at each output sample, shape (n, N_DIAG)."""
+    m = out_t.size
+    out = np.empty((m, N_DIAG))
+    acc = np.empty(3)
+    for i in range(m):
+        forces(out_t[i], out_y[i], p, phases[out_phase[i]], cd_mach, cd_val, pitch_t,
+               pitch_el, acc, out[i], True)
+    return out
+
+
+def sample_altitude_column() -> int:
+    """Index of the altitude in the diagnostics (re-exported for readers of ``diagnose``)."""
+    return D_ALT

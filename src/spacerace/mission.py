@@ -1,0 +1,118 @@
+"""Mission description: launch site, date, flight plan, target and archival figures (SI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LaunchSite:
+    """A launch point on the WGS-84 ellipsoid: latitude, longitude [rad], height [m]."""
+
+    name: str
+    lat: float
+    lon: float
+    alt: float
+
+
+@dataclass(frozen=True)
+class Target:
+    """An aim point on the ellipsoid: latitude, longitude [rad]."""
+
+    name: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class PitchProgram:
+    """Elevation of the thrust axis above the launch horizon against time [s, rad]."""
+
+    t: tuple[float, ...]
+    elevation: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase of the flight plan.
+
+    Attributes
+    ----------
+    name : str
+    guidance : str
+        ``vertical``, ``pitch_program``, ``gravity_turn`` or ``coast``.
+    stage : int
+        Index of the stage whose engines burn (ignored when coasting).
+    engine_on : bool
+    until_time : float
+        Ends at this time since liftoff [s] (inf: no time limit).
+    until_speed : float
+        Ends at this speed relative to the Earth [m/s] (inf: none). The V-2's Brennschluss.
+    drop_stages : int
+        Stages separated when the phase begins (their dry mass leaves) [-].
+    """
+
+    name: str
+    guidance: str
+    stage: int = 0
+    engine_on: bool = True
+    until_time: float = float("inf")
+    until_speed: float = float("inf")
+    drop_stages: int = 0
+
+
+@dataclass(frozen=True)
+class ArchiveFigure:
+    """A figure from the records, to set beside the simulated one.
+
+    Attributes
+    ----------
+    key : str
+        Name of the simulated figure it matches (e.g. ``max_altitude_m``), or a free name.
+    value : float or None
+        The figure in SI units (None for a range or a text).
+    low, high : float or None
+        A published range in SI units, when the sources give one.
+    unit : str
+        SI unit of ``value`` (for display).
+    tolerance : float or None
+        Allowed |simulated - archival| in SI units, as written in the mission file.
+    source, note : str
+    unconfirmed, derived : bool
+    text : str
+        The figure as the record gives it, for non-numeric entries.
+    """
+
+    key: str
+    value: float | None
+    unit: str
+    source: str
+    low: float | None = None
+    high: float | None = None
+    tolerance: float | None = None
+    note: str = ""
+    unconfirmed: bool = False
+    derived: bool = False
+    text: str = ""
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mission:
+    """A mission: who flies, from where, when, how, at what, and what the records say."""
+
+    id: str
+    name: str
+    vehicle: str
+    epoch: dt.datetime
+    site: LaunchSite
+    azimuth: float
+    phases: tuple[Phase, ...]
+    pitch_program: PitchProgram | None = None
+    target: Target | None = None
+    aim: tuple[str, ...] = ()
+    archive: tuple[ArchiveFigure, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
+    origin: str = ""
+    summary: str = ""

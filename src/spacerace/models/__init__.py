@@ -1,0 +1,1 @@
+"""Physical models: atmosphere, gravity, Earth shape and rotation, aerodynamics, propulsion."""

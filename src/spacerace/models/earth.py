@@ -1,0 +1,158 @@
+"""WGS-84 ellipsoid, geodetic <-> Earth-fixed coordinates, and the Earth Rotation Angle.
+
+Earth-fixed (ECEF) axes: x towards (0 N, 0 E), z along the mean rotation axis; polar motion is
+neglected. UT1 is taken equal to UTC (|UT1 - UTC| < 0.9 s moves the Earth by < 0.4 km at the
+equator, which only shifts where a flight starts, not how it flies).
+
+References
+----------
+NIMA TR8350.2 (2000), WGS-84 Tables 3.1-3.3; Heikkinen, M. (1982), "Geschlossene Formeln zur
+Berechnung räumlicher geodätischer Koordinaten aus rechtwinkligen Koordinaten", Z. Vermess.
+107, 207-211; IERS Conventions (2010), eq. 5.15 (Earth Rotation Angle).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+
+import numpy as np
+
+from spacerace._jit import jit
+from spacerace.constants import (
+    ERA_AT_J2000,
+    ERA_RATE,
+    JD_J2000,
+    WGS84_A,
+    WGS84_B,
+    WGS84_E2,
+)
+
+_J2000_UTC = _dt.datetime(2000, 1, 1, 12, tzinfo=_dt.UTC)
+
+
+@jit
+def ecef_from_geodetic(lat: float, lon: float, h: float) -> np.ndarray:
+    """Earth-fixed position of a point given by geodetic coordinates on WGS-84.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Geodetic latitude and longitude [rad].
+    h : float
+        Height above the ellipsoid [m].
+
+    Returns
+    -------
+    ndarray, shape (3,)
+        Earth-fixed position [m].
+    """
+    s, c = np.sin(lat), np.cos(lat)
+    n = WGS84_A / np.sqrt(1.0 - WGS84_E2 * s * s)
+    out = np.empty(3)
+    out[0] = (n + h) * c * np.cos(lon)
+    out[1] = (n + h) * c * np.sin(lon)
+    out[2] = (n * (1.0 - WGS84_E2) + h) * s
+    return out
+
+
+@jit
+def geodetic_from_ecef(x: float, y: float, z: float) -> tuple[float, float, float]:
+    """Geodetic latitude, longitude and height of an Earth-fixed point on WGS-84.
+
+    Heikkinen's closed form, then two fixed-point refinements of the latitude and the height
+    formula that stays exact near the poles.
+
+    Parameters
+    ----------
+    x, y, z : float
+        Earth-fixed position [m].
+
+    Returns
+    -------
+    tuple of float
+        Geodetic latitude [rad], longitude [rad], height above the ellipsoid [m].
+    """
+    a, b, e2 = WGS84_A, WGS84_B, WGS84_E2
+    p = np.sqrt(x * x + y * y)
+    lon = np.arctan2(y, x)
+    if p < 1e-9 * a:  # on the axis
+        return (math.copysign(0.5 * np.pi, z), lon, abs(z) - b)
+    ep2 = (a * a - b * b) / (b * b)
+    f = 54.0 * b * b * z * z
+    g = p * p + (1.0 - e2) * z * z - e2 * (a * a - b * b)
+    c = e2 * e2 * f * p * p / (g * g * g)
+    s = np.cbrt(1.0 + c + np.sqrt(c * c + 2.0 * c))
+    k = s + 1.0 + 1.0 / s
+    pp = f / (3.0 * k * k * g * g)
+    q = np.sqrt(1.0 + 2.0 * e2 * e2 * pp)
+    r0 = -pp * e2 * p / (1.0 + q) + np.sqrt(
+        max(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - e2) * z * z / (q * (1.0 + q))
+            - 0.5 * pp * p * p, 0.0))
+    v = np.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z * z)
+    z0 = b * b * z / (a * v)
+    lat = np.arctan2(z + ep2 * z0, p)
+    for _ in range(2):
+        sl = np.sin(lat)
+        n = a / np.sqrt(1.0 - e2 * sl * sl)
+        lat = np.arctan2(z + e2 * n * sl, p)
+    sl, cl = np.sin(lat), np.cos(lat)
+    h = p * cl + z * sl - a * np.sqrt(1.0 - e2 * sl * sl)
+    return lat, lon, h
+
+
+@jit
+def earth_rotation_angle(jd_whole: float, jd_frac: float) -> float:
+    """Earth Rotation Angle for a two-part UT1 Julian date.
+
+    Parameters
+    ----------
+    jd_whole, jd_frac : float
+        UT1 Julian date split in two parts (their sum is the date) [day].
+
+    Returns
+    -------
+    float
+        Earth Rotation Angle in [0, 2 pi) [rad].
+    """
+    tu = (jd_whole - JD_J2000) + jd_frac
+    f = np.fmod(jd_whole, 1.0) + np.fmod(jd_frac, 1.0)
+    turns = np.fmod(f + ERA_AT_J2000 + (ERA_RATE - 1.0) * tu, 1.0)
+    if turns < 0.0:
+        turns += 1.0
+    return 2.0 * math.pi * turns
+
+
+def julian_date_utc(when: _dt.datetime) -> tuple[float, float]:
+    """Two-part Julian date of a UTC instant: a whole day number (noon) and the fraction.
+
+    Parameters
+    ----------
+    when : datetime.datetime
+        Timezone-aware instant.
+
+    Returns
+    -------
+    tuple of float
+        ``(jd_whole, jd_frac)`` [day], with ``jd_frac`` in [0, 1).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> julian_date_utc(dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC))
+    (2451545.0, 0.0)
+    """
+    if when.tzinfo is None:
+        raise ValueError("julian_date_utc needs a timezone-aware datetime (UTC)")
+    d = when.astimezone(_dt.UTC) - _J2000_UTC
+    return JD_J2000 + d.days, (d.seconds + d.microseconds * 1e-6) / 86400.0
+
+
+@jit
+def normal_up(lat: float, lon: float) -> np.ndarray:
+    """Unit ellipsoid normal (local up) in Earth-fixed axes at a geodetic point."""
+    out = np.empty(3)
+    out[0] = np.cos(lat) * np.cos(lon)
+    out[1] = np.cos(lat) * np.sin(lon)
+    out[2] = np.sin(lat)
+    return out

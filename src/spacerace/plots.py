@@ -1,0 +1,88 @@
+"""Figures of a flight (matplotlib, imported lazily; PNG files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from spacerace.results import Trajectory
+
+
+def _pyplot():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _mark_events(ax, traj: Trajectory, x_of) -> None:  # type: ignore[no-untyped-def]
+    for e in traj.events:
+        if e.name in ("liftoff",):
+            continue
+        ax.axvline(x_of(e), color="0.6", lw=0.7, ls=":")
+        ax.annotate(e.name, (x_of(e), 1.0), xycoords=("data", "axes fraction"),
+                    rotation=90, va="top", ha="right", fontsize=7, color="0.35")
+
+
+def plot_profile(traj: Trajectory, title: str, path: str | Path) -> Path:
+    """Altitude against ground range along the ellipsoid, with the events marked."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    c = traj.columns
+    ax.plot(c["downrange"] / 1e3, c["alt"] / 1e3, color="tab:red", lw=1.8)
+    for e in traj.events:
+        i = int(np.argmin(np.abs(c["t"] - e.t)))
+        ax.plot(c["downrange"][i] / 1e3, e.altitude / 1e3, "o", ms=4, color="k")
+        ax.annotate(e.name, (c["downrange"][i] / 1e3, e.altitude / 1e3), fontsize=7,
+                    xytext=(4, 4), textcoords="offset points")
+    ax.set_xlabel("ground range along the WGS-84 ellipsoid [km]")
+    ax.set_ylabel("altitude [km]")
+    ax.set_title(title)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+def plot_time_histories(traj: Trajectory, title: str, path: str | Path) -> Path:
+    """Speed, acceleration, Mach number and dynamic pressure against time."""
+    plt = _pyplot()
+    c = traj.columns
+    fig, axes = plt.subplots(4, 1, figsize=(9, 9), sharex=True)
+    panels = [
+        (c["speed_relative"], c["speed_inertial"], "speed [m/s]", ("relative to Earth",
+                                                                   "inertial")),
+        (c["acceleration"] / 9.80665, None, "thrust + drag acceleration [g]", None),
+        (c["mach"], None, "Mach number", None),
+        (c["dynamic_pressure"] / 1e3, None, "dynamic pressure [kPa]", None),
+    ]
+    for ax, (y1, y2, label, legend) in zip(axes, panels):
+        ax.plot(c["t"], y1, lw=1.5)
+        if y2 is not None:
+            ax.plot(c["t"], y2, lw=1.0, ls="--")
+            ax.legend(legend, fontsize=8, loc="upper right")
+        ax.set_ylabel(label, fontsize=9)
+        ax.grid(alpha=0.3)
+        _mark_events(ax, traj, lambda e: e.t)
+    axes[-1].set_xlabel("time since liftoff [s]")
+    axes[0].set_title(title)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+def plot_flight(traj: Trajectory, title: str, folder: str | Path, stem: str) -> list[Path]:
+    """Both figures of a flight, as ``<stem>-profile.png`` and ``<stem>-time.png``."""
+    folder = Path(folder)
+    return [plot_profile(traj, title, folder / f"{stem}-profile.png"),
+            plot_time_histories(traj, title, folder / f"{stem}-time.png")]

@@ -1,0 +1,119 @@
+"""A flown mission as plain data (the ``--json`` document) and as a Markdown report."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from spacerace.flight import FlightResult
+from spacerace.mission import ArchiveFigure
+from spacerace.validation import Comparison, compare
+
+
+def _archive_entry(fig: ArchiveFigure) -> dict[str, Any]:
+    out: dict[str, Any] = {"value": fig.value, "unit": fig.unit, "source": fig.source}
+    if fig.low is not None:
+        out["range"] = [fig.low, fig.high]
+    for name in ("tolerance", "note", "text"):
+        if getattr(fig, name):
+            out[name] = getattr(fig, name)
+    if fig.unconfirmed:
+        out["unconfirmed"] = True
+    if fig.derived:
+        out["derived"] = True
+    if fig.alternatives:
+        out["alternatives"] = list(fig.alternatives)
+    return out
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def to_dict(result: FlightResult) -> dict[str, Any]:
+    """The ``--json`` document: mission, vehicle, figures, archive, comparison, events."""
+    m = result.mission
+    details = result.trajectory.metadata.get("event_details", [""] * len(
+        result.trajectory.events))
+    doc: dict[str, Any] = {
+        "mission": m.id,
+        "mission_name": m.name,
+        "vehicle": result.vehicle.id,
+        "vehicle_name": result.vehicle.name,
+        "epoch": m.epoch.isoformat().replace("+00:00", "Z"),
+        "status": result.status,
+        "figures": {k: _finite(float(v)) for k, v in result.figures.items()},
+        "archive": {f.key: _archive_entry(f) for f in m.archive},
+        "comparison": [
+            {"figure": c.figure.key, "simulated": c.simulated, "archival": c.figure.value,
+             "range": [c.figure.low, c.figure.high] if c.figure.low is not None else None,
+             "error": c.error, "tolerance": c.figure.tolerance, "verdict": c.verdict,
+             "source": c.figure.source, "unconfirmed": c.figure.unconfirmed}
+            for c in compare(result.figures, m.archive)
+        ],
+        "events": [
+            {"name": e.name, "t_s": e.t, "altitude_m": e.altitude, "speed_m_s": e.speed,
+             "inertial_speed_m_s": e.inertial_speed, "lat_deg": math.degrees(e.lat),
+             "lon_deg": math.degrees(e.lon), "detail": d}
+            | ({"dynamic_pressure_pa": e.value} if e.name.startswith("max-Q") else {})
+            for e, d in zip(result.trajectory.events, details)
+        ],
+        "sources": {**result.vehicle.sources, **m.sources},
+    }
+    if result.aim is not None:
+        doc["aim"] = {"cutoff_speed_m_s": _finite(result.aim.cutoff_speed),
+                      "azimuth_deg": math.degrees(result.aim.azimuth) % 360.0,
+                      "miss_distance_m": result.aim.miss_distance,
+                      "iterations": result.aim.iterations}
+    return doc
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A figure for people: km for long lengths, degrees with 4 decimals."""
+    if value is None:
+        return "-"
+    if unit == "m" and abs(value) >= 1000:
+        return f"{value / 1e3:,.1f} km"
+    if unit == "deg":
+        return f"{value:.4f} deg"
+    if unit in ("m", "m/s", "s"):
+        return f"{value:,.1f} {unit}"
+    return f"{value:g} {unit}".strip()
+
+
+def archival_text(c: Comparison) -> str:
+    """The archival figure as shown in a table."""
+    f = c.figure
+    if f.low is not None and f.high is not None:
+        text = f"{format_value(f.low, f.unit)} - {format_value(f.high, f.unit)}"
+    elif f.value is not None:
+        text = format_value(f.value, f.unit)
+    else:
+        text = f.text or "-"
+    flags = [w for w, on in (("unconfirmed", f.unconfirmed), ("derived", f.derived)) if on]
+    return text + (f" ({', '.join(flags)})" if flags else "")
+
+
+def markdown(result: FlightResult) -> str:
+    """A Markdown report: the comparison table, the events and the sources."""
+    m = result.mission
+    lines = [f"# {m.name}", "", f"Vehicle: {result.vehicle.name}. Liftoff "
+             f"{m.epoch:%Y-%m-%d %H:%M:%S} UTC from {m.site.name}.", ""]
+    if result.aim is not None:
+        lines += [f"Aimed: cut-off at {result.aim.cutoff_speed:,.1f} m/s, azimuth "
+                  f"{math.degrees(result.aim.azimuth) % 360:.2f} deg, miss "
+                  f"{result.aim.miss_distance:.1f} m after {result.aim.iterations} flights.", ""]
+    lines += ["| figure | simulated | archival | error | tolerance | verdict | source |",
+              "|---|---|---|---|---|---|---|"]
+    for c in compare(result.figures, m.archive):
+        tol = format_value(c.figure.tolerance, c.figure.unit) if c.figure.tolerance else "-"
+        lines.append(f"| {c.figure.key} | {format_value(c.simulated, c.figure.unit)} | "
+                     f"{archival_text(c)} | {format_value(c.error, c.figure.unit)} | {tol} | "
+                     f"{c.verdict} | {c.figure.source} |")
+    lines += ["", "| event | t [s] | altitude [km] | speed [m/s] |", "|---|---|---|---|"]
+    for e in result.trajectory.events:
+        lines.append(f"| {e.name} | {e.t:.2f} | {e.altitude / 1e3:.2f} | {e.speed:.1f} |")
+    lines += ["", "## Sources", ""]
+    for key, cite in {**result.vehicle.sources, **m.sources}.items():
+        lines.append(f"- **{key}**: {cite}")
+    return "\n".join(lines) + "\n"
