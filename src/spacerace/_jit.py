@@ -3,12 +3,19 @@
 ``jit`` compiles with numba (nopython, cached on disk) when numba is installed and
 ``NUMBA_DISABLE_JIT`` is not set; otherwise it returns the plain Python function, so the
 same code runs interpreted (sgp4's ``accelerated`` pattern). ``IS_COMPILED`` says which.
+
+numba's disk cache checks only the source file of each function, not the files of the
+functions it inlines: after a change to ``dynamics.py`` a cached ``kernel.run`` would still
+run the old equations. So the cache is keyed on a hash of every source file of the package,
+and stale cache files are removed when that hash changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -19,10 +26,34 @@ except ImportError:  # pragma: no cover - numba is a core dependency
     _numba = None
 
 IS_COMPILED = _numba is not None and os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0")
+_PACKAGE = Path(__file__).parent
+
+
+def _refresh_cache() -> None:
+    """Delete numba cache files if any source file of the package changed since they were made."""
+    sources = sorted(_PACKAGE.rglob("*.py"))
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.read_bytes())
+    stamp = _PACKAGE / "__pycache__" / "numba-source.sha256"
+    key = digest.hexdigest()
+    try:
+        if stamp.exists() and stamp.read_text() == key:
+            return
+        for cached in _PACKAGE.rglob("__pycache__/*.nb[ic]"):
+            cached.unlink(missing_ok=True)
+        stamp.parent.mkdir(exist_ok=True)
+        stamp.write_text(key)
+    except OSError:  # a read-only installation: numba then caches elsewhere or not at all
+        pass
+
+
+if IS_COMPILED:
+    _refresh_cache()
 
 
 def jit(func: F) -> F:
     """Compile ``func`` in nopython mode with an on-disk cache, or return it unchanged."""
     if _numba is None:  # pragma: no cover
         return func
-    return _numba.njit(cache=True, fastmath=False, error_model="numpy")(func)  # type: ignore[no-any-return]
+    return _numba.njit(cache=True, error_model="numpy")(func)  # type: ignore[no-any-return]

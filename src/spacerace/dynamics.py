@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from spacerace._jit import jit
-from spacerace.constants import J2_EARTH, OMEGA_EARTH
+from spacerace.constants import GM_EARTH, J2_EARTH, OMEGA_EARTH
 from spacerace.models.aero import drag_coefficient, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere
 from spacerace.models.earth import geodetic_from_ecef
@@ -47,7 +47,8 @@ P_AZ = 4  # launch azimuth [rad]
 P_UP = 5  # launch-site up unit vector, inertial, at liftoff (3 values)
 P_EAST = 8  # launch-site east unit vector, inertial, at liftoff (3 values)
 P_NORTH = 11  # launch-site north unit vector, inertial, at liftoff (3 values)
-N_P = 14
+P_MU = 14  # gravitational parameter [m^3/s^2] (0 = no gravity, for checks)
+N_P = 15
 
 # --- phase table ---------------------------------------------------------------------------
 MODE_VERTICAL, MODE_PITCH_PROGRAM, MODE_GRAVITY_TURN, MODE_COAST = range(4)
@@ -152,7 +153,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     burning = ph[PH_THROTTLE] > 0.0 and m > ph[PH_M_EMPTY]
     f = thrust(ph[PH_F_VAC], ph[PH_A_EXIT], pa, ph[PH_THROTTLE]) if burning else 0.0
     mdot = ph[PH_MDOT] * ph[PH_THROTTLE] if burning else 0.0
-    gx, gy, gz = gravity_accel(x, yy, z, p[P_J2])
+    gx, gy, gz = gravity_accel(x, yy, z, p[P_MU], p[P_J2])
     ax, ay, az = 0.0, 0.0, 0.0
     if f > 0.0:
         dx, dy, dz = _thrust_direction(t, y, p, ph[PH_MODE], vrx, vry, vrz, vr,
@@ -220,4 +221,5 @@ def default_params() -> np.ndarray:
     p[P_OMEGA] = OMEGA_EARTH
     p[P_J2] = J2_EARTH
     p[P_ATMOS] = 1.0
+    p[P_MU] = GM_EARTH
     return p

@@ -16,7 +16,7 @@ import numpy as np
 from geographiclib.geodesic import Geodesic
 
 from spacerace._version import __version__
-from spacerace.constants import G0, J2_EARTH, OMEGA_EARTH
+from spacerace.constants import G0, GM_EARTH, J2_EARTH, OMEGA_EARTH
 from spacerace.dynamics import (
     D_ACCEL,
     D_ALT,
@@ -34,6 +34,7 @@ from spacerace.dynamics import (
     N_STATE,
     P_ATMOS,
     P_AZ,
+    P_MU,
     P_EAST,
     P_J2,
     P_NORTH,
@@ -100,6 +101,8 @@ class SimOptions:
         Include the atmosphere (drag and back-pressure).
     earth_rotation : bool
         Rotate the Earth (False: a non-rotating Earth, for checks against textbooks).
+    gravity : bool
+        Include gravity (False only for checks such as Tsiolkovsky's equation).
     """
 
     rtol: float = 1e-9
@@ -109,6 +112,7 @@ class SimOptions:
     j2: bool = True
     atmosphere: bool = True
     earth_rotation: bool = True
+    gravity: bool = True
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,8 @@ def _phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
     return rows
 
 
-def _pack(vehicle: Vehicle, mission: Mission, options: SimOptions) -> _Packed:
+def _pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
+          initial_state: np.ndarray | None = None) -> _Packed:
     site = mission.site
     jd = julian_date_utc(mission.epoch)
     theta0 = earth_rotation_angle(*jd)
@@ -204,6 +209,7 @@ def _pack(vehicle: Vehicle, mission: Mission, options: SimOptions) -> _Packed:
     p[P_THETA0], p[P_OMEGA] = theta0, omega
     p[P_J2] = J2_EARTH if options.j2 else 0.0
     p[P_ATMOS] = 1.0 if options.atmosphere else 0.0
+    p[P_MU] = GM_EARTH if options.gravity else 0.0
     p[P_AZ] = mission.azimuth
     p[P_EAST:P_EAST + 3], p[P_NORTH:P_NORTH + 3], p[P_UP:P_UP + 3] = enu[:, 0], enu[:, 1], enu[:, 2]
     r = rot @ ecef_from_geodetic(site.lat, site.lon, site.alt)
@@ -211,9 +217,17 @@ def _pack(vehicle: Vehicle, mission: Mission, options: SimOptions) -> _Packed:
     y0[:3] = r
     y0[3:6] = np.cross([0.0, 0.0, omega], r)
     y0[M] = vehicle.liftoff_mass
+    if initial_state is not None:
+        y0[:] = initial_state
     cd_mach, cd_val = _drag_tables(vehicle)
     pitch_t, pitch_el = pitch_arrays(mission.pitch_program)
     return _Packed(y0, p, _phase_table(vehicle, mission), cd_mach, cd_val, pitch_t, pitch_el)
+
+
+def pad_state(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None
+              ) -> np.ndarray:
+    """Inertial state at t = 0 of the vehicle resting on the pad [m, m/s, kg]."""
+    return _pack(vehicle, mission, options or SimOptions()).y0.copy()
 
 
 def check_liftoff(vehicle: Vehicle, mission: Mission) -> None:
@@ -347,8 +361,8 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
     return fig
 
 
-def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None
-             ) -> FlightResult:
+def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
+             initial_state: np.ndarray | None = None) -> FlightResult:
     """Fly ``vehicle`` on ``mission`` as planned (no aiming) and return the result.
 
     Parameters
@@ -356,6 +370,9 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     vehicle : Vehicle
     mission : Mission
     options : SimOptions, optional
+    initial_state : ndarray, shape (7,), optional
+        Inertial state at t = 0 [m, m/s, kg] instead of resting on the pad (the liftoff
+        check is then skipped).
 
     Returns
     -------
@@ -369,8 +386,9 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
         The kernel failed (step limit, step underflow).
     """
     options = options or SimOptions()
-    check_liftoff(vehicle, mission)
-    pk = _pack(vehicle, mission, options)
+    if initial_state is None:
+        check_liftoff(vehicle, mission)
+    pk = _pack(vehicle, mission, options, initial_state)
     out_t, out_y, out_phase, *ev, status = _run(pk, options)
     if status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[int(status)]}")

@@ -17,13 +17,16 @@ from spacerace.constants import GM_EARTH, J2_EARTH, WGS84_A
 
 
 @jit
-def gravity_accel(x: float, y: float, z: float, j2: float = J2_EARTH) -> tuple[float, float, float]:
+def gravity_accel(x: float, y: float, z: float, mu: float = GM_EARTH,
+                  j2: float = J2_EARTH) -> tuple[float, float, float]:
     """Gravitational acceleration of the Earth (point mass + J2).
 
     Parameters
     ----------
     x, y, z : float
         Position in a frame whose z axis is the rotation axis [m].
+    mu : float
+        Gravitational parameter [m^3/s^2].
     j2 : float
         Second zonal harmonic [-]; 0 gives a point mass.
 
@@ -34,7 +37,7 @@ def gravity_accel(x: float, y: float, z: float, j2: float = J2_EARTH) -> tuple[f
     """
     r2 = x * x + y * y + z * z
     r = np.sqrt(r2)
-    mu_r3 = GM_EARTH / (r2 * r)
+    mu_r3 = mu / (r2 * r)
     k = 1.5 * j2 * (WGS84_A * WGS84_A / r2)
     zz = 5.0 * z * z / r2
     fxy = -mu_r3 * (1.0 - k * (zz - 1.0))

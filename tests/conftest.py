@@ -1,0 +1,35 @@
+"""Shared builders for test vehicles and missions (pure data, SI)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from spacerace.mission import LaunchSite, Mission, Phase, PitchProgram
+from spacerace.vehicle import AeroTable, Engine, Stage, Vehicle
+
+EPOCH = dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC)
+
+
+def make_vehicle(f_vac: float = 300e3, mdot: float = 120.0, exit_area: float = 0.0,
+                 dry: float = 3000.0, prop: float = 8000.0, payload: float = 1000.0,
+                 cd: float = 0.2) -> Vehicle:
+    """A one-stage rocket with a flat drag table."""
+    stage = Stage("stage", dry, prop, 1.6, (Engine("engine", f_vac, mdot, exit_area),),
+                  AeroTable((0.0, 10.0), (cd, cd)))
+    return Vehicle("test", "test rocket", (stage,), payload)
+
+
+def make_mission(phases: tuple[Phase, ...], lat_deg: float = 0.0, lon_deg: float = 0.0,
+                 azimuth_deg: float = 90.0, program: PitchProgram | None = None) -> Mission:
+    """A mission from a launch point with the given phases."""
+    return Mission("test", "test mission", "test", EPOCH,
+                   LaunchSite("site", math.radians(lat_deg), math.radians(lon_deg), 0.0),
+                   math.radians(azimuth_deg), phases, pitch_program=program)
+
+
+@pytest.fixture
+def vehicle() -> Vehicle:
+    return make_vehicle()
