@@ -30,6 +30,8 @@ def test_flight_identical_with_and_without_numba():
                                       capture_output=True, text=True).stdout)
     assert compiled.keys() == plain.keys()
     for key in compiled:
-        # LLVM may fuse multiply-adds where Python rounds twice; the adaptive steps then
-        # differ by a hair and the figures by a few parts in 1e7 (integrator rtol 1e-9)
-        assert plain[key] == pytest.approx(compiled[key], rel=1e-6, abs=1e-3), key
+        # Rounding differs in the last bit between LLVM and CPython; the adaptive steps then
+        # fall differently on the kinks of the tables (Cd, ln rho, pitch program) and the
+        # figures differ by the integration error itself: ~0.1 m in 329 km (measured: range
+        # 0.12 m, apogee 0.02 m at rtol 1e-9). A real divergence is metres to kilometres.
+        assert plain[key] == pytest.approx(compiled[key], rel=1e-6, abs=0.5), key

@@ -16,10 +16,11 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_numba: Any
 try:
     import numba as _numba
 except ImportError:  # pragma: no cover - numba is a core dependency
@@ -56,4 +57,4 @@ def jit(func: F) -> F:
     """Compile ``func`` in nopython mode with an on-disk cache, or return it unchanged."""
     if _numba is None:  # pragma: no cover
         return func
-    return _numba.njit(cache=True, error_model="numpy")(func)  # type: ignore[no-any-return]
+    return cast(F, _numba.njit(cache=True, error_model="numpy")(func))

@@ -24,7 +24,7 @@ from spacerace.flight import FlightResult
 from spacerace.report import archival_text, format_value, markdown, to_dict
 from spacerace.validation import FAIL, compare
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Fly the rockets of the space race and check them against the archives.")
 out = Console()
 err = Console(stderr=True)
@@ -187,22 +187,11 @@ def validate_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status (usage errors: 2)."""
     try:
-        app(args=argv, standalone_mode=False)
-    except typer.Exit as exc:
-        return int(exc.exit_code)
-    except SystemExit as exc:  # click usage errors
-        return int(exc.code or 0)
-    except Exception as exc:  # click's UsageError and friends
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2
-        if isinstance(exc, click.exceptions.Abort):
-            return 130
-        raise
+        app(args=argv, prog_name="spacerace")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     return 0
 
 

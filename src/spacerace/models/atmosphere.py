@@ -24,7 +24,6 @@ from spacerace._jit import jit
 from spacerace.constants import (
     US76_G0,
     US76_GAMMA,
-    US76_M0,
     US76_P0,
     US76_R0,
     US76_R_AIR,

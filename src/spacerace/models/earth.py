@@ -156,3 +156,57 @@ def normal_up(lat: float, lon: float) -> np.ndarray:
     out[1] = np.cos(lat) * np.sin(lon)
     out[2] = np.sin(lat)
     return out
+
+
+@jit
+def vincenty_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance along the WGS-84 ellipsoid between two points (Vincenty's inverse method).
+
+    Accurate to about 0.5 mm; returns NaN where the iteration does not converge (nearly
+    antipodal points), for the caller to use a more general method there.
+
+    Parameters
+    ----------
+    lat1, lon1, lat2, lon2 : float
+        Geodetic latitudes and longitudes [rad].
+
+    Returns
+    -------
+    float
+        Geodesic distance [m].
+
+    References
+    ----------
+    Vincenty, T. (1975), "Direct and inverse solutions of geodesics on the ellipsoid with
+    application of nested equations", Survey Review 23 (176), 88-93.
+    """
+    a, b = WGS84_A, WGS84_B
+    f = (a - b) / a
+    u1 = math.atan((1.0 - f) * math.tan(lat1))
+    u2 = math.atan((1.0 - f) * math.tan(lat2))
+    su1, cu1, su2, cu2 = math.sin(u1), math.cos(u1), math.sin(u2), math.cos(u2)
+    big_l = lon2 - lon1
+    lam = big_l
+    for _ in range(200):
+        sl, cl = math.sin(lam), math.cos(lam)
+        ss = math.sqrt((cu2 * sl) ** 2 + (cu1 * su2 - su1 * cu2 * cl) ** 2)
+        if ss == 0.0:
+            return 0.0  # coincident points
+        cs = su1 * su2 + cu1 * cu2 * cl
+        sigma = math.atan2(ss, cs)
+        sa = cu1 * cu2 * sl / ss
+        c2a = 1.0 - sa * sa
+        c2sm = cs - 2.0 * su1 * su2 / c2a if c2a != 0.0 else 0.0
+        c = f / 16.0 * c2a * (4.0 + f * (4.0 - 3.0 * c2a))
+        lam_prev = lam
+        lam = big_l + (1.0 - c) * f * sa * (
+            sigma + c * ss * (c2sm + c * cs * (-1.0 + 2.0 * c2sm * c2sm)))
+        if abs(lam - lam_prev) < 1e-12:
+            u_sq = c2a * (a * a - b * b) / (b * b)
+            ca = 1.0 + u_sq / 16384.0 * (4096.0 + u_sq * (-768.0 + u_sq * (320.0 - 175.0 * u_sq)))
+            cb = u_sq / 1024.0 * (256.0 + u_sq * (-128.0 + u_sq * (74.0 - 47.0 * u_sq)))
+            ds = cb * ss * (c2sm + cb / 4.0 * (cs * (-1.0 + 2.0 * c2sm * c2sm) - cb / 6.0 * c2sm
+                                               * (-3.0 + 4.0 * ss * ss)
+                                               * (-3.0 + 4.0 * c2sm * c2sm)))
+            return b * ca * (sigma - ds)
+    return math.nan

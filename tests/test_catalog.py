@@ -1,0 +1,94 @@
+"""Every figure of the catalog has a unit and a source that the bibliography knows."""
+
+import tomllib
+
+import pytest
+
+from spacerace.catalog import (
+    MISSIONS,
+    VEHICLES,
+    list_missions,
+    list_vehicles,
+    load,
+    load_mission,
+    sources,
+)
+from spacerace.catalog.quantities import registry
+from spacerace.errors import CatalogError
+
+FILES = sorted(VEHICLES.glob("*.toml")) + sorted(MISSIONS.glob("*.toml"))
+# Tables of numbers that carry their source at the table level, and list-of-values keys.
+_TABLE_KEYS = {"drag", "pitch_program"}
+_NON_FIGURES = {"count", "killed", "injured", "epoch"}
+
+
+def _figures(node, path=""):
+    """Yield (path, node, inherited source) for each numeric or quantity leaf."""
+    if isinstance(node, dict):
+        if "value" in node or "range" in node:
+            yield path, node
+            return
+        for k, v in node.items():
+            if k in ("alternatives", "sources"):
+                continue
+            yield from _figures(v, f"{path}.{k}" if path else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _figures(v, f"{path}[{i}]")
+    elif isinstance(node, (int, float)) and not isinstance(node, bool):
+        yield path, node
+    elif isinstance(node, str) and node[:1].isdigit():
+        try:
+            registry().Quantity(node)
+            yield path, node
+        except Exception:
+            pass
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_figure_has_a_known_source(path):
+    data = tomllib.loads(path.read_text())
+    known = set(sources())
+    for where, node in _figures(data):
+        top = where.split(".")[0].split("[")[0]
+        leaf = where.split(".")[-1]
+        if top in _TABLE_KEYS or leaf in _NON_FIGURES:
+            continue
+        if any(part.split("[")[0] in _TABLE_KEYS for part in where.split(".")):
+            continue
+        assert isinstance(node, dict) and "source" in node, f"{path.name}: {where} has no source"
+        assert node["source"].split()[0] in known, f"{path.name}: {where}: {node['source']}"
+
+
+def test_tables_carry_their_source():
+    for path in FILES:
+        data = tomllib.loads(path.read_text())
+        for stage in data.get("stages", []):
+            assert stage["drag"]["source"] in sources()
+        if "pitch_program" in data:
+            assert data["pitch_program"]["source"] in sources()
+
+
+def test_catalog_loads():
+    assert "v2" in list_vehicles() and "v2-london" in list_missions()
+    for name in list_missions():
+        vehicle, mission = load(name)
+        assert vehicle.liftoff_mass > 0 and mission.phases
+
+
+def test_v2_figures_in_si():
+    vehicle, mission = load("v2-london")
+    stage = vehicle.stages[0]
+    assert stage.engines[0].thrust_sea_level == pytest.approx(245.2e3, rel=1e-9)
+    assert stage.mass_flow == pytest.approx(130.2)
+    assert vehicle.liftoff_mass == pytest.approx(12540.0)
+    assert mission.site.lat == pytest.approx(0.908552, rel=1e-5)
+
+
+def test_unknown_source_is_rejected(tmp_path):
+    text = (MISSIONS / "v2-london.toml").read_text().replace('source = "JPMOREAU"',
+                                                            'source = "NOBODY"', 1)
+    p = tmp_path / "m.toml"
+    p.write_text(text)
+    with pytest.raises(CatalogError, match="unknown source 'NOBODY'"):
+        load_mission(p)

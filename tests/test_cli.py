@@ -1,0 +1,133 @@
+"""The command line: catalog, fly, user files, and one clear line for every bad input."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from spacerace.catalog import MISSIONS, VEHICLES
+from spacerace.cli import app, main
+
+runner = CliRunner()
+
+
+def test_catalog_lists_vehicles_and_missions():
+    res = runner.invoke(app, ["catalog", "--json"])
+    assert res.exit_code == 0
+    doc = json.loads(res.stdout)
+    assert "v2" in [v["id"] for v in doc["vehicles"]]
+    assert "v2-london" in [m["id"] for m in doc["missions"]]
+    res = runner.invoke(app, ["catalog"])
+    assert res.exit_code == 0 and "v2-london" in res.stdout
+
+
+def test_fly_writes_csv_parquet_and_plots(tmp_path):
+    res = runner.invoke(app, ["fly", "v2-london", "--csv", str(tmp_path / "t.csv"),
+                              "--parquet", str(tmp_path / "t.parquet"),
+                              "--plot", str(tmp_path / "plots")])
+    assert res.exit_code == 0, res.output
+    lines = (tmp_path / "t.csv").read_text().splitlines()
+    assert lines[0].startswith("# spacerace trajectory")
+    assert lines[1].startswith("t_s,phase,lat_deg,lon_deg,alt_m")
+    assert len(lines) > 300
+    pq = pytest.importorskip("pyarrow.parquet")
+    assert pq.read_table(tmp_path / "t.parquet").num_rows == len(lines) - 2
+    assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == [
+        "v2-london-profile.png", "v2-london-time.png"]
+
+
+def test_report_folder(tmp_path):
+    res = runner.invoke(app, ["fly", "v2-london", "--report", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"v2-london.md", "v2-london.json", "v2-london.csv", "v2-london-profile.png",
+            "v2-london-time.png"} <= names
+    assert "| range_m |" in (tmp_path / "v2-london.md").read_text()
+
+
+@pytest.fixture
+def user_files(tmp_path):
+    v = tmp_path / "my.toml"
+    m = tmp_path / "my-mission.toml"
+    shutil.copy(VEHICLES / "v2.toml", v)
+    shutil.copy(MISSIONS / "v2-london.toml", m)
+    return v, m
+
+
+def test_fly_user_files(user_files):
+    v, m = user_files
+    res = runner.invoke(app, ["fly", "--vehicle", str(v), "--mission", str(m), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["figures"]["miss_distance_m"] < 1000
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+BAD_VEHICLES = [
+    ("malformed", 'name = "V-2 (Aggregat 4, A-4)"', 'name = "V-2', "not valid TOML"),
+    ("missing field", 'propellant_mass = { value = "8670 kg"',
+     'propellant_masss = { value = "8670 kg"', "stages[0].propellant_masss"),
+    ("wrong dimension", 'thrust_sea_level = { value = "245.2 kN"',
+     'thrust_sea_level = { value = "25 m"', "stages[0].engines[0].thrust_sea_level"),
+    ("negative mass", 'dry_mass = { value = "2870 kg"', 'dry_mass = { value = "-2870 kg"',
+     "stages[0].dry_mass"),
+    ("thrust below weight", 'thrust_sea_level = { value = "245.2 kN"',
+     'thrust_sea_level = { value = "100 kN"', "cannot lift off"),
+]
+
+
+@pytest.mark.parametrize("case,old,new,expected", BAD_VEHICLES, ids=[b[0] for b in BAD_VEHICLES])
+def test_bad_vehicle_file_one_line_exit_2(user_files, case, old, new, expected):
+    v, m = user_files
+    _edit(v, old, new)
+    res = runner.invoke(app, ["fly", "--vehicle", str(v), "--mission", str(m)])
+    assert res.exit_code == 2
+    msg = res.stderr.strip()
+    assert len(msg.splitlines()) == 1, msg
+    assert "Traceback" not in res.output + res.stderr
+    assert str(v) in msg or "my.toml" in msg
+    assert expected in msg
+
+
+def test_wrong_dimension_says_what_was_expected(user_files):
+    v, m = user_files
+    _edit(v, 'thrust_sea_level = { value = "245.2 kN"', 'thrust_sea_level = { value = "25 m"')
+    res = runner.invoke(app, ["fly", "--vehicle", str(v), "--mission", str(m)])
+    assert "expected a force" in res.stderr
+
+
+def test_bad_mission_file(user_files):
+    v, m = user_files
+    _edit(m, 'lat = { value = "52.05669 deg"', 'lat = { value = "52.05669 km"')
+    res = runner.invoke(app, ["fly", "--vehicle", str(v), "--mission", str(m)])
+    assert res.exit_code == 2
+    assert "mission.site.lat" in res.stderr and "expected an angle" in res.stderr
+
+
+def test_unknown_mission():
+    res = runner.invoke(app, ["fly", "v3-mars"])
+    assert res.exit_code == 2
+    assert "unknown mission" in res.stderr and "v2-london" in res.stderr
+
+
+def test_main_returns_exit_codes():
+    assert main(["fly", "no-such-mission"]) == 2
+    assert main(["no-such-command"]) == 2
+
+
+def test_real_subprocess_smoke(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "spacerace", "fly", "v2-london", "--json"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["mission"] == "v2-london"
+    bad = subprocess.run([sys.executable, "-m", "spacerace", "fly", "nowhere"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

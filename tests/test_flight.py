@@ -1,0 +1,83 @@
+"""The V-2 flown on other plans behaves as physics says, and events are located at roots."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from spacerace.catalog import load
+from spacerace.dynamics import D_MACH, N_DIAG
+from spacerace.flight import SimOptions, aim, simulate
+from spacerace.mission import Phase
+
+
+@pytest.fixture(scope="module")
+def v2():
+    return load("v2-london")
+
+
+def _depletion_plan(mission, guidance="pitch_program"):
+    phases = (Phase("vertical rise", "vertical", until_time=4.0),
+              Phase("programme", guidance),
+              Phase("ballistic", "coast", engine_on=False))
+    return dataclasses.replace(mission, phases=phases, target=None, aim=())
+
+
+def test_vertical_shot_goes_much_higher_than_aimed(v2):
+    vehicle, mission = v2
+    aimed = simulate(vehicle, aim(vehicle, mission)[0])
+    vertical = simulate(vehicle, dataclasses.replace(
+        mission, phases=(Phase("up", "vertical"), Phase("down", "coast", engine_on=False)),
+        target=None, aim=()))
+    assert vertical.figures["max_altitude_m"] > 1.5 * aimed.figures["max_altitude_m"]
+    assert vertical.figures["range_m"] < 20e3  # Earth's rotation and the wind of it, no more
+
+
+def test_more_propellant_flies_farther(v2):
+    vehicle, mission = v2
+    plan = _depletion_plan(mission)
+    base = simulate(vehicle, plan).figures["range_m"]
+    stage = vehicle.stages[0]
+    heavier = dataclasses.replace(vehicle, stages=(dataclasses.replace(
+        stage, propellant_mass=stage.propellant_mass * 1.05, dry_mass=stage.dry_mass),))
+    assert simulate(heavier, plan).figures["range_m"] > base * 1.05
+
+
+def test_earth_rotation_matters_for_a_westward_shot(v2):
+    vehicle, mission = v2
+    plan = _depletion_plan(mission)
+    with_rot = simulate(vehicle, plan).figures
+    without = simulate(vehicle, plan, SimOptions(earth_rotation=False)).figures
+    # fired west, the V-2 starts with the ground's eastward speed (about 286 m/s at 52 N)
+    assert with_rot["burnout_inertial_speed_m_s"] < without["burnout_inertial_speed_m_s"] - 200
+
+
+def test_mach_1_event_is_at_the_root(v2):
+    vehicle, mission = v2
+    res = simulate(vehicle, mission)
+    e = res.trajectory.event("Mach 1")
+    t, mach = res.trajectory["t"], res.trajectory["mach"]
+    # the sampled Mach number crosses 1 between the samples around the event
+    i = np.searchsorted(t, e.t)
+    assert mach[i - 1] < 1.0 <= mach[i]
+    assert N_DIAG > D_MACH
+
+
+def test_max_q_event_is_the_maximum_of_the_powered_flight(v2):
+    vehicle, mission = v2
+    res = simulate(vehicle, mission, SimOptions(output_interval=0.1))
+    e = res.trajectory.event("max-Q")
+    q = res.trajectory["dynamic_pressure"]
+    powered = res.trajectory["t"] <= res.trajectory.event("cut-off").t
+    assert e.value >= np.max(q[powered]) - 1e-6 * e.value
+    assert e.value == pytest.approx(np.max(q[powered]), rel=1e-4)
+
+
+def test_aim_reports_a_small_miss(v2):
+    vehicle, mission = v2
+    solved, result = aim(vehicle, mission)
+    assert result.miss_distance < 1.0
+    assert 1400 < result.cutoff_speed < 1750
+    assert math.degrees(result.azimuth) % 360 == pytest.approx(260.6, abs=2.0)
+    assert solved.phases[1].until_speed == result.cutoff_speed
