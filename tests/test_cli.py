@@ -131,3 +131,26 @@ def test_real_subprocess_smoke(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "spacerace", "fly", "nowhere"],
                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_montecarlo_cli_json_plot_and_resume(tmp_path):
+    args = ["montecarlo", "v2-london", "-n", "200", "--seed", "3", "--study",
+            str(tmp_path / "s"), "--out", str(tmp_path / "v2.parquet"), "--plot",
+            str(tmp_path / "p"), "--json"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    imp = doc["impact"]
+    assert {"mean_lat_deg", "mean_lon_deg", "cep_m", "ellipses"} <= imp.keys()
+    assert [e["probability"] for e in imp["ellipses"]] == [0.5, 0.95]
+    assert doc["statuses"] == {"impact": 200}
+    assert doc["archive"]["mc_range_extent_m"]["value"] == 20e3
+    assert (tmp_path / "p" / "v2-london-impacts.png").exists()
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pq.read_table(tmp_path / "v2.parquet")
+    assert table.num_rows == 200 and "d:mission.azimuth" in table.column_names
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2 and "--resume" in again.stderr
+    resumed = runner.invoke(app, args + ["--resume"])
+    assert resumed.exit_code == 0
+    assert json.loads(resumed.stdout)["impact"] == imp

@@ -58,3 +58,25 @@ def jit(func: F) -> F:
     if _numba is None:  # pragma: no cover
         return func
     return cast(F, _numba.njit(cache=True, error_model="numpy")(func))
+
+
+def jit_parallel(func: F) -> F:
+    """Like ``jit``, with ``prange`` loops spread over threads."""
+    if _numba is None:  # pragma: no cover
+        return func
+    return cast(F, _numba.njit(cache=True, error_model="numpy", parallel=True)(func))
+
+
+if _numba is not None:
+    prange = _numba.prange
+    set_num_threads = _numba.set_num_threads
+    get_num_threads = _numba.get_num_threads
+else:  # pragma: no cover
+    prange = range
+
+    def set_num_threads(n: int) -> None:
+        """No threads without numba."""
+
+    def get_num_threads() -> int:
+        """One thread without numba."""
+        return 1

@@ -186,6 +186,123 @@ def validate_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
         raise typer.Exit(1)
 
 
+def _mc_table(summary: dict) -> None:
+    t = Table(title=f"Monte Carlo: {summary['mission']}, {summary['runs']} runs, seed "
+                    f"{summary['seed']}")
+    t.add_column("figure")
+    t.add_column("value")
+    for status, count in summary["statuses"].items():
+        t.add_row(f"runs: {status}", str(count))
+    imp = summary.get("impact")
+    if imp:
+        t.add_row("mean point of impact", f"{imp['mean_lat_deg']:.4f} N, "
+                  f"{imp['mean_lon_deg']:.4f} E")
+        t.add_row("  offset from the aim", f"{imp['mean_downrange_m'] / 1e3:+.2f} km down-range,"
+                  f" {imp['mean_crossrange_m'] / 1e3:+.2f} km cross-range")
+        t.add_row("1-sigma down-range / cross-range",
+                  f"{imp['sd_downrange_m'] / 1e3:.2f} km / {imp['sd_crossrange_m'] / 1e3:.2f} km")
+        t.add_row("CEP about the mean point", f"{imp['cep_m'] / 1e3:.2f} km")
+        t.add_row("CEP about the aim point", f"{imp['cep_about_aim_m'] / 1e3:.2f} km")
+        for e in imp["ellipses"]:
+            t.add_row(f"{e['probability']:.0%} ellipse", f"{e['semi_major_m'] / 1e3:.2f} x "
+                      f"{e['semi_minor_m'] / 1e3:.2f} km (semi-axes), major axis "
+                      f"{e['azimuth_deg']:.0f} deg")
+        t.add_row("95 % extent, range x cross-range",
+                  f"{imp['range_extent_95_m'] / 1e3:.1f} km x "
+                  f"{imp['crossrange_extent_95_m'] / 1e3:.1f} km")
+    for key, a in summary["archive"].items():
+        t.add_row(f"archive: {key}", f"{a['value'] / 1e3:.1f} km ({a['source']}) {a['note']}")
+    for name, f in summary["figures"].items():
+        t.add_row(name, f"mean {f['mean']:,.1f}, sd {f['sd']:,.2f}, 5-95 % "
+                  f"{f['p05']:,.1f} - {f['p95']:,.1f}")
+    out.print(t)
+
+
+@app.command("montecarlo")
+def montecarlo_cmd(
+    mission: Annotated[str, typer.Argument(help="Catalog mission or mission file.")],
+    n: Annotated[int, typer.Option("-n", "--runs", min=1, max=10_000_000,
+                                   help="Number of flights.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed of the study.")] = 1,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write all rows to Parquet.")
+                        ] = None,
+    study: Annotated[Path | None, typer.Option(
+        "--study", help="Study folder (batches land there as they finish).")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted study.")
+                      ] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address (tcp://host:port) or 'local'.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=0,
+                                         help="Local threads or Dask workers (0: all cores).")
+                       ] = 0,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=0,
+                                            help="Runs per batch (0: automatic).")] = 0,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write the impact map here.")
+                    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Fly a mission many times with the error sources of its file and show the scatter."""
+    import time
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from spacerace import montecarlo as mc
+
+    started = time.perf_counter()
+    try:
+        vehicle, mission_obj = catalog.load(mission)
+        if not mission_obj.dispersions:
+            raise ValueError(f"{mission_obj.origin}: dispersions: none given; a Monte Carlo "
+                             "study needs a [dispersions] table")
+        spec = mc.StudySpec(vehicle, mc.nominal(vehicle, mission_obj), seed, n,
+                            batch_size or mc.default_batch_size(n))
+        folder = study or Path(f"{mission_obj.id}-mc-seed{seed}-n{n}.study")
+        with Progress(TextColumn("{task.description}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total} flights"),
+                      TimeRemainingColumn(), console=err, disable=as_json) as bar:
+            task = bar.add_task(f"{mission_obj.id}", total=n)
+            mc.run_study(spec, folder, resume=resume, scheduler=scheduler, workers=workers,
+                         on_batch=lambda done, total: bar.update(task, completed=done))
+    except KeyboardInterrupt:
+        err.print(f"interrupted: finished batches are kept in {folder}; continue with --resume")
+        raise typer.Exit(130) from None
+    except (SpaceraceError, ValueError, OSError) as exc:
+        raise _fail(exc) from None
+    cols = mc.read_study(folder)
+    summary = mc.study_summary(spec, cols)
+    summary["study"] = str(folder)
+    summary["elapsed_s"] = time.perf_counter() - started
+    if out_file is not None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        table = pa.table(cols).replace_schema_metadata(
+            {b"spacerace": json.dumps({k: v for k, v in summary.items()
+                                       if k != "figures"}).encode()})
+        pq.write_table(table, out_file)
+        summary["out"] = str(out_file)
+    if plot is not None and "impact" in summary:
+        import numpy as np
+
+        from spacerace.plots import plot_impacts
+        from spacerace.scatter import local_plane
+
+        ok = mc.finite_rows(cols)
+        m = spec.mission
+        assert m.target is not None  # "impact" statistics exist only with a target
+        xy = local_plane(np.radians(cols["impact_lat_deg"][ok]),
+                         np.radians(cols["impact_lon_deg"][ok]), m.target.lat, m.target.lon)
+        summary["plot"] = str(plot_impacts(xy[:, 0], xy[:, 1], summary["impact"]["ellipses"],
+                                           f"{m.id}: {len(xy)} impacts",
+                                           plot / f"{m.id}-impacts.png"))
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    _mc_table(summary)
+    out.print(f"{summary['runs']} flights in {summary['elapsed_s']:.2f} s; study in {folder}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (usage errors: 2)."""
     try:

@@ -13,7 +13,11 @@ Parameters are plain arrays so that the kernel never sees a Python object:
 ``ph`` (one row per phase, indices ``PH_*``)
     guidance mode, throttle, propulsion of the burning engines, the mass at depletion,
     reference area and drag-table row, and the cut-off conditions that end the phase.
-``cd_mach``, ``cd_val`` (one row per drag table), ``pitch_t``, ``pitch_el`` (pitch program).
+``cd_mach``, ``cd_val`` (one row per drag table)
+    Mach numbers and drag coefficients.
+``tab`` (rows ``TAB_*``, each a table padded by repeating its last entry)
+    pitch programme (time [s], elevation [rad]) and wind profile (altitude [m], wind speed
+    [m/s] blowing from the azimuth ``P_WIND_FROM``).
 
 The attitude laws (vertical rise, tabulated pitch program, gravity turn) are evaluated here
 from those arrays, so that a whole flight stays compiled.
@@ -48,7 +52,13 @@ P_UP = 5  # launch-site up unit vector, inertial, at liftoff (3 values)
 P_EAST = 8  # launch-site east unit vector, inertial, at liftoff (3 values)
 P_NORTH = 11  # launch-site north unit vector, inertial, at liftoff (3 values)
 P_MU = 14  # gravitational parameter [m^3/s^2] (0 = no gravity, for checks)
-N_P = 15
+P_RHO_SCALE = 15  # factor on the air density [-] (1 = standard atmosphere)
+P_WIND_FROM = 16  # azimuth the wind blows from [rad], clockwise from north
+N_P = 17
+
+# --- tables (rows of ``tab``) ----------------------------------------------------------------
+TAB_PITCH_T, TAB_PITCH_EL, TAB_WIND_H, TAB_WIND_V = range(4)
+N_TAB = 4
 
 # --- phase table ---------------------------------------------------------------------------
 MODE_VERTICAL, MODE_PITCH_PROGRAM, MODE_GRAVITY_TURN, MODE_COAST = range(4)
@@ -90,12 +100,12 @@ def _air(alt: float, atmos_on: float) -> tuple[float, float, float]:
 @jit
 def _thrust_direction(t: float, y: np.ndarray, p: np.ndarray, mode: float,
                       vrx: float, vry: float, vrz: float, vr: float,
-                      pitch_t: np.ndarray, pitch_el: np.ndarray) -> tuple[float, float, float]:
+                      tab: np.ndarray) -> tuple[float, float, float]:
     """Unit thrust direction in the inertial frame for the phase's guidance mode."""
     if mode == MODE_GRAVITY_TURN and vr > 1.0:
         return vrx / vr, vry / vr, vrz / vr
     if mode == MODE_PITCH_PROGRAM:
-        el = interp_clamped(t, pitch_t, pitch_el)
+        el = interp_clamped(t, tab[TAB_PITCH_T], tab[TAB_PITCH_EL])
         ce, se = math.cos(el), math.sin(el)
         ca, sa = math.cos(p[P_AZ]), math.sin(p[P_AZ])
         dx = ce * (ca * p[P_NORTH] + sa * p[P_EAST]) + se * p[P_UP]
@@ -108,7 +118,7 @@ def _thrust_direction(t: float, y: np.ndarray, p: np.ndarray, mode: float,
 @jit
 def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
            cd_mach: np.ndarray, cd_val: np.ndarray,
-           pitch_t: np.ndarray, pitch_el: np.ndarray,
+           tab: np.ndarray,
            acc: np.ndarray, diag: np.ndarray, rates: bool) -> float:
     """Acceleration and diagnostics at one state; returns the mass rate [kg/s].
 
@@ -122,12 +132,13 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         Flight parameters and this phase's row of the phase table.
     cd_mach, cd_val : ndarray, shape (n_tables, n)
         Drag tables: Mach numbers [-] and drag coefficients [-].
-    pitch_t, pitch_el : ndarray
-        Pitch program: time [s] and elevation above the launch horizon [rad].
+    tab : ndarray, shape (N_TAB, n)
+        Pitch programme and wind profile (rows ``TAB_*``).
     acc : ndarray, shape (3,)
         Output: inertial acceleration [m/s^2].
     diag : ndarray, shape (N_DIAG,)
-        Output: altitude [m], latitude and longitude [rad], airspeed [m/s], Mach [-],
+        Output: altitude [m], latitude and longitude [rad], speed relative to the Earth
+        [m/s], Mach [-],
         dynamic pressure [Pa], thrust [N], drag [N], non-gravitational acceleration [m/s^2],
         altitude rate [m/s], dynamic-pressure rate [Pa/s] (the last two only if ``rates``).
     rates : bool
@@ -138,16 +149,31 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     c, s = math.cos(theta), math.sin(theta)
     x, yy, z = y[X], y[Y], y[Z]
     lat, lon, alt = geodetic_from_ecef(c * x + s * yy, -s * x + c * yy, z)
-    # air moves with the Earth: velocity relative to it is v - w x r
+    # velocity relative to the rotating Earth: v - w x r
     vrx = y[VX] + w * yy
     vry = y[VY] - w * x
     vrz = y[VZ]
     vr = math.sqrt(vrx * vrx + vry * vry + vrz * vrz)
+    # relative to the air, which turns with the Earth and blows with the wind
+    vax, vay, vaz = vrx, vry, vrz
+    wind = interp_clamped(alt, tab[TAB_WIND_H], tab[TAB_WIND_V])
+    if wind != 0.0:
+        # the wind blows towards P_WIND_FROM + pi: east and north parts, then inertial axes
+        to = p[P_WIND_FROM] + math.pi
+        we, wn = wind * math.sin(to), wind * math.cos(to)
+        sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
+        fx = -so * we - sl * co * wn
+        fy = co * we - sl * so * wn
+        vax -= c * fx - s * fy
+        vay -= s * fx + c * fy
+        vaz -= cl * wn
+    va = math.sqrt(vax * vax + vay * vay + vaz * vaz)
     pa, rho, a = _air(alt, p[P_ATMOS])
-    mach = vr / a
+    rho *= p[P_RHO_SCALE]
+    mach = va / a
     row = int(ph[PH_CD_ROW])
     cd = drag_coefficient(mach, cd_mach[row], cd_val[row])
-    q = dynamic_pressure(rho, vr)
+    q = dynamic_pressure(rho, va)
     drag = q * cd * ph[PH_AREF]
     m = y[M]
     burning = ph[PH_THROTTLE] > 0.0 and m > ph[PH_M_EMPTY]
@@ -156,14 +182,13 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     gx, gy, gz = gravity_accel(x, yy, z, p[P_MU], p[P_J2])
     ax, ay, az = 0.0, 0.0, 0.0
     if f > 0.0:
-        dx, dy, dz = _thrust_direction(t, y, p, ph[PH_MODE], vrx, vry, vrz, vr,
-                                       pitch_t, pitch_el)
+        dx, dy, dz = _thrust_direction(t, y, p, ph[PH_MODE], vax, vay, vaz, va, tab)
         ax, ay, az = f * dx / m, f * dy / m, f * dz / m
-    if vr > 0.0:
-        k = drag / (m * vr)
-        ax -= k * vrx
-        ay -= k * vry
-        az -= k * vrz
+    if va > 0.0:
+        k = drag / (m * va)
+        ax -= k * vax
+        ay -= k * vay
+        az -= k * vaz
     acc[0], acc[1], acc[2] = gx + ax, gy + ay, gz + az
     diag[D_ALT], diag[D_LAT], diag[D_LON] = alt, lat, lon
     diag[D_VREL], diag[D_MACH], diag[D_Q] = vr, mach, q
@@ -179,24 +204,25 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     ue_x, ue_y = c * ux - s * uy, s * ux + c * uy  # up, rotated to inertial axes
     dhdt = vrx * ue_x + vry * ue_y + vrz * uz
     dq = 0.0
-    if rho > 0.0 and vr > 0.0:
+    if rho > 0.0 and va > 0.0:
         _, rho_up, _ = _air(alt + 10.0, p[P_ATMOS])
+        rho_up *= p[P_RHO_SCALE]
         drho_dh = (rho_up - rho) / 10.0
-        # d(v_rel)/dt = a - w x v
+        # d(v_air)/dt = a - w x v (the wind's change along the path is neglected here)
         arx = acc[0] + w * y[VY]
         ary = acc[1] - w * y[VX]
-        dvr = (vrx * arx + vry * ary + vrz * acc[2]) / vr
-        dq = 0.5 * vr * vr * drho_dh * dhdt + rho * vr * dvr
+        dva = (vax * arx + vay * ary + vaz * acc[2]) / va
+        dq = 0.5 * va * va * drho_dh * dhdt + rho * va * dva
     diag[D_DHDT], diag[D_DQDT] = dhdt, dq
     return -mdot
 
 
 @jit
 def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
-        cd_mach: np.ndarray, cd_val: np.ndarray, pitch_t: np.ndarray, pitch_el: np.ndarray,
+        cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
         dy: np.ndarray, acc: np.ndarray, diag: np.ndarray) -> None:
     """Time derivative of the state, written into ``dy`` (scratch ``acc``, ``diag``)."""
-    dm = forces(t, y, p, ph, cd_mach, cd_val, pitch_t, pitch_el, acc, diag, False)
+    dm = forces(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, False)
     dy[X], dy[Y], dy[Z] = y[VX], y[VY], y[VZ]
     dy[VX], dy[VY], dy[VZ] = acc[0], acc[1], acc[2]
     dy[M] = dm
@@ -222,4 +248,5 @@ def default_params() -> np.ndarray:
     p[P_J2] = J2_EARTH
     p[P_ATMOS] = 1.0
     p[P_MU] = GM_EARTH
+    p[P_RHO_SCALE] = 1.0
     return p

@@ -32,6 +32,7 @@ from spacerace.dynamics import (
     N_P,
     N_PH,
     N_STATE,
+    N_TAB,
     P_ATMOS,
     P_AZ,
     P_EAST,
@@ -39,8 +40,10 @@ from spacerace.dynamics import (
     P_MU,
     P_NORTH,
     P_OMEGA,
+    P_RHO_SCALE,
     P_THETA0,
     P_UP,
+    P_WIND_FROM,
     PH_A_EXIT,
     PH_AREF,
     PH_CD_ROW,
@@ -52,6 +55,10 @@ from spacerace.dynamics import (
     PH_T_END,
     PH_THROTTLE,
     PH_V_END,
+    TAB_PITCH_EL,
+    TAB_PITCH_T,
+    TAB_WIND_H,
+    TAB_WIND_V,
     M,
 )
 from spacerace.errors import CatalogError, SimulationError
@@ -150,8 +157,7 @@ class _Packed:
     phases: np.ndarray
     cd_mach: np.ndarray
     cd_val: np.ndarray
-    pitch_t: np.ndarray
-    pitch_el: np.ndarray
+    tab: np.ndarray
 
 
 def _stage_masses(vehicle: Vehicle) -> list[float]:
@@ -210,6 +216,8 @@ def _pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
     p[P_J2] = J2_EARTH if options.j2 else 0.0
     p[P_ATMOS] = 1.0 if options.atmosphere else 0.0
     p[P_MU] = GM_EARTH if options.gravity else 0.0
+    p[P_RHO_SCALE] = mission.environment.density_scale
+    p[P_WIND_FROM] = mission.environment.wind_from
     p[P_AZ] = mission.azimuth
     p[P_EAST:P_EAST + 3], p[P_NORTH:P_NORTH + 3], p[P_UP:P_UP + 3] = enu[:, 0], enu[:, 1], enu[:, 2]
     r = rot @ ecef_from_geodetic(site.lat, site.lon, site.alt)
@@ -220,8 +228,22 @@ def _pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
     if initial_state is not None:
         y0[:] = initial_state
     cd_mach, cd_val = _drag_tables(vehicle)
+    return _Packed(y0, p, _phase_table(vehicle, mission), cd_mach, cd_val, _tables(mission))
+
+
+def _tables(mission: Mission) -> np.ndarray:
+    """Pitch programme and wind profile as the rows of one padded array (``TAB_*``)."""
+    env = mission.environment
     pitch_t, pitch_el = pitch_arrays(mission.pitch_program)
-    return _Packed(y0, p, _phase_table(vehicle, mission), cd_mach, cd_val, pitch_t, pitch_el)
+    rows = {TAB_PITCH_T: pitch_t, TAB_PITCH_EL: pitch_el,
+            TAB_WIND_H: np.asarray(env.wind_altitude, dtype=np.float64),
+            TAB_WIND_V: np.asarray(env.wind_speed, dtype=np.float64) * env.wind_scale}
+    width = max(len(r) for r in rows.values())
+    tab = np.empty((N_TAB, width))
+    for i, r in rows.items():
+        tab[i, :len(r)] = r
+        tab[i, len(r):] = r[-1]
+    return tab
 
 
 def pad_state(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None
@@ -230,13 +252,25 @@ def pad_state(vehicle: Vehicle, mission: Mission, options: SimOptions | None = N
     return _pack(vehicle, mission, options or SimOptions()).y0.copy()
 
 
+def liftoff_thrust_and_weight(phases: np.ndarray, y0: np.ndarray, site_alt: float
+                              ) -> tuple[np.ndarray, np.ndarray]:
+    """Thrust of the first phase at the pad and the weight there [N] (arrays broadcast).
+
+    ``phases`` is a phase table (or a stack of them), ``y0`` the state(s) at liftoff.
+    """
+    p_site = us76(min(max(site_alt, -5000.0), 1e6))[1]
+    first = phases[..., 0, :]
+    f = first[..., PH_THROTTLE] * first[..., PH_F_VAC] - p_site * first[..., PH_A_EXIT]
+    return np.where(first[..., PH_THROTTLE] > 0.0, f, 0.0), y0[..., M] * G0
+
+
 def check_liftoff(vehicle: Vehicle, mission: Mission) -> None:
     """Raise ``CatalogError`` if the first phase cannot lift the vehicle off the pad."""
     first = mission.phases[0]
-    stage = vehicle.stages[first.stage]
-    p_site = us76(min(max(mission.site.alt, -5000.0), 1e6))[1]
-    f = stage.thrust_vacuum - p_site * stage.exit_area if first.engine_on else 0.0
-    w = vehicle.liftoff_mass * G0
+    phases = _phase_table(vehicle, mission)
+    y0 = np.zeros(N_STATE)
+    y0[M] = vehicle.liftoff_mass
+    f, w = (float(x) for x in liftoff_thrust_and_weight(phases, y0, mission.site.alt))
     if f <= w:
         raise CatalogError(
             vehicle.origin or vehicle.id, f"stages[{first.stage}].engines",
@@ -254,7 +288,7 @@ def _run(pk: _Packed, options: SimOptions) -> tuple[Any, ...]:
     ev_phase = np.empty(ev_max, dtype=np.int64)
     atol = np.array([1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6, 1e-3])
     n, n_ev, status = run(pk.y0, options.max_time, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
-                          pk.pitch_t, pk.pitch_el, options.rtol, atol, options.max_step,
+                          pk.tab, options.rtol, atol, options.max_step,
                           options.output_interval, out_t, out_y, out_phase, ev_t, ev_code,
                           ev_dir, ev_phase, ev_y)
     return (out_t[:n], out_y[:n], out_phase[:n], ev_t[:n_ev], ev_code[:n_ev], ev_dir[:n_ev],
@@ -263,7 +297,7 @@ def _run(pk: _Packed, options: SimOptions) -> tuple[Any, ...]:
 
 def _columns(pk: _Packed, t: np.ndarray, y: np.ndarray, phase: np.ndarray,
              site_ecef: np.ndarray) -> dict[str, np.ndarray]:
-    d = diagnose(t, y, phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val, pk.pitch_t, pk.pitch_el)
+    d = diagnose(t, y, phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val, pk.tab)
     theta = pk.p[P_THETA0] + pk.p[P_OMEGA] * t
     c, s = np.cos(theta), np.sin(theta)
     x_ecef = c * y[:, 0] + s * y[:, 1]
@@ -305,8 +339,8 @@ def _columns(pk: _Packed, t: np.ndarray, y: np.ndarray, phase: np.ndarray,
 def _event_records(pk: _Packed, mission: Mission, ev: tuple[np.ndarray, ...]
                    ) -> tuple[list[EventRecord], list[str]]:
     ev_t, ev_code, ev_dir, ev_phase, ev_y = ev
-    d = diagnose(ev_t, ev_y, ev_phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val, pk.pitch_t,
-                 pk.pitch_el) if len(ev_t) else np.empty((0, 11))
+    d = diagnose(ev_t, ev_y, ev_phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
+                 pk.tab) if len(ev_t) else np.empty((0, 11))
     phases = mission.phases
     records = [EventRecord(LIFTOFF, 0.0, mission.site.alt, 0.0,
                            float(np.linalg.norm(pk.y0[3:6])), mission.site.lat,
@@ -434,7 +468,7 @@ def _impact_point(vehicle: Vehicle, mission: Mission, options: SimOptions
         return None
     i = hits[0]
     d = diagnose(ev_t[i:i + 1], ev_y[i:i + 1], ev_phase[i:i + 1], pk.p, pk.phases, pk.cd_mach,
-                 pk.cd_val, pk.pitch_t, pk.pitch_el)
+                 pk.cd_val, pk.tab)
     return float(d[0, D_LAT]), float(d[0, D_LON])
 
 

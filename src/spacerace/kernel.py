@@ -9,15 +9,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from spacerace._jit import jit
+from spacerace._jit import jit, jit_parallel, prange
 from spacerace.dynamics import (
     D_ALT,
+    D_LAT,
+    D_LON,
+    D_VREL,
+    EV_APOGEE,
+    EV_CUTOFF_SPEED,
+    EV_CUTOFF_TIME,
+    EV_DEPLETION,
+    EV_IMPACT,
     EVENT_DIRECTION,
     EVENT_ENDS,
     N_DIAG,
     N_EVENTS,
     N_STATE,
     PH_DROP,
+    PH_THROTTLE,
     event_values,
     forces,
     rhs,
@@ -53,19 +62,19 @@ ROOT_ITERATIONS = 80
 
 @jit
 def _event_at(theta: float, rc: np.ndarray, t: float, p: np.ndarray, ph: np.ndarray,
-              cd_mach: np.ndarray, cd_val: np.ndarray, pitch_t: np.ndarray,
-              pitch_el: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
+              cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
+              ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
               g: np.ndarray) -> None:
     """Event functions at fraction ``theta`` of the step (dense state left in ``ys``)."""
     dense_eval(rc, theta, ys)
-    forces(t, ys, p, ph, cd_mach, cd_val, pitch_t, pitch_el, acc, diag, True)
+    forces(t, ys, p, ph, cd_mach, cd_val, tab, acc, diag, True)
     event_values(t, ys, ph, diag, g)
 
 
 @jit
 def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray,
             p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
-            pitch_t: np.ndarray, pitch_el: np.ndarray, ys: np.ndarray, acc: np.ndarray,
+            tab: np.ndarray, ys: np.ndarray, acc: np.ndarray,
             diag: np.ndarray, g: np.ndarray) -> float:
     """Root of event ``code`` inside the step [t0, t0 + h] by the Illinois method."""
     ta, ga, tb, gb = t0, g0, t0 + h, g1
@@ -75,7 +84,7 @@ def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray
         if abs(tb - ta) <= tol:
             break
         tm = illinois_next(ta, ga, tb, gb)
-        _event_at((tm - t0) / h, rc, tm, p, ph, cd_mach, cd_val, pitch_t, pitch_el,
+        _event_at((tm - t0) / h, rc, tm, p, ph, cd_mach, cd_val, tab,
                   ys, acc, diag, g)
         gm = g[code]
         if gm == 0.0:
@@ -95,7 +104,7 @@ def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray
 
 @jit
 def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
-        cd_mach: np.ndarray, cd_val: np.ndarray, pitch_t: np.ndarray, pitch_el: np.ndarray,
+        cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
         rtol: float, atol: np.ndarray, h_max: float, dt_out: float,
         out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray,
         ev_t: np.ndarray, ev_code: np.ndarray, ev_dir: np.ndarray, ev_phase: np.ndarray,
@@ -108,8 +117,9 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
         State at liftoff (inertial) [m, m/s, kg].
     t_max : float
         Time limit [s].
-    p, phases, cd_mach, cd_val, pitch_t, pitch_el : ndarray
-        Flight parameters, phase table, drag tables and pitch program (``spacerace.dynamics``).
+    p, phases, cd_mach, cd_val, tab : ndarray
+        Flight parameters, phase table, drag tables and the time/altitude tables
+        (pitch programme, wind profile; see ``spacerace.dynamics``).
     rtol : float
         Relative tolerance [-].
     atol : ndarray, shape (7,)
@@ -158,9 +168,9 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
         n_out += 1
         if t >= next_out:
             next_out = t + dt_out
-        forces(t, y, p, ph, cd_mach, cd_val, pitch_t, pitch_el, acc, diag, True)
+        forces(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, True)
         event_values(t, y, ph, diag, g_prev)
-        rhs(t, y, p, ph, cd_mach, cd_val, pitch_t, pitch_el, k[0], acc, diag)
+        rhs(t, y, p, ph, cd_mach, cd_val, tab, k[0], acc, diag)
         phase_over = False
         while not phase_over:
             if t >= t_max:
@@ -173,7 +183,7 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
                 return n_out, n_ev, STATUS_STEP_UNDERFLOW
             for s in range(1, 7):
                 stage_state(y, h, k, s, ys)
-                rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, pitch_t, pitch_el, k[s], acc,
+                rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc,
                     diag)
             y1[:] = ys  # stage 7 state is the 5th-order solution (FSAL)
             err = error_norm(y, y1, h, k, rtol, atol)
@@ -181,7 +191,7 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
                 h *= step_factor(err)
                 continue
             dense_prepare(y, y1, h, k, rc)
-            forces(t + h, y1, p, ph, cd_mach, cd_val, pitch_t, pitch_el, acc, diag, True)
+            forces(t + h, y1, p, ph, cd_mach, cd_val, tab, acc, diag, True)
             event_values(t + h, y1, ph, diag, g_new)
             # locate every counted crossing in the step, find the first one that ends something
             t_end = t + h
@@ -190,7 +200,7 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
                 roots[e] = np.inf
                 if crossed(g_prev[e], g_new[e], EVENT_DIRECTION[e]):
                     roots[e] = _locate(e, t, h, g_prev[e], g_new[e], rc, p, ph, cd_mach,
-                                       cd_val, pitch_t, pitch_el, ys, acc, diag, g_tmp)
+                                       cd_val, tab, ys, acc, diag, g_tmp)
                     if EVENT_ENDS[e] > 0 and roots[e] <= t_end:
                         if roots[e] < t_end or EVENT_ENDS[e] > ends:
                             ends = EVENT_ENDS[e]
@@ -247,17 +257,83 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
 @jit
 def diagnose(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.ndarray,
              phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
-             pitch_t: np.ndarray, pitch_el: np.ndarray) -> np.ndarray:
+             tab: np.ndarray) -> np.ndarray:
     """Diagnostics (``spacerace.dynamics.D_*``) at each output sample, shape (n, N_DIAG)."""
     m = out_t.size
     out = np.empty((m, N_DIAG))
     acc = np.empty(3)
     for i in range(m):
-        forces(out_t[i], out_y[i], p, phases[out_phase[i]], cd_mach, cd_val, pitch_t,
-               pitch_el, acc, out[i], True)
+        forces(out_t[i], out_y[i], p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, out[i],
+               True)
     return out
 
 
-def sample_altitude_column() -> int:
-    """Index of the altitude in the diagnostics (re-exported for readers of ``diagnose``)."""
-    return D_ALT
+# --- batches ----------------------------------------------------------------------------------
+R_STATUS, R_T_END, R_IMPACT_T, R_IMPACT_LAT, R_IMPACT_LON, R_IMPACT_SPEED = range(6)
+R_APOGEE_ALT, R_CUTOFF_T, R_CUTOFF_SPEED, R_CUTOFF_ALT, R_CUTOFF_INERTIAL = range(6, 11)
+R_STATE = 11  # final state, 7 values
+N_R = 18
+
+
+@jit
+def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.ndarray,
+              ev_code: np.ndarray, ev_phase: np.ndarray, ev_y: np.ndarray, p: np.ndarray,
+              phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
+              out: np.ndarray) -> None:
+    """Figures of one flight from its events (``R_*`` layout; NaN where there is none)."""
+    out[:] = np.nan
+    out[R_STATUS] = status
+    out[R_T_END] = t_end
+    out[R_STATE:R_STATE + N_STATE] = y_end
+    acc = np.empty(3)
+    diag = np.empty(N_DIAG)
+    n_ph = phases.shape[0]
+    for i in range(n_ev):
+        code = ev_code[i]
+        iph = ev_phase[i]
+        ph = phases[iph]
+        forces(ev_t[i], ev_y[i], p, ph, cd_mach, cd_val, tab, acc, diag, False)
+        if code == EV_IMPACT:
+            out[R_IMPACT_T] = ev_t[i]
+            out[R_IMPACT_LAT] = diag[D_LAT]
+            out[R_IMPACT_LON] = diag[D_LON]
+            out[R_IMPACT_SPEED] = diag[D_VREL]
+        elif code == EV_APOGEE:
+            if np.isnan(out[R_APOGEE_ALT]) or diag[D_ALT] > out[R_APOGEE_ALT]:
+                out[R_APOGEE_ALT] = diag[D_ALT]
+        elif ((code == EV_CUTOFF_SPEED or code == EV_CUTOFF_TIME or code == EV_DEPLETION)
+              and ph[PH_THROTTLE] > 0.0
+              and (iph + 1 >= n_ph or phases[iph + 1][PH_THROTTLE] == 0.0)):
+            out[R_CUTOFF_T] = ev_t[i]
+            out[R_CUTOFF_SPEED] = diag[D_VREL]
+            out[R_CUTOFF_ALT] = diag[D_ALT]
+            v = ev_y[i]
+            out[R_CUTOFF_INERTIAL] = np.sqrt(v[3] * v[3] + v[4] * v[4] + v[5] * v[5])
+
+
+@jit_parallel
+def run_batch(y0s: np.ndarray, ps: np.ndarray, phases_s: np.ndarray, cd_machs: np.ndarray,
+              cd_vals: np.ndarray, tabs: np.ndarray, t_max: float, rtol: float,
+              atol: np.ndarray, h_max: float, out: np.ndarray) -> None:
+    """Fly many perturbed flights in parallel and write their figures (``R_*``) to ``out``.
+
+    The i-th flight uses the i-th entry of every stacked input. Only the events are kept
+    (no trajectory samples).
+    """
+    n = y0s.shape[0]
+    for i in prange(n):
+        out_t = np.empty(4 * phases_s.shape[1] + 8)
+        out_y = np.empty((out_t.size, N_STATE))
+        out_phase = np.empty(out_t.size, dtype=np.int64)
+        ev_t = np.empty(64)
+        ev_code = np.empty(64, dtype=np.int64)
+        ev_dir = np.empty(64, dtype=np.int64)
+        ev_phase = np.empty(64, dtype=np.int64)
+        ev_y = np.empty((64, N_STATE))
+        cd_mach, cd_val = cd_machs[i], cd_vals[i]
+        n_out, n_ev, status = run(y0s[i], t_max, ps[i], phases_s[i], cd_mach, cd_val, tabs[i],
+                                  rtol, atol, h_max, 1e12, out_t, out_y, out_phase, ev_t,
+                                  ev_code, ev_dir, ev_phase, ev_y)
+        k = max(n_out - 1, 0)
+        summarize(n_ev, status, out_t[k], out_y[k], ev_t, ev_code, ev_phase, ev_y, ps[i],
+                  phases_s[i], cd_mach, cd_val, tabs[i], out[i])

@@ -99,6 +99,62 @@ class ArchiveFigure:
 
 
 @dataclass(frozen=True)
+class Dispersion:
+    """An uncertain input of a mission, for Monte Carlo studies.
+
+    Attributes
+    ----------
+    path : str
+        Field it perturbs, e.g. ``vehicle.stages[0].engines[0].thrust_vacuum`` or
+        ``mission.azimuth`` (every element of a tuple gets the same offset).
+    distribution : str
+        ``normal``, ``uniform`` or ``truncnormal``.
+    mean, sd : float
+        Normal / truncated normal: offset mean and standard deviation (SI, or relative).
+    low, high : float
+        Uniform bounds, or truncation bounds of the truncated normal (as offsets).
+    relative : bool
+        Whether the numbers are fractions of the nominal value instead of SI offsets.
+    source, note : str
+    """
+
+    path: str
+    distribution: str
+    mean: float = 0.0
+    sd: float = 0.0
+    low: float = float("-inf")
+    high: float = float("inf")
+    relative: bool = False
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The air the flight meets, beyond the standard atmosphere.
+
+    Attributes
+    ----------
+    wind_altitude : tuple of float
+        Altitudes of the wind profile [m].
+    wind_speed : tuple of float
+        Wind speed there [m/s] (linear between, held outside).
+    wind_from : float
+        Azimuth the wind blows from, clockwise from north [rad].
+    wind_scale : float
+        Factor on the whole profile [-] (a dispersed input).
+    density_scale : float
+        Factor on the standard atmosphere's density [-] (a dispersed input).
+    """
+
+    wind_altitude: tuple[float, ...] = (0.0,)
+    wind_speed: tuple[float, ...] = (0.0,)
+    wind_from: float = 0.0
+    wind_scale: float = 1.0
+    density_scale: float = 1.0
+
+
+@dataclass(frozen=True)
 class Mission:
     """A mission: who flies, from where, when, how, at what, and what the records say."""
 
@@ -113,6 +169,8 @@ class Mission:
     target: Target | None = None
     aim: tuple[str, ...] = ()
     archive: tuple[ArchiveFigure, ...] = ()
+    environment: Environment = field(default_factory=Environment)
+    dispersions: tuple[Dispersion, ...] = ()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     origin: str = ""
     summary: str = ""

@@ -88,3 +88,33 @@ def plot_flight(traj: Trajectory, title: str, folder: str | Path, stem: str) -> 
     folder = Path(folder)
     return [plot_profile(traj, title, folder / f"{stem}-profile.png"),
             plot_time_histories(traj, title, folder / f"{stem}-time.png")]
+
+
+def plot_impacts(east: np.ndarray, north: np.ndarray, ellipses: list[dict[str, float]],
+                 title: str, path: str | Path) -> Path:
+    """Impact points around the aim point (km east and north) with the probability ellipses."""
+    plt = _pyplot()
+    from matplotlib.patches import Ellipse as EllipsePatch
+
+    fig, ax = plt.subplots(figsize=(7, 7))
+    ax.scatter(east / 1e3, north / 1e3, s=2, alpha=0.35, color="tab:blue", lw=0)
+    ax.plot(0, 0, "r+", ms=14, mew=2, label="aim point")
+    mx, my = float(np.mean(east)) / 1e3, float(np.mean(north)) / 1e3
+    ax.plot(mx, my, "kx", ms=9, mew=2, label="mean point of impact")
+    for e, color in zip(ellipses, ("tab:orange", "tab:red", "tab:purple")):
+        ax.add_patch(EllipsePatch((mx, my), 2 * e["semi_major_m"] / 1e3,
+                                  2 * e["semi_minor_m"] / 1e3,
+                                  angle=90.0 - e["azimuth_deg"], fill=False, color=color, lw=1.5,
+                                  label=f"{e['probability']:.0%} ellipse"))
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel("east of the aim point [km]")
+    ax.set_ylabel("north of the aim point [km]")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path

@@ -12,11 +12,21 @@ from spacerace.catalog.quantities import (
     figure_value,
     parse,
     parse_list,
+    parse_number,
     parse_positive,
     registry,
 )
 from spacerace.catalog.vehicles import _collect_sources, check_keys, check_sources
-from spacerace.mission import ArchiveFigure, LaunchSite, Mission, Phase, PitchProgram, Target
+from spacerace.mission import (
+    ArchiveFigure,
+    Dispersion,
+    Environment,
+    LaunchSite,
+    Mission,
+    Phase,
+    PitchProgram,
+    Target,
+)
 
 GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast")
 AIMABLE = ("cutoff_speed", "azimuth")
@@ -93,6 +103,75 @@ def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
                          alternatives=alts)
 
 
+# Kind of quantity of each dispersible field, by its name (None: a plain number).
+_FIELD_KIND: dict[str, str | None] = {
+    "thrust_vacuum": "force", "mass_flow": "mass_flow", "exit_area": "area",
+    "dry_mass": "mass", "propellant_mass": "mass", "payload_mass": "mass",
+    "diameter": "length", "azimuth": "angle", "until_speed": "speed", "until_time": "time",
+    "elevation": "angle", "wind_from": "angle", "lat": "angle", "lon": "angle",
+    "alt": "length", "wind_speed": "speed", "wind_scale": None, "density_scale": None,
+}
+DISTRIBUTIONS = ("normal", "uniform", "truncnormal")
+
+
+def _offset(node: Any, where: Field, kind: str | None) -> tuple[float, bool]:
+    """A dispersion number: ``"1 %"`` (relative) or a quantity of the field's kind."""
+    if isinstance(node, str) and node.strip().endswith("%"):
+        try:
+            return float(node.strip()[:-1]) / 100.0, True
+        except ValueError:
+            raise where.error(f"expected a percentage such as '1 %'; found {node!r}") from None
+    if kind is None:
+        return parse_number(node, where), False
+    return parse(node, where, kind), False
+
+
+def _environment(t: Any, where: Field) -> Environment:
+    check_keys(t, where, {"wind", "density_scale", "source", "note"}, set())
+    env = Environment()
+    if "wind" in t:
+        ww = where.child("wind")
+        w = t["wind"]
+        check_keys(w, ww, {"altitude", "speed", "from", "source", "note"},
+                   {"altitude", "speed", "from"})
+        alt = parse_list(w["altitude"], ww.child("altitude"), "length")
+        spd = parse_list(w["speed"], ww.child("speed"), "speed")
+        if len(alt) != len(spd) or any(b <= a for a, b in zip(alt, alt[1:])):
+            raise ww.error("expected altitude and speed lists of equal length, altitude rising")
+        env = Environment(tuple(alt), tuple(spd), parse(w["from"], ww.child("from"), "angle"))
+    if "density_scale" in t:
+        env = Environment(env.wind_altitude, env.wind_speed, env.wind_from, 1.0,
+                          parse_number(t["density_scale"], where.child("density_scale")))
+    return env
+
+
+def _dispersion(path: str, t: Any, where: Field) -> Dispersion:
+    check_keys(t, where, {"distribution", "mean", "sd", "low", "high", "source", "note"},
+               {"distribution", "source"})
+    dist = t["distribution"]
+    if dist not in DISTRIBUTIONS:
+        raise where.child("distribution").error(f"expected one of {', '.join(DISTRIBUTIONS)}")
+    kind = _FIELD_KIND.get(path.rsplit(".", 1)[-1].split("[")[0], None)
+    vals: dict[str, float] = {}
+    rel = set()
+    for key in ("mean", "sd", "low", "high"):
+        if key in t:
+            vals[key], r = _offset(t[key], where.child(key), kind)
+            rel.add(r)
+    if len(rel) > 1:
+        raise where.error("expected all numbers relative (%) or all absolute, not a mix")
+    need = {"normal": ("sd",), "uniform": ("low", "high"), "truncnormal": ("sd", "low", "high")}
+    for key in need[dist]:
+        if key not in vals:
+            raise where.child(key).error(f"missing; a {dist} distribution needs it")
+    if vals.get("sd", 0.0) < 0:
+        raise where.child("sd").error("expected a standard deviation of zero or more")
+    return Dispersion(path, dist, vals.get("mean", 0.0), vals.get("sd", 0.0),
+                      vals.get("low", float("-inf")), vals.get("high", float("inf")),
+                      relative=bool(rel and rel.pop()), source=str(t["source"]),
+                      note=str(t.get("note", "")))
+
+
 def _epoch(raw: Any, where: Field) -> dt.datetime:
     if isinstance(raw, dt.datetime) and raw.tzinfo is not None:
         return raw.astimezone(dt.UTC)
@@ -101,8 +180,8 @@ def _epoch(raw: Any, where: Field) -> dt.datetime:
 
 def build_mission(data: dict[str, Any], where: Field, known: dict[str, str]) -> Mission:
     """Check a parsed mission file and build the ``Mission`` (SI)."""
-    check_keys(data, where, {"mission", "phases", "pitch_program", "archive", "sources"},
-               {"mission", "phases"})
+    check_keys(data, where, {"mission", "phases", "pitch_program", "archive", "sources",
+                             "environment", "dispersions"}, {"mission", "phases"})
     bib = {**known, **{k: str(v) for k, v in data.get("sources", {}).items()}}
     check_sources(data, where, bib)
     head = data["mission"]
@@ -138,6 +217,10 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str]) -> 
         program = PitchProgram(tuple(times), tuple(elev))
     archive = tuple(_archive_figure(k, v, where.child("archive").child(k))
                     for k, v in data.get("archive", {}).items())
+    env = _environment(data["environment"], where.child("environment")) \
+        if "environment" in data else Environment()
+    dispersions = tuple(_dispersion(k, v, where.child("dispersions").child(k))
+                        for k, v in data.get("dispersions", {}).items())
     used = {str(s).split()[0] for s in _collect_sources(data)}
     registry()  # make sure units are ready before the mission is used
     return Mission(
@@ -147,6 +230,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str]) -> 
         azimuth=parse(head["azimuth"], w.child("azimuth"), "angle"),
         phases=tuple(_phase(p, where.child("phases").child(i), 0) for i, p in enumerate(phases)),
         pitch_program=program, target=target, aim=tuple(aim), archive=archive,
+        environment=env, dispersions=dispersions,
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
         summary=str(head.get("summary", "")),
     )

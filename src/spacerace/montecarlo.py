@@ -1,0 +1,486 @@
+"""Monte Carlo studies: dispersed flights in batches, a resumable store, local cores or Dask.
+
+Dispersions are data (``Mission.dispersions``): a field path, a distribution and its
+numbers. Run *i* of a study draws its inputs from ``SeedSequence(seed, spawn_key=(i,))``
+(the i-th child of ``SeedSequence(seed).spawn``), so any run can be flown again alone and a
+study gives the same rows whatever runs it: the local cores, a Dask cluster, or a resumed
+study. Finished batches are written as Parquet files in the study folder as they complete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spacerace._jit import get_num_threads, set_num_threads
+from spacerace._version import __version__
+from spacerace.errors import CatalogError
+from spacerace.flight import SimOptions, _pack, _Packed, aim, liftoff_thrust_and_weight
+from spacerace.kernel import (
+    N_R,
+    R_APOGEE_ALT,
+    R_CUTOFF_ALT,
+    R_CUTOFF_INERTIAL,
+    R_CUTOFF_SPEED,
+    R_CUTOFF_T,
+    R_IMPACT_LAT,
+    R_IMPACT_LON,
+    R_IMPACT_SPEED,
+    R_IMPACT_T,
+    R_STATUS,
+    STATUS_MESSAGES,
+    run_batch,
+)
+from spacerace.mission import Dispersion, Mission
+from spacerace.vehicle import Vehicle
+
+STATUS_NO_LIFTOFF = 100  # a sample that cannot lift off (checked before the kernel)
+# rtol 1e-7: the impact moves by about 0.2 m against 1e-9, far below any dispersion.
+MC_OPTIONS = SimOptions(rtol=1e-7, output_interval=1e12)
+_ATOL = np.array([1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6, 1e-3])
+_PATH_PART = re.compile(r"^([A-Za-z_]\w*)(?:\[(\d+)\])?$")
+
+
+# --- applying a dispersion to the data ---------------------------------------------------------
+
+def _get(obj: Any, parts: Sequence[str]) -> Any:
+    for part in parts:
+        m = _PATH_PART.match(part)
+        if m is None:
+            raise KeyError(part)
+        obj = getattr(obj, m.group(1))
+        if m.group(2) is not None:
+            obj = obj[int(m.group(2))]
+    return obj
+
+
+def _set(obj: Any, parts: Sequence[str], value: Any) -> Any:
+    """A copy of ``obj`` with the field at ``parts`` replaced (dataclasses.replace down)."""
+    m = _PATH_PART.match(parts[0])
+    if m is None:
+        raise KeyError(parts[0])
+    name, index = m.group(1), m.group(2)
+    child = getattr(obj, name)
+    if index is not None:
+        items = list(child)
+        items[int(index)] = _set(items[int(index)], parts[1:], value) if len(parts) > 1 \
+            else value
+        new: Any = tuple(items)
+    else:
+        new = _set(child, parts[1:], value) if len(parts) > 1 else value
+    return dataclasses.replace(obj, **{name: new})
+
+
+def _root(path: str) -> tuple[str, list[str]]:
+    head, _, rest = path.partition(".")
+    if head not in ("vehicle", "mission") or not rest:
+        raise KeyError(path)
+    return head, rest.split(".")
+
+
+def check_path(vehicle: Vehicle, mission: Mission, path: str) -> None:
+    """Raise ``KeyError`` unless ``path`` names a number (or tuple of numbers) of the data."""
+    head, parts = _root(path)
+    value = _get(vehicle if head == "vehicle" else mission, parts)
+    values = value if isinstance(value, tuple) else (value,)
+    if not values or not all(isinstance(v, float) for v in values):
+        raise KeyError(path)
+
+
+def perturb(vehicle: Vehicle, mission: Mission, path: str, offset: float,
+            relative: bool) -> tuple[Vehicle, Mission]:
+    """Add ``offset`` (or the fraction ``offset`` of the value) to the field at ``path``.
+
+    A tuple field (a pitch programme's elevations) gets the same offset at every element.
+    """
+    head, parts = _root(path)
+    target: Any = vehicle if head == "vehicle" else mission
+    value = _get(target, parts)
+
+    def moved(x: float) -> float:
+        return x * (1.0 + offset) if relative else x + offset
+
+    new = tuple(moved(x) for x in value) if isinstance(value, tuple) else moved(value)
+    target = _set(target, parts, new)
+    return (target, mission) if head == "vehicle" else (vehicle, target)
+
+
+def draw(d: Dispersion, rng: np.random.Generator) -> float:
+    """One offset from a dispersion's distribution."""
+    if d.distribution == "normal":
+        return float(rng.normal(d.mean, d.sd))
+    if d.distribution == "uniform":
+        return float(rng.uniform(d.low, d.high))
+    if d.distribution == "truncnormal":
+        for _ in range(1000):  # rejection; the bounds are at least a standard deviation out
+            x = float(rng.normal(d.mean, d.sd))
+            if d.low <= x <= d.high:
+                return x
+        return float(np.clip(d.mean, d.low, d.high))
+    raise ValueError(f"unknown distribution {d.distribution!r}")
+
+
+def sample_run(vehicle: Vehicle, mission: Mission, seed: int, index: int
+               ) -> tuple[Vehicle, Mission, dict[str, float]]:
+    """The dispersed vehicle and mission of run ``index`` and the offsets drawn."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
+    drawn = {}
+    for d in mission.dispersions:
+        x = draw(d, rng)
+        drawn[d.path] = x
+        vehicle, mission = perturb(vehicle, mission, d.path, x, d.relative)
+    return vehicle, mission, drawn
+
+
+# --- flying batches ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StudySpec:
+    """What a study flies: the aimed nominal vehicle and mission, the seed and the size."""
+
+    vehicle: Vehicle
+    mission: Mission
+    seed: int
+    n: int
+    batch_size: int = 500
+
+    def batches(self) -> list[range]:
+        """Run indices of each batch."""
+        return [range(i, min(i + self.batch_size, self.n))
+                for i in range(0, self.n, self.batch_size)]
+
+    def fingerprint(self) -> str:
+        """Hash of everything that decides the results (to refuse a mismatched resume)."""
+        text = repr((self.vehicle, self.mission, self.seed, self.n, self.batch_size,
+                     __version__))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+_FIELDS = ("y0", "p", "phases", "cd_mach", "cd_val", "tab")
+
+
+def _flatten(pk: _Packed) -> np.ndarray:
+    return np.concatenate([np.ravel(getattr(pk, f)) for f in _FIELDS])
+
+
+@dataclass(frozen=True)
+class Linearization:
+    """The packed kernel inputs as nominal + sum of offset x sensitivity (exact when linear).
+
+    Almost every dispersible figure enters the kernel's arrays linearly (masses, thrust,
+    flow, cut-off speed, azimuth, a pitch bias, wind and density factors), so a sample is
+    packed by a matrix product instead of a pass through the Python data classes. Paths that
+    enter non-linearly (the launch site's position, a diameter) are found by a second
+    difference and then packed one by one.
+    """
+
+    nominal: np.ndarray
+    jacobian: np.ndarray  # (n_dispersions, n_flat)
+    shapes: tuple[tuple[int, ...], ...]
+    is_linear: bool
+
+
+def linearize(vehicle: Vehicle, mission: Mission, options: SimOptions) -> Linearization:
+    """Sensitivities of the packed inputs to each dispersion of ``mission``."""
+    base = _pack(vehicle, mission, options)
+    x0 = _flatten(base)
+    rows = []
+    linear = True
+    for d in mission.dispersions:
+        step = d.sd if d.sd > 0 else (d.high - d.low) / 4 if math.isfinite(d.high - d.low) \
+            else 1.0
+        step = step or 1e-3
+        plus = _flatten(_pack(*perturb(vehicle, mission, d.path, step, d.relative), options))
+        minus = _flatten(_pack(*perturb(vehicle, mission, d.path, -step, d.relative), options))
+        if plus.shape != x0.shape or minus.shape != x0.shape:
+            linear = False
+            rows.append(np.zeros_like(x0))
+            continue
+        same = (plus == x0) & (minus == x0)  # untouched entries, infinities among them
+        with np.errstate(invalid="ignore"):
+            jac = np.where(same, 0.0, (plus - minus) / (2 * step))
+            curvature = np.where(same, 0.0, np.abs(plus + minus - 2 * x0))
+        if not np.all(np.isfinite(jac)) or np.any(
+                curvature > 1e-9 * (np.abs(x0) + np.abs(jac * step)) + 1e-12):
+            linear = False
+        rows.append(jac)
+    shapes = tuple(np.shape(getattr(base, f)) for f in _FIELDS)
+    jacobian = np.array(rows) if rows else np.zeros((0, x0.size))
+    return Linearization(x0, jacobian, shapes, linear)
+
+
+def _unflatten(flat: np.ndarray, shapes: tuple[tuple[int, ...], ...]) -> list[np.ndarray]:
+    n = flat.shape[0]
+    out, pos = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        out.append(np.ascontiguousarray(flat[:, pos:pos + size].reshape((n, *shape))))
+        pos += size
+    return out
+
+
+def draw_offsets(mission: Mission, seed: int, indices: Sequence[int]) -> np.ndarray:
+    """Offsets of every dispersion for each run, shape (len(indices), n_dispersions)."""
+    out = np.empty((len(indices), len(mission.dispersions)))
+    for row, i in enumerate(indices):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        for k, d in enumerate(mission.dispersions):
+            out[row, k] = draw(d, rng)
+    return out
+
+
+def _packed_samples(spec: StudySpec, lin: Linearization, offsets: np.ndarray,
+                    indices: Sequence[int]) -> list[np.ndarray]:
+    if lin.is_linear:
+        flat = lin.nominal + offsets @ lin.jacobian
+    else:
+        flat = np.stack([_flatten(_pack(*sample_run(spec.vehicle, spec.mission, spec.seed,
+                                                    i)[:2], MC_OPTIONS)) for i in indices])
+    return _unflatten(flat, lin.shapes)
+
+
+def fly_batch(spec: StudySpec, indices: range, threads: int = 0,
+              lin: Linearization | None = None) -> dict[str, np.ndarray]:
+    """Fly the runs ``indices`` of a study; returns columns (one row per run).
+
+    Runs that cannot lift off are rows with status ``STATUS_NO_LIFTOFF``, not errors.
+    """
+    if threads:
+        set_num_threads(max(1, min(threads, get_num_threads())))
+    lin = lin or linearize(spec.vehicle, spec.mission, MC_OPTIONS)
+    offsets = draw_offsets(spec.mission, spec.seed, indices)
+    y0s, ps, phases, cd_mach, cd_val, tabs = _packed_samples(spec, lin, offsets, indices)
+    f, w = liftoff_thrust_and_weight(phases, y0s, spec.mission.site.alt)
+    ok = f > w
+    out = np.full((len(indices), N_R), np.nan)
+    out[:, R_STATUS] = STATUS_NO_LIFTOFF
+    if np.any(ok):
+        res = np.empty((int(ok.sum()), N_R))
+        run_batch(y0s[ok], ps[ok], phases[ok], cd_mach[ok], cd_val[ok], tabs[ok],
+                  MC_OPTIONS.max_time, MC_OPTIONS.rtol, _ATOL, MC_OPTIONS.max_step, res)
+        out[ok] = res
+    cols: dict[str, np.ndarray] = {
+        "run": np.array(list(indices), dtype=np.int64),
+        "seed": np.full(len(indices), spec.seed, dtype=np.int64),
+        "status": out[:, R_STATUS].astype(np.int64),
+        "impact_lat_deg": np.degrees(out[:, R_IMPACT_LAT]),
+        "impact_lon_deg": np.degrees(out[:, R_IMPACT_LON]),
+        "flight_time_s": out[:, R_IMPACT_T],
+        "impact_speed_m_s": out[:, R_IMPACT_SPEED],
+        "max_altitude_m": out[:, R_APOGEE_ALT],
+        "burnout_time_s": out[:, R_CUTOFF_T],
+        "burnout_speed_m_s": out[:, R_CUTOFF_SPEED],
+        "burnout_altitude_m": out[:, R_CUTOFF_ALT],
+        "burnout_inertial_speed_m_s": out[:, R_CUTOFF_INERTIAL],
+    }
+    for k, d in enumerate(spec.mission.dispersions):
+        cols[f"d:{d.path}"] = offsets[:, k]
+    return cols
+
+
+def status_text(code: int) -> str:
+    """Meaning of a run's status code."""
+    if code == STATUS_NO_LIFTOFF:
+        return "cannot lift off"
+    return STATUS_MESSAGES.get(code, f"status {code}")
+
+
+def nominal(vehicle: Vehicle, mission: Mission) -> Mission:
+    """The mission the dispersions are applied to: aimed at its target if it has one."""
+    if mission.target is not None and mission.aim:
+        mission, _ = aim(vehicle, mission)
+    for d in mission.dispersions:
+        try:
+            check_path(vehicle, mission, d.path)
+        except (KeyError, AttributeError, IndexError, ValueError):
+            raise CatalogError(mission.origin or mission.id, f"dispersions.{d.path}",
+                               "a path to a number of the vehicle or mission, e.g. "
+                               "vehicle.stages[0].propellant_mass or mission.azimuth") from None
+    return mission
+
+
+# --- the study folder --------------------------------------------------------------------------
+
+def _batch_file(folder: Path, k: int) -> Path:
+    return folder / f"batch-{k:06d}.parquet"
+
+
+def open_study(folder: Path, spec: StudySpec, resume: bool) -> list[int]:
+    """Prepare the study folder; returns the batch numbers still to fly."""
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    meta_path = folder / "study.json"
+    meta = {"mission": spec.mission.id, "vehicle": spec.vehicle.id, "seed": spec.seed,
+            "n": spec.n, "batch_size": spec.batch_size, "fingerprint": spec.fingerprint(),
+            "spacerace_version": __version__}
+    done: set[int] = set()
+    if meta_path.exists():
+        old = json.loads(meta_path.read_text())
+        if not resume:
+            raise CatalogError(str(folder), "", "a study is already here; use --resume to "
+                               "continue it or choose another folder")
+        if old.get("fingerprint") != meta["fingerprint"]:
+            raise CatalogError(str(folder), "", "the study here was made with other inputs "
+                               f"(mission {old.get('mission')}, n {old.get('n')}, seed "
+                               f"{old.get('seed')}); it cannot be resumed with these")
+        for k in range(len(spec.batches())):
+            f = _batch_file(folder, k)
+            if f.exists():
+                try:
+                    pq.read_metadata(f)
+                    done.add(k)
+                except Exception:  # a torn file from a killed run: fly that batch again
+                    f.unlink()
+    else:
+        meta_path.write_text(json.dumps(meta, indent=2))
+    return [k for k in range(len(spec.batches())) if k not in done]
+
+
+def write_batch(folder: Path, k: int, cols: dict[str, np.ndarray]) -> None:
+    """Write one finished batch atomically (a temporary file, then a rename)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tmp = folder / f".batch-{k:06d}.tmp"
+    pq.write_table(pa.table(cols), tmp)
+    tmp.replace(_batch_file(folder, k))
+
+
+def read_study(folder: Path) -> dict[str, np.ndarray]:
+    """All finished rows of a study, ordered by run."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = sorted(folder.glob("batch-*.parquet"))
+    table = pa.concat_tables([pq.read_table(f) for f in files]).sort_by("run")
+    return {name: table.column(name).to_numpy() for name in table.column_names}
+
+
+def run_study(spec: StudySpec, folder: Path, resume: bool = False, scheduler: str | None = None,
+              workers: int = 0, on_batch: Callable[[int, int], None] | None = None) -> Path:
+    """Fly every batch not yet in ``folder``, locally or on Dask; returns the folder.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        ``None`` for the local cores (threads of the compiled batch kernel), ``"local"`` for
+        a local Dask cluster, or a scheduler address ``tcp://host:port``.
+    workers : int
+        Local threads or local Dask workers (0: all cores).
+    on_batch : callable, optional
+        Called with (runs done, runs in all) after each batch.
+    """
+    todo = open_study(folder, spec, resume)
+    batches = spec.batches()
+    done = spec.n - sum(len(batches[k]) for k in todo)
+    if on_batch:
+        on_batch(done, spec.n)
+    for k, cols in _execute(spec, todo, scheduler, workers):
+        write_batch(folder, k, cols)
+        done += len(batches[k])
+        if on_batch:
+            on_batch(done, spec.n)
+    return folder
+
+
+def _execute(spec: StudySpec, todo: list[int], scheduler: str | None, workers: int
+             ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+    batches = spec.batches()
+    if scheduler is None:
+        threads = workers or get_num_threads()
+        for k in todo:
+            yield k, fly_batch(spec, batches[k], threads)
+        return
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler == "local":
+        import os
+
+        cluster = LocalCluster(n_workers=workers or (os.cpu_count() or 1), threads_per_worker=1,
+                               processes=True, dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        spec_future = client.scatter(spec, broadcast=True)
+        futures = {client.submit(fly_batch, spec_future, batches[k], 1, pure=False): k
+                   for k in todo}
+        for fut in as_completed(futures):
+            yield futures[fut], fut.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def summary_table(cols: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Counts of runs by status."""
+    codes, counts = np.unique(cols["status"], return_counts=True)
+    return {status_text(int(c)): int(n) for c, n in zip(codes, counts)}
+
+
+def finite_rows(cols: dict[str, np.ndarray]) -> np.ndarray:
+    """Mask of the runs that reached an impact point."""
+    return np.isfinite(cols["impact_lat_deg"]) & np.isfinite(cols["impact_lon_deg"])
+
+
+def default_batch_size(n: int) -> int:
+    """Batches of 500 runs, fewer for small studies (at least 4 batches when possible)."""
+    return max(1, min(500, math.ceil(n / 4)))
+
+
+FIGURE_COLUMNS = ("max_altitude_m", "flight_time_s", "impact_speed_m_s", "burnout_time_s",
+                  "burnout_speed_m_s", "burnout_altitude_m", "burnout_inertial_speed_m_s")
+
+
+def study_summary(spec: StudySpec, cols: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Statistics of a study: statuses, figure spreads and, with a target, the impact scatter."""
+    from geographiclib.geodesic import Geodesic
+
+    from spacerace.scatter import scatter
+
+    m = spec.mission
+    out: dict[str, Any] = {"mission": m.id, "vehicle": spec.vehicle.id, "n": spec.n,
+                           "seed": spec.seed, "runs": int(len(cols["run"])),
+                           "statuses": summary_table(cols), "figures": {}}
+    for name in FIGURE_COLUMNS:
+        x = cols[name][np.isfinite(cols[name])]
+        if x.size:
+            out["figures"][name] = {"mean": float(x.mean()), "sd": float(x.std(ddof=1))
+                                    if x.size > 1 else 0.0,
+                                    "p05": float(np.percentile(x, 5)),
+                                    "p95": float(np.percentile(x, 95))}
+    ok = finite_rows(cols)
+    if m.target is not None and ok.sum() >= 3:
+        g = Geodesic.WGS84.Inverse(math.degrees(m.site.lat), math.degrees(m.site.lon),
+                                   math.degrees(m.target.lat), math.degrees(m.target.lon))
+        az = math.radians(g["azi2"])
+        s = scatter(np.radians(cols["impact_lat_deg"][ok]), np.radians(cols["impact_lon_deg"][ok]),
+                    m.target.lat, m.target.lon, az)
+        out["impact"] = {
+            "aim_lat_deg": math.degrees(m.target.lat), "aim_lon_deg": math.degrees(m.target.lon),
+            "track_azimuth_deg": math.degrees(az) % 360.0,
+            "mean_lat_deg": math.degrees(s.mean_lat), "mean_lon_deg": math.degrees(s.mean_lon),
+            "mean_downrange_m": s.mean_downrange, "mean_crossrange_m": s.mean_crossrange,
+            "sd_downrange_m": s.sd_downrange, "sd_crossrange_m": s.sd_crossrange,
+            "cep_m": s.cep_about_mean, "cep_about_aim_m": s.cep_about_aim,
+            "range_extent_95_m": 2 * 1.959964 * s.sd_downrange,
+            "crossrange_extent_95_m": 2 * 1.959964 * s.sd_crossrange,
+            "ellipses": [{"probability": e.probability, "semi_major_m": e.semi_major,
+                          "semi_minor_m": e.semi_minor,
+                          "azimuth_deg": math.degrees(e.azimuth)} for e in s.ellipses],
+        }
+    out["archive"] = {f.key: {"value": f.value, "source": f.source, "note": f.note}
+                      for f in m.archive if f.key.startswith("mc_")}
+    return out
