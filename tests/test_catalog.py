@@ -18,7 +18,7 @@ from spacerace.errors import CatalogError
 
 FILES = sorted(VEHICLES.glob("*.toml")) + sorted(MISSIONS.glob("*.toml"))
 # Tables of numbers that carry their source at the table level, and list-of-values keys.
-_TABLE_KEYS = {"drag", "pitch_program"}
+_TABLE_KEYS = {"drag", "pitch_program", "wind", "dispersions"}
 _NON_FIGURES = {"count", "killed", "injured", "epoch"}
 
 

@@ -66,12 +66,14 @@ def test_mach_1_event_is_at_the_root(v2):
 
 def test_max_q_event_is_the_maximum_of_the_powered_flight(v2):
     vehicle, mission = v2
-    res = simulate(vehicle, mission, SimOptions(output_interval=0.1))
+    # max-Q falls at the tropopause kink of the density (11 km), so q peaks sharply there:
+    # sample finely, and expect the event to be at least as high as every sample
+    res = simulate(vehicle, mission, SimOptions(output_interval=0.005))
     e = res.trajectory.event("max-Q")
     q = res.trajectory["dynamic_pressure"]
     powered = res.trajectory["t"] <= res.trajectory.event("cut-off").t
     assert e.value >= np.max(q[powered]) - 1e-6 * e.value
-    assert e.value == pytest.approx(np.max(q[powered]), rel=1e-4)
+    assert e.value == pytest.approx(np.max(q[powered]), rel=2e-5)
 
 
 def test_aim_reports_a_small_miss(v2):

@@ -157,16 +157,18 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     # relative to the air, which turns with the Earth and blows with the wind
     vax, vay, vaz = vrx, vry, vrz
     wind = interp_clamped(alt, tab[TAB_WIND_H], tab[TAB_WIND_V])
+    wux, wuy, wuz = 0.0, 0.0, 0.0  # unit vector the wind blows along, inertial axes
     if wind != 0.0:
         # the wind blows towards P_WIND_FROM + pi: east and north parts, then inertial axes
         to = p[P_WIND_FROM] + math.pi
-        we, wn = wind * math.sin(to), wind * math.cos(to)
+        we, wn = math.sin(to), math.cos(to)
         sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
         fx = -so * we - sl * co * wn
         fy = co * we - sl * so * wn
-        vax -= c * fx - s * fy
-        vay -= s * fx + c * fy
-        vaz -= cl * wn
+        wux, wuy, wuz = c * fx - s * fy, s * fx + c * fy, cl * wn
+        vax -= wind * wux
+        vay -= wind * wuy
+        vaz -= wind * wuz
     va = math.sqrt(vax * vax + vay * vay + vaz * vaz)
     pa, rho, a = _air(alt, p[P_ATMOS])
     rho *= p[P_RHO_SCALE]
@@ -205,13 +207,18 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     dhdt = vrx * ue_x + vry * ue_y + vrz * uz
     dq = 0.0
     if rho > 0.0 and va > 0.0:
-        _, rho_up, _ = _air(alt + 10.0, p[P_ATMOS])
-        rho_up *= p[P_RHO_SCALE]
-        drho_dh = (rho_up - rho) / 10.0
-        # d(v_air)/dt = a - w x v (the wind's change along the path is neglected here)
-        arx = acc[0] + w * y[VY]
-        ary = acc[1] - w * y[VX]
-        dva = (vax * arx + vay * ary + vaz * acc[2]) / va
+        # central difference over 1 m: the density has kinks at the layer bases (11 km, where
+        # the V-2's max-Q falls), and a wider step would blur where dq/dt changes sign
+        _, rho_up, _ = _air(alt + 0.5, p[P_ATMOS])
+        _, rho_dn, _ = _air(alt - 0.5, p[P_ATMOS])
+        drho_dh = (rho_up - rho_dn) * p[P_RHO_SCALE]
+        # d(v_air)/dt = a - w x v - u dW/dh dh/dt (the turning of u along the path neglected)
+        dwind = (interp_clamped(alt + 10.0, tab[TAB_WIND_H], tab[TAB_WIND_V]) - wind) / 10.0
+        dw = dwind * dhdt
+        arx = acc[0] + w * y[VY] - dw * wux
+        ary = acc[1] - w * y[VX] - dw * wuy
+        arz = acc[2] - dw * wuz
+        dva = (vax * arx + vay * ary + vaz * arz) / va
         dq = 0.5 * va * va * drho_dh * dhdt + rho * va * dva
     diag[D_DHDT], diag[D_DQDT] = dhdt, dq
     return -mdot
