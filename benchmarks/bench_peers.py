@@ -545,9 +545,9 @@ def bench_heyoka(case: Case, fits: Fits, t_exit: float, repeat: int) -> dict[str
 
     t0 = time.perf_counter()
     y0 = np.concatenate([r0, np.zeros(3), [case.m0]])
-    ta_rail = hy.taylor_adaptive(list(zip(svars, rail_rhs)), y0, tol=HEYOKA_TOL)
+    ta_rail = hy.taylor_adaptive(list(zip(svars, rail_rhs)), y0.tolist(), tol=HEYOKA_TOL)
     ta_free = hy.taylor_adaptive(
-        list(zip(svars, free_rhs)), y0, tol=HEYOKA_TOL, pars=[1.0],
+        list(zip(svars, free_rhs)), y0.tolist(), tol=HEYOKA_TOL, pars=[1.0],
         t_events=[
             # depletion while burning (1 when coasting, so never a root then)
             hy.t_event(m - case.m_empty + (1.0 - engine), direction=hy.event_direction.negative),

@@ -33,5 +33,6 @@ def test_flight_identical_with_and_without_numba():
         # Rounding differs in the last bit between LLVM and CPython; the adaptive steps then
         # fall differently on the kinks of the tables (Cd, ln rho, pitch program) and the
         # figures differ by the integration error itself: ~0.1 m in 329 km (measured: range
-        # 0.12 m, apogee 0.02 m at rtol 1e-9). A real divergence is metres to kilometres.
-        assert plain[key] == pytest.approx(compiled[key], rel=1e-6, abs=0.5), key
+        # 0.12 m, apogee 0.02 m; re-entry max-Q 1e-6 relative). A real divergence is metres
+        # to kilometres.
+        assert plain[key] == pytest.approx(compiled[key], rel=1e-5, abs=0.5), key
