@@ -70,13 +70,15 @@ def jit_parallel(func: F) -> F:
 if _numba is not None:
     prange = _numba.prange
     set_num_threads = _numba.set_num_threads
-    get_num_threads = _numba.get_num_threads
 else:  # pragma: no cover
     prange = range
 
     def set_num_threads(n: int) -> None:
         """No threads without numba."""
 
-    def get_num_threads() -> int:
-        """One thread without numba."""
+
+def max_threads() -> int:
+    """Threads the compiled batch kernel may use (numba's pool size; 1 without numba)."""
+    if _numba is None or not IS_COMPILED:
         return 1
+    return int(_numba.config.NUMBA_NUM_THREADS)

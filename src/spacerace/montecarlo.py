@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from spacerace._jit import get_num_threads, set_num_threads
+from spacerace._jit import max_threads, set_num_threads
 from spacerace._version import __version__
 from spacerace.errors import CatalogError
 from spacerace.flight import SimOptions, _pack, _Packed, aim, liftoff_thrust_and_weight
@@ -254,8 +254,8 @@ def fly_batch(spec: StudySpec, indices: range, threads: int = 0,
 
     Runs that cannot lift off are rows with status ``STATUS_NO_LIFTOFF``, not errors.
     """
-    if threads:
-        set_num_threads(max(1, min(threads, get_num_threads())))
+    if threads and max_threads() > 1:
+        set_num_threads(max(1, min(threads, max_threads())))
     lin = lin or linearize(spec.vehicle, spec.mission, MC_OPTIONS)
     offsets = draw_offsets(spec.mission, spec.seed, indices)
     y0s, ps, phases, cd_mach, cd_val, tabs = _packed_samples(spec, lin, offsets, indices)
@@ -397,7 +397,7 @@ def _execute(spec: StudySpec, todo: list[int], scheduler: str | None, workers: i
              ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
     batches = spec.batches()
     if scheduler is None:
-        threads = workers or get_num_threads()
+        threads = workers or max_threads()
         for k in todo:
             yield k, fly_batch(spec, batches[k], threads)
         return
