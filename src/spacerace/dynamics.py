@@ -60,28 +60,50 @@ N_P = 17
 TAB_PITCH_T, TAB_PITCH_EL, TAB_WIND_H, TAB_WIND_V = range(4)
 N_TAB = 4
 
-# --- phase table ---------------------------------------------------------------------------
+# --- stage table (one row per stage, ``stg``) ------------------------------------------------
+STG_F_VAC = 0  # vacuum thrust of the stage's engines at full throttle [N]
+STG_MDOT = 1  # their mass flow [kg/s] (solid motors: at the curve's 100 %)
+STG_A_EXIT = 2  # their nozzle exit area [m^2]
+STG_PROP = 3  # propellant loaded [kg]
+STG_DRY = 4  # dry mass [kg]
+STG_CURVE = 5  # row of ``tab`` with the thrust curve's time (fraction in the next), -1: none
+N_STG = 6
+
+# --- phase table -----------------------------------------------------------------------------
 MODE_VERTICAL, MODE_PITCH_PROGRAM, MODE_GRAVITY_TURN, MODE_COAST = range(4)
+MODE_HOLD, MODE_HOLD_HORIZONTAL, MODE_LINEAR_TANGENT = range(4, 7)
 PH_MODE = 0  # guidance mode (MODE_*)
 PH_THROTTLE = 1  # fraction of rated flow [-]
-PH_F_VAC = 2  # vacuum thrust of the burning engines at full throttle [N]
-PH_MDOT = 3  # their mass flow at full throttle [kg/s]
-PH_A_EXIT = 4  # their total nozzle exit area [m^2]
-PH_M_EMPTY = 5  # vehicle mass when their propellant is gone [kg]
-PH_AREF = 6  # aerodynamic reference area [m^2]
-PH_CD_ROW = 7  # row of the drag tables [-]
-PH_T_END = 8  # cut-off time since liftoff [s] (inf: none)
-PH_V_END = 9  # cut-off speed relative to the Earth [m/s] (inf: none)
-PH_DROP = 10  # mass dropped when the phase begins (staging, jettison) [kg]
-N_PH = 11
+PH_BURN = 2  # bit mask of the stages whose engines burn [-]
+PH_DROP_MASK = 3  # bit mask of the stages separated when the phase begins [-]
+PH_DROP = 4  # other mass dropped when the phase begins (fairing, tower, interstage) [kg]
+PH_AREF = 5  # aerodynamic reference area [m^2]
+PH_CD_ROW = 6  # row of the drag tables [-]
+PH_T_END = 7  # cut-off time since liftoff [s] (inf: none)
+PH_V_END = 8  # cut-off speed relative to the Earth [m/s] (inf: none)
+PH_E_END = 9  # cut-off specific orbital energy [J/kg] (inf: none)
+PH_GUIDE_A = 10  # linear tangent law: tan(pitch) = A + B (t - PH_GUIDE_T0) [-]
+PH_GUIDE_B = 11  # [1/s]
+PH_GUIDE_T0 = 12  # [s]
+# Filled by the kernel when the phase begins (zero in the packed table):
+PH_F_VAC = 13  # vacuum thrust of the burning engines [N]
+PH_MDOT = 14  # their mass flow [kg/s]
+PH_A_EXIT = 15  # their exit area [m^2]
+PH_M_EMPTY = 16  # vehicle mass when the first of them runs dry [kg]
+PH_T_START = 17  # time the phase began [s]
+PH_CURVE = 18  # ``tab`` row of the thrust curve of a lone solid motor, -1: none
+PH_HOLD = 19  # held thrust direction, inertial (3 values) [-]
+PH_PLANE = 22  # normal of the steering plane, inertial (3 values) [-]
+N_PH = 25
 
 # --- events --------------------------------------------------------------------------------
 EV_MACH1, EV_MAXQ, EV_APOGEE, EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_IMPACT = range(7)
-N_EVENTS = 7
+EV_CUTOFF_ENERGY = 7
+N_EVENTS = 8
 # Sign change that counts (+1 rising, -1 falling, 0 both) and what a root ends
 # (0 nothing, 1 the phase, 2 the flight).
-EVENT_DIRECTION = np.array([0, -1, -1, 1, 1, -1, -1], dtype=np.int64)
-EVENT_ENDS = np.array([0, 0, 0, 1, 1, 1, 2], dtype=np.int64)
+EVENT_DIRECTION = np.array([0, -1, -1, 1, 1, -1, -1, 1], dtype=np.int64)
+EVENT_ENDS = np.array([0, 0, 0, 1, 1, 1, 2, 1], dtype=np.int64)
 
 # --- diagnostics (outputs of ``diagnostics``) ----------------------------------------------
 D_ALT, D_LAT, D_LON, D_VREL, D_MACH, D_Q, D_THRUST, D_DRAG, D_ACCEL, D_DHDT, D_DQDT = range(11)
@@ -98,12 +120,24 @@ def _air(alt: float, atmos_on: float) -> tuple[float, float, float]:
 
 
 @jit
-def _thrust_direction(t: float, y: np.ndarray, p: np.ndarray, mode: float,
-                      vrx: float, vry: float, vrz: float, vr: float,
+def _thrust_direction(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
+                      vax: float, vay: float, vaz: float, va: float,
                       tab: np.ndarray) -> tuple[float, float, float]:
     """Unit thrust direction in the inertial frame for the phase's guidance mode."""
-    if mode == MODE_GRAVITY_TURN and vr > 1.0:
-        return vrx / vr, vry / vr, vrz / vr
+    mode = ph[PH_MODE]
+    if mode == MODE_GRAVITY_TURN and va > 1.0:
+        return vax / va, vay / va, vaz / va
+    if mode == MODE_HOLD or mode == MODE_HOLD_HORIZONTAL:
+        return ph[PH_HOLD], ph[PH_HOLD + 1], ph[PH_HOLD + 2]
+    if mode == MODE_LINEAR_TANGENT:
+        # pitch above the local horizontal in the steering plane: tan = A + B (t - t0)
+        r = math.sqrt(y[X] * y[X] + y[Y] * y[Y] + y[Z] * y[Z])
+        ux, uy, uz = y[X] / r, y[Y] / r, y[Z] / r
+        nx, ny, nz = ph[PH_PLANE], ph[PH_PLANE + 1], ph[PH_PLANE + 2]
+        hx, hy, hz = ny * uz - nz * uy, nz * ux - nx * uz, nx * uy - ny * ux  # downrange
+        th = math.atan(ph[PH_GUIDE_A] + ph[PH_GUIDE_B] * (t - ph[PH_GUIDE_T0]))
+        ct, st = math.cos(th), math.sin(th)
+        return ct * hx + st * ux, ct * hy + st * uy, ct * hz + st * uz
     if mode == MODE_PITCH_PROGRAM:
         el = interp_clamped(t, tab[TAB_PITCH_T], tab[TAB_PITCH_EL])
         ce, se = math.cos(el), math.sin(el)
@@ -113,6 +147,19 @@ def _thrust_direction(t: float, y: np.ndarray, p: np.ndarray, mode: float,
         dz = ce * (ca * p[P_NORTH + 2] + sa * p[P_EAST + 2]) + se * p[P_UP + 2]
         return dx, dy, dz
     return p[P_UP], p[P_UP + 1], p[P_UP + 2]
+
+
+@jit
+def curve_fraction(t: float, ph: np.ndarray, tab: np.ndarray) -> float:
+    """Thrust-curve fraction of a lone solid motor (1 for liquid engines, 0 after burn-out)."""
+    row = int(ph[PH_CURVE])
+    if row < 0:
+        return 1.0
+    tc = t - ph[PH_T_START]
+    times = tab[row]
+    if tc < times[0] or tc > times[times.size - 1]:
+        return 0.0
+    return interp_clamped(tc, times, tab[row + 1])
 
 
 @jit
@@ -179,12 +226,13 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     drag = q * cd * ph[PH_AREF]
     m = y[M]
     burning = ph[PH_THROTTLE] > 0.0 and m > ph[PH_M_EMPTY]
-    f = thrust(ph[PH_F_VAC], ph[PH_A_EXIT], pa, ph[PH_THROTTLE]) if burning else 0.0
-    mdot = ph[PH_MDOT] * ph[PH_THROTTLE] if burning else 0.0
+    frac = curve_fraction(t, ph, tab) if burning else 0.0
+    f = thrust(ph[PH_F_VAC] * frac, ph[PH_A_EXIT], pa, ph[PH_THROTTLE]) if burning else 0.0
+    mdot = ph[PH_MDOT] * ph[PH_THROTTLE] * frac
     gx, gy, gz = gravity_accel(x, yy, z, p[P_MU], p[P_J2])
     ax, ay, az = 0.0, 0.0, 0.0
     if f > 0.0:
-        dx, dy, dz = _thrust_direction(t, y, p, ph[PH_MODE], vax, vay, vaz, va, tab)
+        dx, dy, dz = _thrust_direction(t, y, p, ph, vax, vay, vaz, va, tab)
         ax, ay, az = f * dx / m, f * dy / m, f * dz / m
     if va > 0.0:
         k = drag / (m * va)
@@ -236,7 +284,7 @@ def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
 
 
 @jit
-def event_values(t: float, y: np.ndarray, ph: np.ndarray, diag: np.ndarray,
+def event_values(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, diag: np.ndarray,
                  out: np.ndarray) -> None:
     """Event functions at a state whose diagnostics are in ``diag``; roots are the events."""
     out[EV_MACH1] = diag[D_MACH] - 1.0
@@ -245,7 +293,12 @@ def event_values(t: float, y: np.ndarray, ph: np.ndarray, diag: np.ndarray,
     out[EV_CUTOFF_SPEED] = diag[D_VREL] - ph[PH_V_END]
     out[EV_CUTOFF_TIME] = t - ph[PH_T_END]
     out[EV_DEPLETION] = y[M] - ph[PH_M_EMPTY] if ph[PH_THROTTLE] > 0.0 else 1.0
+    if ph[PH_CURVE] >= 0.0 and ph[PH_THROTTLE] > 0.0:
+        out[EV_DEPLETION] = 1.0  # a solid motor's end is its curve's: the time event ends it
     out[EV_IMPACT] = diag[D_ALT]
+    r = math.sqrt(y[X] * y[X] + y[Y] * y[Y] + y[Z] * y[Z])
+    v2 = y[VX] * y[VX] + y[VY] * y[VY] + y[VZ] * y[VZ]
+    out[EV_CUTOFF_ENERGY] = 0.5 * v2 - p[P_MU] / r - ph[PH_E_END]
 
 
 def default_params() -> np.ndarray:

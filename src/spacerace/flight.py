@@ -32,6 +32,7 @@ from spacerace.dynamics import (
     N_P,
     N_PH,
     N_STATE,
+    N_STG,
     N_TAB,
     P_ATMOS,
     P_AZ,
@@ -44,21 +45,22 @@ from spacerace.dynamics import (
     P_THETA0,
     P_UP,
     P_WIND_FROM,
-    PH_A_EXIT,
     PH_AREF,
+    PH_BURN,
     PH_CD_ROW,
     PH_DROP,
-    PH_F_VAC,
-    PH_M_EMPTY,
-    PH_MDOT,
+    PH_DROP_MASK,
+    PH_E_END,
     PH_MODE,
     PH_T_END,
     PH_THROTTLE,
     PH_V_END,
-    TAB_PITCH_EL,
-    TAB_PITCH_T,
-    TAB_WIND_H,
-    TAB_WIND_V,
+    STG_A_EXIT,
+    STG_CURVE,
+    STG_DRY,
+    STG_F_VAC,
+    STG_MDOT,
+    STG_PROP,
     M,
 )
 from spacerace.errors import CatalogError, SimulationError
@@ -86,6 +88,8 @@ from spacerace.results import EventRecord, Trajectory
 from spacerace.vehicle import Vehicle
 
 _WGS84 = Geodesic.WGS84
+# Absolute tolerances of the state [m, m/s, kg] (with SimOptions.rtol).
+ATOL = np.array([1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6, 1e-3])
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,7 @@ class _Packed:
     y0: np.ndarray
     p: np.ndarray
     phases: np.ndarray
+    stg: np.ndarray
     cd_mach: np.ndarray
     cd_val: np.ndarray
     tab: np.ndarray
@@ -181,26 +186,42 @@ def _drag_tables(vehicle: Vehicle) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
-    stack = _stage_masses(vehicle)
     rows = np.zeros((len(mission.phases), N_PH))
-    dropped = 0
+    dropped: set[int] = set()
     for i, ph in enumerate(mission.phases):
-        drop = sum(s.dry_mass for s in vehicle.stages[dropped:dropped + ph.drop_stages])
-        dropped += ph.drop_stages
-        stage = vehicle.stages[ph.stage]
+        dropped |= set(ph.drop)
+        attached = [k for k in range(len(vehicle.stages)) if k not in dropped]
+        lowest = attached[0] if attached else len(vehicle.stages) - 1
         rows[i, PH_MODE] = mode_code(ph.guidance)
-        rows[i, PH_THROTTLE] = 1.0 if ph.engine_on else 0.0
-        rows[i, PH_F_VAC] = stage.thrust_vacuum
-        rows[i, PH_MDOT] = stage.mass_flow
-        rows[i, PH_A_EXIT] = stage.exit_area
-        rows[i, PH_M_EMPTY] = stack[ph.stage] - stage.propellant_mass
-        lowest = vehicle.stages[min(dropped, len(vehicle.stages) - 1)]
-        rows[i, PH_AREF] = lowest.reference_area
-        rows[i, PH_CD_ROW] = min(dropped, len(vehicle.stages) - 1)
+        rows[i, PH_THROTTLE] = 1.0 if ph.burning else 0.0
+        rows[i, PH_BURN] = sum(1 << k for k in ph.burning)
+        rows[i, PH_DROP_MASK] = sum(1 << k for k in ph.drop)
+        rows[i, PH_DROP] = ph.jettison
+        rows[i, PH_AREF] = vehicle.stages[lowest].reference_area
+        rows[i, PH_CD_ROW] = lowest
         rows[i, PH_T_END] = ph.until_time
         rows[i, PH_V_END] = ph.until_speed
-        rows[i, PH_DROP] = drop
+        rows[i, PH_E_END] = ph.until_energy
     return rows
+
+
+def _stage_table(vehicle: Vehicle) -> np.ndarray:
+    stg = np.zeros((len(vehicle.stages), N_STG))
+    row = N_TAB
+    for k, s in enumerate(vehicle.stages):
+        stg[k, STG_F_VAC] = s.thrust_vacuum
+        stg[k, STG_A_EXIT] = s.exit_area
+        stg[k, STG_PROP] = s.propellant_mass
+        stg[k, STG_DRY] = s.dry_mass
+        stg[k, STG_MDOT] = s.mass_flow
+        stg[k, STG_CURVE] = -1.0
+        if s.thrust_curve is not None:
+            t, frac = np.asarray(s.thrust_curve[0]), np.asarray(s.thrust_curve[1])
+            # the flow follows the curve and burns the load out at its end
+            stg[k, STG_MDOT] = s.propellant_mass / float(np.trapezoid(frac, t))
+            stg[k, STG_CURVE] = row
+            row += 2
+    return stg
 
 
 def _pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
@@ -228,19 +249,23 @@ def _pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
     if initial_state is not None:
         y0[:] = initial_state
     cd_mach, cd_val = _drag_tables(vehicle)
-    return _Packed(y0, p, _phase_table(vehicle, mission), cd_mach, cd_val, _tables(mission))
+    return _Packed(y0, p, _phase_table(vehicle, mission), _stage_table(vehicle), cd_mach,
+                   cd_val, _tables(vehicle, mission))
 
 
-def _tables(mission: Mission) -> np.ndarray:
-    """Pitch programme and wind profile as the rows of one padded array (``TAB_*``)."""
+def _tables(vehicle: Vehicle, mission: Mission) -> np.ndarray:
+    """Pitch programme, wind profile and thrust curves as rows of one padded array."""
     env = mission.environment
     pitch_t, pitch_el = pitch_arrays(mission.pitch_program)
-    rows = {TAB_PITCH_T: pitch_t, TAB_PITCH_EL: pitch_el,
-            TAB_WIND_H: np.asarray(env.wind_altitude, dtype=np.float64),
-            TAB_WIND_V: np.asarray(env.wind_speed, dtype=np.float64) * env.wind_scale}
-    width = max(len(r) for r in rows.values())
-    tab = np.empty((N_TAB, width))
-    for i, r in rows.items():
+    rows = [pitch_t, pitch_el, np.asarray(env.wind_altitude, dtype=np.float64),
+            np.asarray(env.wind_speed, dtype=np.float64) * env.wind_scale]
+    for s in vehicle.stages:
+        if s.thrust_curve is not None:
+            rows += [np.asarray(s.thrust_curve[0], dtype=np.float64),
+                     np.asarray(s.thrust_curve[1], dtype=np.float64)]
+    width = max(len(r) for r in rows)
+    tab = np.empty((len(rows), width))
+    for i, r in enumerate(rows):
         tab[i, :len(r)] = r
         tab[i, len(r):] = r[-1]
     return tab
@@ -252,25 +277,30 @@ def pad_state(vehicle: Vehicle, mission: Mission, options: SimOptions | None = N
     return _pack(vehicle, mission, options or SimOptions()).y0.copy()
 
 
-def liftoff_thrust_and_weight(phases: np.ndarray, y0: np.ndarray, site_alt: float
-                              ) -> tuple[np.ndarray, np.ndarray]:
+def liftoff_thrust_and_weight(phases: np.ndarray, stg: np.ndarray, y0: np.ndarray,
+                              site_alt: float) -> tuple[np.ndarray, np.ndarray]:
     """Thrust of the first phase at the pad and the weight there [N] (arrays broadcast).
 
-    ``phases`` is a phase table (or a stack of them), ``y0`` the state(s) at liftoff.
+    ``phases`` and ``stg`` are a phase and a stage table (or stacks of them), ``y0`` the
+    state(s) at liftoff.
     """
     p_site = us76(min(max(site_alt, -5000.0), 1e6))[1]
-    first = phases[..., 0, :]
-    f = first[..., PH_THROTTLE] * first[..., PH_F_VAC] - p_site * first[..., PH_A_EXIT]
-    return np.where(first[..., PH_THROTTLE] > 0.0, f, 0.0), y0[..., M] * G0
+    burn = phases[..., 0, PH_BURN].astype(np.int64)
+    f = np.zeros(np.shape(burn), dtype=np.float64)
+    for k in range(stg.shape[-2]):
+        on = ((burn >> k) & 1).astype(bool) & (stg[..., k, STG_PROP] > 0)
+        # solid motors: the curve's first point sets the thrust at ignition
+        f = f + np.where(on, stg[..., k, STG_F_VAC] - p_site * stg[..., k, STG_A_EXIT], 0.0)
+    return f * phases[..., 0, PH_THROTTLE], y0[..., M] * G0
 
 
 def check_liftoff(vehicle: Vehicle, mission: Mission) -> None:
     """Raise ``CatalogError`` if the first phase cannot lift the vehicle off the pad."""
     first = mission.phases[0]
-    phases = _phase_table(vehicle, mission)
     y0 = np.zeros(N_STATE)
     y0[M] = vehicle.liftoff_mass
-    f, w = (float(x) for x in liftoff_thrust_and_weight(phases, y0, mission.site.alt))
+    f, w = (float(x) for x in liftoff_thrust_and_weight(
+        _phase_table(vehicle, mission), _stage_table(vehicle), y0, mission.site.alt))
     if f <= w:
         raise CatalogError(
             vehicle.origin or vehicle.id, f"stages[{first.stage}].engines",
@@ -279,20 +309,22 @@ def check_liftoff(vehicle: Vehicle, mission: Mission) -> None:
 
 
 def _run(pk: _Packed, options: SimOptions) -> tuple[Any, ...]:
+    """Fly all phases; returns the samples, the events, the status and the working phases."""
     n_max = int(options.max_time / options.output_interval) + 4 * len(pk.phases) + 16
     out_t, out_y = np.empty(n_max), np.empty((n_max, N_STATE))
     out_phase = np.empty(n_max, dtype=np.int64)
-    ev_max = 64
+    ev_max = 64 + 8 * len(pk.phases)
     ev_t, ev_y = np.empty(ev_max), np.empty((ev_max, N_STATE))
     ev_code, ev_dir = np.empty(ev_max, dtype=np.int64), np.empty(ev_max, dtype=np.int64)
     ev_phase = np.empty(ev_max, dtype=np.int64)
-    atol = np.array([1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6, 1e-3])
-    n, n_ev, status = run(pk.y0, options.max_time, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
-                          pk.tab, options.rtol, atol, options.max_step,
-                          options.output_interval, out_t, out_y, out_phase, ev_t, ev_code,
-                          ev_dir, ev_phase, ev_y)
+    y, clock, phases = pk.y0.copy(), np.zeros(1), pk.phases.copy()
+    prop_left = pk.stg[:, STG_PROP].copy()
+    n, n_ev, status = run(y, clock, 0, len(phases), options.max_time, pk.p, phases, pk.stg,
+                          prop_left, pk.cd_mach, pk.cd_val, pk.tab, options.rtol, ATOL,
+                          options.max_step, options.output_interval, out_t, out_y, out_phase,
+                          ev_t, ev_code, ev_dir, ev_phase, ev_y)
     return (out_t[:n], out_y[:n], out_phase[:n], ev_t[:n_ev], ev_code[:n_ev], ev_dir[:n_ev],
-            ev_phase[:n_ev], ev_y[:n_ev], np.int64(status))
+            ev_phase[:n_ev], ev_y[:n_ev], np.int64(status), phases)
 
 
 def _columns(pk: _Packed, t: np.ndarray, y: np.ndarray, phase: np.ndarray,
@@ -429,7 +461,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     if initial_state is None:
         check_liftoff(vehicle, mission)
     pk = _pack(vehicle, mission, options, initial_state)
-    out_t, out_y, out_phase, *ev, status = _run(pk, options)
+    out_t, out_y, out_phase, *ev, status, working = _run(pk, options)
+    pk = dataclasses.replace(pk, phases=working)  # diagnostics need the lit engines
     if status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[int(status)]}")
     site_ecef = ecef_from_geodetic(mission.site.lat, mission.site.lon, mission.site.alt)
@@ -462,7 +495,8 @@ def _impact_point(vehicle: Vehicle, mission: Mission, options: SimOptions
     """Latitude and longitude of the impact [rad], or None: the kernel only, no tables."""
     check_liftoff(vehicle, mission)
     pk = _pack(vehicle, mission, options)
-    *_, ev_t, ev_code, _, ev_phase, ev_y, _ = _run(pk, options)
+    *_, ev_t, ev_code, _, ev_phase, ev_y, _, working = _run(pk, options)
+    pk = dataclasses.replace(pk, phases=working)
     hits = np.flatnonzero(ev_code == EV_IMPACT)
     if hits.size == 0:
         return None

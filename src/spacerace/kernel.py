@@ -22,11 +22,30 @@ from spacerace.dynamics import (
     EV_IMPACT,
     EVENT_DIRECTION,
     EVENT_ENDS,
+    MODE_HOLD_HORIZONTAL,
     N_DIAG,
     N_EVENTS,
     N_STATE,
+    PH_A_EXIT,
+    PH_BURN,
+    PH_CURVE,
     PH_DROP,
+    PH_DROP_MASK,
+    PH_F_VAC,
+    PH_HOLD,
+    PH_M_EMPTY,
+    PH_MDOT,
+    PH_MODE,
+    PH_PLANE,
+    PH_T_END,
+    PH_T_START,
     PH_THROTTLE,
+    STG_A_EXIT,
+    STG_CURVE,
+    STG_DRY,
+    STG_F_VAC,
+    STG_MDOT,
+    STG_PROP,
     event_values,
     forces,
     rhs,
@@ -68,7 +87,7 @@ def _event_at(theta: float, rc: np.ndarray, t: float, p: np.ndarray, ph: np.ndar
     """Event functions at fraction ``theta`` of the step (dense state left in ``ys``)."""
     dense_eval(rc, theta, ys)
     forces(t, ys, p, ph, cd_mach, cd_val, tab, acc, diag, True)
-    event_values(t, ys, ph, diag, g)
+    event_values(t, ys, p, ph, diag, g)
 
 
 @jit
@@ -103,23 +122,109 @@ def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray
 
 
 @jit
-def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
+def begin_phase(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, stg: np.ndarray,
+                prop_left: np.ndarray, tab: np.ndarray) -> None:
+    """Set up a phase at time ``t``: separate stages, light engines, fix held directions.
+
+    Writes the working columns of the phase row (``PH_F_VAC`` ... ``PH_PLANE``) and drops the
+    separated stages' dry mass and unburnt propellant from ``y``.
+    """
+    drop = int(ph[PH_DROP_MASK])
+    for k in range(stg.shape[0]):
+        if (drop >> k) & 1:
+            y[6] -= stg[k, STG_DRY] + prop_left[k]
+            prop_left[k] = 0.0
+    y[6] -= ph[PH_DROP]
+    burn = int(ph[PH_BURN])
+    f, mdot, area, t_dry = 0.0, 0.0, 0.0, np.inf
+    curve, n_burn, solid_prop = -1.0, 0, 0.0
+    thr = ph[PH_THROTTLE]
+    for k in range(stg.shape[0]):
+        if (burn >> k) & 1 and prop_left[k] > 0.0 and thr > 0.0:
+            n_burn += 1
+            f += stg[k, STG_F_VAC]
+            mdot += stg[k, STG_MDOT]
+            area += stg[k, STG_A_EXIT]
+            if stg[k, STG_CURVE] >= 0.0:
+                curve = stg[k, STG_CURVE]
+                solid_prop = prop_left[k]
+            else:
+                t_dry = min(t_dry, prop_left[k] / (stg[k, STG_MDOT] * thr))
+    ph[PH_F_VAC], ph[PH_MDOT], ph[PH_A_EXIT] = f, mdot, area
+    ph[PH_T_START] = t
+    ph[PH_CURVE] = curve if n_burn == 1 else -1.0
+    if n_burn == 0:
+        ph[PH_M_EMPTY] = -1.0
+    elif ph[PH_CURVE] >= 0.0:
+        row = int(curve)
+        ph[PH_M_EMPTY] = y[6] - solid_prop
+        ph[PH_T_END] = min(ph[PH_T_END], t + tab[row, tab.shape[1] - 1])
+    else:
+        ph[PH_M_EMPTY] = y[6] - mdot * thr * t_dry
+    # held direction: the inertial velocity, or its horizontal part
+    r = np.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+    vx, vy, vz = y[3], y[4], y[5]
+    if ph[PH_MODE] == MODE_HOLD_HORIZONTAL:
+        vr = (vx * y[0] + vy * y[1] + vz * y[2]) / r
+        vx, vy, vz = vx - vr * y[0] / r, vy - vr * y[1] / r, vz - vr * y[2] / r
+    v = np.sqrt(vx * vx + vy * vy + vz * vz)
+    if v > 0.0:
+        ph[PH_HOLD], ph[PH_HOLD + 1], ph[PH_HOLD + 2] = vx / v, vy / v, vz / v
+    if ph[PH_PLANE] == 0.0 and ph[PH_PLANE + 1] == 0.0 and ph[PH_PLANE + 2] == 0.0:
+        nx = y[1] * y[5] - y[2] * y[4]
+        ny = y[2] * y[3] - y[0] * y[5]
+        nz = y[0] * y[4] - y[1] * y[3]
+        nn = np.sqrt(nx * nx + ny * ny + nz * nz)
+        if nn > 0.0:
+            ph[PH_PLANE], ph[PH_PLANE + 1], ph[PH_PLANE + 2] = nx / nn, ny / nn, nz / nn
+
+
+@jit
+def end_phase(t: float, ph: np.ndarray, stg: np.ndarray, prop_left: np.ndarray,
+              m_start: float, m_end: float) -> None:
+    """Book the propellant each burning stage used during the phase."""
+    burn = int(ph[PH_BURN])
+    dt = t - ph[PH_T_START]
+    for k in range(stg.shape[0]):
+        if (burn >> k) & 1 and prop_left[k] > 0.0 and ph[PH_THROTTLE] > 0.0:
+            if ph[PH_CURVE] >= 0.0:
+                used = m_start - m_end
+            else:
+                used = stg[k, STG_MDOT] * ph[PH_THROTTLE] * dt
+            prop_left[k] = max(prop_left[k] - used, 0.0)
+            if prop_left[k] < 1e-6 * stg[k, STG_PROP]:
+                prop_left[k] = 0.0
+
+
+@jit
+def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p: np.ndarray,
+        phases: np.ndarray, stg: np.ndarray, prop_left: np.ndarray,
         cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
         rtol: float, atol: np.ndarray, h_max: float, dt_out: float,
         out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray,
         ev_t: np.ndarray, ev_code: np.ndarray, ev_dir: np.ndarray, ev_phase: np.ndarray,
         ev_y: np.ndarray) -> tuple[int, int, int]:
-    """Fly the phases in order from ``y0`` at t = 0 until impact, the last phase or ``t_max``.
+    """Fly phases ``iph0 .. iph1 - 1`` from state ``y`` at time ``clock[0]``.
+
+    Stops at impact, after the last phase or at ``t_max``; ``y`` and ``clock[0]`` are left at
+    the final state and time, ``prop_left`` at the propellant each stage has left, and the
+    working columns of ``phases`` as each phase set them.
 
     Parameters
     ----------
-    y0 : ndarray, shape (7,)
-        State at liftoff (inertial) [m, m/s, kg].
+    y : ndarray, shape (7,)
+        State (inertial) [m, m/s, kg]; updated in place.
+    clock : ndarray, shape (1,)
+        Time since liftoff [s]; updated in place.
+    iph0, iph1 : int
+        First phase to fly and one past the last.
     t_max : float
         Time limit [s].
-    p, phases, cd_mach, cd_val, tab : ndarray
-        Flight parameters, phase table, drag tables and the time/altitude tables
-        (pitch programme, wind profile; see ``spacerace.dynamics``).
+    p, phases, stg, cd_mach, cd_val, tab : ndarray
+        Flight parameters, phase table, stage table, drag tables and the time/altitude
+        tables (pitch programme, wind profile, thrust curves; see ``spacerace.dynamics``).
+    prop_left : ndarray
+        Propellant left in each stage [kg]; updated in place.
     rtol : float
         Relative tolerance [-].
     atol : ndarray, shape (7,)
@@ -139,7 +244,6 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
         Number of samples, number of events, status (``STATUS_*``).
     """
     n = N_STATE
-    y = y0.copy()
     y1 = np.empty(n)
     ys = np.empty(n)
     k = np.empty((7, n))
@@ -151,16 +255,18 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
     g_tmp = np.empty(N_EVENTS)
     roots = np.empty(N_EVENTS)
     n_out, n_ev = 0, 0
-    t = 0.0
+    t = clock[0]
     h = 0.05
-    next_out = 0.0
+    next_out = t
     steps = 0
     max_out, max_ev = out_t.size, ev_t.size
-    for iph in range(phases.shape[0]):
+    for iph in range(iph0, iph1):
         ph = phases[iph]
-        y[6] -= ph[PH_DROP]
+        begin_phase(t, y, p, ph, stg, prop_left, tab)
+        m_start = y[6]
         # sample the phase start
         if n_out >= max_out:
+            clock[0] = t
             return n_out, n_ev, STATUS_BUFFER_FULL
         out_t[n_out] = t
         out_y[n_out] = y
@@ -169,22 +275,26 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
         if t >= next_out:
             next_out = t + dt_out
         forces(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, True)
-        event_values(t, y, ph, diag, g_prev)
+        event_values(t, y, p, ph, diag, g_prev)
         rhs(t, y, p, ph, cd_mach, cd_val, tab, k[0], acc, diag)
         phase_over = False
         while not phase_over:
+            status = -1
             if t >= t_max:
-                return n_out, n_ev, STATUS_TIME_LIMIT
+                status = STATUS_TIME_LIMIT
             steps += 1
             if steps > MAX_STEPS:
-                return n_out, n_ev, STATUS_STEP_LIMIT
+                status = STATUS_STEP_LIMIT
             h = min(h, h_max, t_max - t)
-            if h < 1e-12 * (1.0 + t):
-                return n_out, n_ev, STATUS_STEP_UNDERFLOW
+            if status < 0 and h < 1e-12 * (1.0 + abs(t)):
+                status = STATUS_STEP_UNDERFLOW
+            if status >= 0:
+                end_phase(t, ph, stg, prop_left, m_start, y[6])
+                clock[0] = t
+                return n_out, n_ev, status
             for s in range(1, 7):
                 stage_state(y, h, k, s, ys)
-                rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc,
-                    diag)
+                rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc, diag)
             y1[:] = ys  # stage 7 state is the 5th-order solution (FSAL)
             err = error_norm(y, y1, h, k, rtol, atol)
             if err > 1.0:
@@ -192,7 +302,7 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
                 continue
             dense_prepare(y, y1, h, k, rc)
             forces(t + h, y1, p, ph, cd_mach, cd_val, tab, acc, diag, True)
-            event_values(t + h, y1, ph, diag, g_new)
+            event_values(t + h, y1, p, ph, diag, g_new)
             # locate every counted crossing in the step, find the first one that ends something
             t_end = t + h
             ends = 0
@@ -208,6 +318,7 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
             # samples on the output grid inside the step
             while next_out < t_end:
                 if n_out >= max_out:
+                    clock[0] = t
                     return n_out, n_ev, STATUS_BUFFER_FULL
                 dense_eval(rc, (next_out - t) / h, ys)
                 out_t[n_out] = next_out
@@ -224,6 +335,7 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
                 if best < 0:
                     break
                 if n_ev >= max_ev:
+                    clock[0] = t
                     return n_out, n_ev, STATUS_BUFFER_FULL
                 dense_eval(rc, (tb - t) / h, ys)
                 ev_t[n_ev] = tb
@@ -236,13 +348,16 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
             if ends > 0:
                 dense_eval(rc, (t_end - t) / h, y)
                 t = t_end
+                end_phase(t, ph, stg, prop_left, m_start, y[6])
                 if n_out >= max_out:
+                    clock[0] = t
                     return n_out, n_ev, STATUS_BUFFER_FULL
                 out_t[n_out] = t
                 out_y[n_out] = y
                 out_phase[n_out] = iph
                 n_out += 1
                 if ends == 2:
+                    clock[0] = t
                     return n_out, n_ev, STATUS_IMPACT
                 phase_over = True
             else:
@@ -251,6 +366,7 @@ def run(y0: np.ndarray, t_max: float, p: np.ndarray, phases: np.ndarray,
                 g_prev[:] = g_new
                 k[0] = k[6]
                 h *= step_factor(err)
+    clock[0] = t
     return n_out, n_ev, STATUS_PHASES_DONE
 
 
@@ -312,9 +428,9 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
 
 
 @jit_parallel
-def run_batch(y0s: np.ndarray, ps: np.ndarray, phases_s: np.ndarray, cd_machs: np.ndarray,
-              cd_vals: np.ndarray, tabs: np.ndarray, t_max: float, rtol: float,
-              atol: np.ndarray, h_max: float, out: np.ndarray) -> None:
+def run_batch(y0s: np.ndarray, ps: np.ndarray, phases_s: np.ndarray, stgs: np.ndarray,
+              cd_machs: np.ndarray, cd_vals: np.ndarray, tabs: np.ndarray, t_max: float,
+              rtol: float, atol: np.ndarray, h_max: float, out: np.ndarray) -> None:
     """Fly many perturbed flights in parallel and write their figures (``R_*``) to ``out``.
 
     The i-th flight uses the i-th entry of every stacked input. Only the events are kept
@@ -331,9 +447,14 @@ def run_batch(y0s: np.ndarray, ps: np.ndarray, phases_s: np.ndarray, cd_machs: n
         ev_phase = np.empty(64, dtype=np.int64)
         ev_y = np.empty((64, N_STATE))
         cd_mach, cd_val = cd_machs[i], cd_vals[i]
-        n_out, n_ev, status = run(y0s[i], t_max, ps[i], phases_s[i], cd_mach, cd_val, tabs[i],
-                                  rtol, atol, h_max, 1e12, out_t, out_y, out_phase, ev_t,
-                                  ev_code, ev_dir, ev_phase, ev_y)
-        k = max(n_out - 1, 0)
-        summarize(n_ev, status, out_t[k], out_y[k], ev_t, ev_code, ev_phase, ev_y, ps[i],
-                  phases_s[i], cd_mach, cd_val, tabs[i], out[i])
+        y = y0s[i].copy()
+        clock = np.zeros(1)
+        phases = phases_s[i].copy()
+        stg = stgs[i]
+        prop_left = stg[:, STG_PROP].copy()
+        n_out, n_ev, status = run(y, clock, 0, phases.shape[0], t_max, ps[i], phases, stg,
+                                  prop_left, cd_mach, cd_val, tabs[i], rtol, atol, h_max,
+                                  1e12, out_t, out_y, out_phase, ev_t, ev_code, ev_dir,
+                                  ev_phase, ev_y)
+        summarize(n_ev, status, clock[0], y, ev_t, ev_code, ev_phase, ev_y, ps[i],
+                  phases, cd_mach, cd_val, tabs[i], out[i])

@@ -49,8 +49,18 @@ class Phase:
         Ends at this time since liftoff [s] (inf: no time limit).
     until_speed : float
         Ends at this speed relative to the Earth [m/s] (inf: none). The V-2's Brennschluss.
-    drop_stages : int
-        Stages separated when the phase begins (their dry mass leaves) [-].
+    until_energy : float
+        Ends when the specific orbital energy reaches this value [J/kg] (inf: none): the
+        target orbit's size is reached.
+    burn : tuple of int
+        Stages whose engines burn (default: ``stage`` alone); parallel staging burns several.
+    drop : tuple of int
+        Stages separated when the phase begins: their dry mass and unburnt propellant leave.
+    jettison : float
+        Other mass dropped when the phase begins (fairing, escape tower, interstage) [kg].
+    target_perigee, target_apogee : float
+        Target orbit of a closed-loop insertion phase: altitudes above the equatorial
+        radius [m] (NaN: none).
     """
 
     name: str
@@ -59,7 +69,19 @@ class Phase:
     engine_on: bool = True
     until_time: float = float("inf")
     until_speed: float = float("inf")
-    drop_stages: int = 0
+    until_energy: float = float("inf")
+    burn: tuple[int, ...] = ()
+    drop: tuple[int, ...] = ()
+    jettison: float = 0.0
+    target_perigee: float = float("nan")
+    target_apogee: float = float("nan")
+
+    @property
+    def burning(self) -> tuple[int, ...]:
+        """Indices of the stages whose engines burn in this phase."""
+        if not self.engine_on:
+            return ()
+        return self.burn or (self.stage,)
 
 
 @dataclass(frozen=True)

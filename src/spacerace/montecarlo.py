@@ -165,7 +165,7 @@ class StudySpec:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-_FIELDS = ("y0", "p", "phases", "cd_mach", "cd_val", "tab")
+_FIELDS = ("y0", "p", "phases", "stg", "cd_mach", "cd_val", "tab")
 
 
 def _flatten(pk: _Packed) -> np.ndarray:
@@ -258,14 +258,14 @@ def fly_batch(spec: StudySpec, indices: range, threads: int = 0,
         set_num_threads(max(1, min(threads, max_threads())))
     lin = lin or linearize(spec.vehicle, spec.mission, MC_OPTIONS)
     offsets = draw_offsets(spec.mission, spec.seed, indices)
-    y0s, ps, phases, cd_mach, cd_val, tabs = _packed_samples(spec, lin, offsets, indices)
-    f, w = liftoff_thrust_and_weight(phases, y0s, spec.mission.site.alt)
+    y0s, ps, phases, stgs, cd_mach, cd_val, tabs = _packed_samples(spec, lin, offsets, indices)
+    f, w = liftoff_thrust_and_weight(phases, stgs, y0s, spec.mission.site.alt)
     ok = f > w
     out = np.full((len(indices), N_R), np.nan)
     out[:, R_STATUS] = STATUS_NO_LIFTOFF
     if np.any(ok):
         res = np.empty((int(ok.sum()), N_R))
-        run_batch(y0s[ok], ps[ok], phases[ok], cd_mach[ok], cd_val[ok], tabs[ok],
+        run_batch(y0s[ok], ps[ok], phases[ok], stgs[ok], cd_mach[ok], cd_val[ok], tabs[ok],
                   MC_OPTIONS.max_time, MC_OPTIONS.rtol, _ATOL, MC_OPTIONS.max_step, res)
         out[ok] = res
     cols: dict[str, np.ndarray] = {

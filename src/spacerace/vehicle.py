@@ -59,6 +59,10 @@ class Stage:
         Usable propellant [kg].
     diameter : float
         Reference diameter for drag [m].
+    thrust_curve : tuple, optional
+        Solid motors: time since ignition [s] and the fraction of ``thrust_vacuum`` then [-];
+        the mass flow follows the same curve, scaled so that the propellant burns out at
+        its end.
     """
 
     name: str
@@ -67,6 +71,7 @@ class Stage:
     diameter: float
     engines: tuple[Engine, ...]
     drag: AeroTable
+    thrust_curve: tuple[tuple[float, ...], tuple[float, ...]] | None = None
 
     @property
     def reference_area(self) -> float:

@@ -88,15 +88,30 @@ def load_vehicle(name_or_path: str | Path) -> Vehicle:
     return build_vehicle(data, Field(_display(path), ""), sources())
 
 
-def load_mission(name_or_path: str | Path) -> Mission:
-    """Read a mission by catalog name (``"v2-london"``) or from a TOML file path."""
+def load_mission(name_or_path: str | Path, vehicle: Vehicle | None = None) -> Mission:
+    """Read a mission by catalog name (``"v2-london"``) or from a TOML file path.
+
+    With its ``vehicle``, phases may name stages instead of numbering them.
+    """
     path = _resolve(name_or_path, MISSIONS, "mission")
     data = read_toml(path)
-    return build_mission(data, Field(_display(path), ""), sources())
+    names = {s.name: i for i, s in enumerate(vehicle.stages)} if vehicle else None
+    return build_mission(data, Field(_display(path), ""), sources(), names)
 
 
 def load(mission: str | Path, vehicle: str | Path | None = None) -> tuple[Vehicle, Mission]:
     """A mission and its vehicle (the mission's own unless a vehicle is given)."""
-    m = load_mission(mission)
-    v = load_vehicle(vehicle if vehicle is not None else m.vehicle)
+    path = _resolve(mission, MISSIONS, "mission")
+    head = read_toml(path).get("mission", {})
+    name = vehicle if vehicle is not None else head.get("vehicle") if isinstance(head, dict) \
+        else None
+    if name is None:
+        load_mission(path)  # reports the missing field
+    v = load_vehicle(str(name))
+    m = load_mission(path, v)
+    for i, ph in enumerate(m.phases):
+        for k in (*ph.burning, *ph.drop):
+            if k >= len(v.stages):
+                raise CatalogError(m.origin, f"phases[{i}]", f"stage {k} does not exist: "
+                                   f"{v.id} has {len(v.stages)} stage(s)")
     return v, m

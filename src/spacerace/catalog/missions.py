@@ -17,6 +17,7 @@ from spacerace.catalog.quantities import (
     registry,
 )
 from spacerace.catalog.vehicles import _collect_sources, check_keys, check_sources
+from spacerace.constants import GM_EARTH, WGS84_A
 from spacerace.mission import (
     ArchiveFigure,
     Dispersion,
@@ -45,9 +46,41 @@ def _latlon(t: Any, where: Field, name: str) -> tuple[float, float]:
     return lat, lon
 
 
-def _phase(t: Any, where: Field, n_stages_hint: int) -> Phase:
-    check_keys(t, where, {"name", "guidance", "stage", "engine", "until", "drop_stages",
-                          "note", "source"}, {"name", "guidance"})
+def _indices(raw: Any, where: Field, names: dict[str, int] | None) -> tuple[int, ...]:
+    """Stage indices given as numbers or as stage names."""
+    if not isinstance(raw, list):
+        raise where.error("expected a list of stage indices or stage names")
+    out = []
+    for i, item in enumerate(raw):
+        if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+            out.append(item)
+        elif isinstance(item, str) and names is not None and item in names:
+            out.append(names[item])
+        else:
+            known = ", ".join(names) if names else "none"
+            raise where.child(i).error(f"expected a stage index or name (stages: {known}); "
+                                       f"found {item!r}")
+    return tuple(out)
+
+
+def _target(t: Any, where: Field) -> tuple[float, float]:
+    check_keys(t, where, {"perigee", "apogee", "source", "note"}, {"perigee", "apogee"})
+    hp = parse(t["perigee"], where.child("perigee"), "length")
+    ha = parse(t["apogee"], where.child("apogee"), "length")
+    if ha < hp:
+        raise where.child("apogee").error("expected an apogee at or above the perigee")
+    return hp, ha
+
+
+def _orbit_energy(t: Any, where: Field) -> float:
+    """Specific energy [J/kg] of an orbit given by perigee and apogee altitudes."""
+    hp, ha = _target(t, where)
+    return -GM_EARTH / (2 * WGS84_A + hp + ha)
+
+
+def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
+    check_keys(t, where, {"name", "guidance", "stage", "engine", "until", "burn", "drop",
+                          "jettison", "target", "note", "source"}, {"name", "guidance"})
     if t["guidance"] not in GUIDANCE:
         raise where.child("guidance").error(f"expected one of {', '.join(GUIDANCE)}; found "
                                             f"{t['guidance']!r}")
@@ -56,10 +89,15 @@ def _phase(t: Any, where: Field, n_stages_hint: int) -> Phase:
         raise where.child("engine").error("expected \"on\" or \"off\"")
     until = t.get("until", {})
     uw = where.child("until")
-    check_keys(until, uw, {"time", "speed", "impact", "depletion"}, set())
+    check_keys(until, uw, {"time", "speed", "impact", "depletion", "orbit"}, set())
     stage = t.get("stage", 0)
+    if isinstance(stage, str) and stage_names and stage in stage_names:
+        stage = stage_names[stage]
     if not isinstance(stage, int) or stage < 0:
         raise where.child("stage").error("expected a stage index (0 for the first stage)")
+    tp = ta = math.nan
+    if "target" in t:
+        tp, ta = _target(t["target"], where.child("target"))
     return Phase(
         name=str(t["name"]),
         guidance=t["guidance"],
@@ -69,7 +107,13 @@ def _phase(t: Any, where: Field, n_stages_hint: int) -> Phase:
         if "time" in until else math.inf,
         until_speed=parse_positive(until["speed"], uw.child("speed"), "speed")
         if "speed" in until else math.inf,
-        drop_stages=int(t.get("drop_stages", 0)),
+        burn=_indices(t.get("burn", []), where.child("burn"), stage_names),
+        drop=_indices(t.get("drop", []), where.child("drop"), stage_names),
+        jettison=parse_positive(t["jettison"], where.child("jettison"), "mass",
+                                allow_zero=True) if "jettison" in t else 0.0,
+        until_energy=_orbit_energy(until["orbit"], uw.child("orbit")) if "orbit" in until
+        else math.inf,
+        target_perigee=tp, target_apogee=ta,
     )
 
 
@@ -178,8 +222,12 @@ def _epoch(raw: Any, where: Field) -> dt.datetime:
     raise where.error("expected a TOML date-time with a zone, e.g. 1944-09-08T16:38:00Z")
 
 
-def build_mission(data: dict[str, Any], where: Field, known: dict[str, str]) -> Mission:
-    """Check a parsed mission file and build the ``Mission`` (SI)."""
+def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
+                  stage_names: dict[str, int] | None = None) -> Mission:
+    """Check a parsed mission file and build the ``Mission`` (SI).
+
+    ``stage_names`` maps the vehicle's stage names to indices, for phases that name them.
+    """
     check_keys(data, where, {"mission", "phases", "pitch_program", "archive", "sources",
                              "environment", "dispersions"}, {"mission", "phases"})
     bib = {**known, **{k: str(v) for k, v in data.get("sources", {}).items()}}
@@ -228,7 +276,8 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str]) -> 
         epoch=_epoch(head["epoch"], w.child("epoch")),
         site=LaunchSite(str(site_t.get("name", "launch site")), lat, lon, alt),
         azimuth=parse(head["azimuth"], w.child("azimuth"), "angle"),
-        phases=tuple(_phase(p, where.child("phases").child(i), 0) for i, p in enumerate(phases)),
+        phases=tuple(_phase(p, where.child("phases").child(i), stage_names)
+                     for i, p in enumerate(phases)),
         pitch_program=program, target=target, aim=tuple(aim), archive=archive,
         environment=env, dispersions=dispersions,
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,

@@ -17,7 +17,8 @@ from spacerace.vehicle import AeroTable, Engine, Stage, Vehicle
 
 _ENGINE_KEYS = {"name", "count", "thrust_vacuum", "thrust_sea_level", "isp_vacuum",
                 "isp_sea_level", "mass_flow", "nozzle_exit_area", "note"}
-_STAGE_KEYS = {"name", "dry_mass", "propellant_mass", "diameter", "drag", "engines", "note"}
+_STAGE_KEYS = {"name", "dry_mass", "propellant_mass", "diameter", "drag", "engines", "note",
+               "thrust_curve", "count"}
 
 
 def check_keys(table: Any, where: Field, allowed: set[str], required: set[str]) -> None:
@@ -98,6 +99,19 @@ def _stage(t: dict[str, Any], where: Field) -> Stage:
     engines = t["engines"]
     if not isinstance(engines, list) or not engines:
         raise where.child("engines").error("expected one or more [[stages.engines]] tables")
+    curve = None
+    if "thrust_curve" in t:
+        cw = where.child("thrust_curve")
+        ct = t["thrust_curve"]
+        check_keys(ct, cw, {"time", "fraction", "source", "note", "unconfirmed"},
+                   {"time", "fraction"})
+        times = parse_list(ct["time"], cw.child("time"), "time")
+        frac = parse_list(ct["fraction"], cw.child("fraction"), None)
+        if len(times) != len(frac) or any(b <= a for a, b in zip(times, times[1:])) \
+                or any(f < 0 or f > 1.5 for f in frac):
+            raise cw.error("expected time and fraction lists of equal length, time rising, "
+                           "fractions of the rated thrust between 0 and 1.5")
+        curve = (tuple(times), tuple(frac))
     return Stage(
         name=str(t["name"]),
         dry_mass=parse_positive(t["dry_mass"], where.child("dry_mass"), "mass"),
@@ -106,6 +120,7 @@ def _stage(t: dict[str, Any], where: Field) -> Stage:
         diameter=parse_positive(t["diameter"], where.child("diameter"), "length"),
         engines=tuple(_engine(e, where.child("engines").child(i)) for i, e in enumerate(engines)),
         drag=_drag(t["drag"], where.child("drag")),
+        thrust_curve=curve,
     )
 
 

@@ -1,0 +1,299 @@
+"""CZML for Cesium: the flight as plain dicts, written with the stdlib ``json``.
+
+The document is a list of packets:
+
+- ``document``: name, clock (liftoff to the last sample) and, under ``properties``, the
+  provenance (spacerace version, mission, vehicle, sources), which Cesium ignores and a reader
+  can audit;
+- ``vehicle``: a moving point along the sampled trajectory (``cartographicDegrees`` with the
+  mission's epoch), with a short trail;
+- ``phase-<i>``: the path of each phase of the flight plan as a polyline, coloured by phase
+  (warm colours while an engine burns, cool ones in a coast);
+- ``ground-track``: the path's foot on the ellipsoid, dashed;
+- ``event-<i>``: each event (cut-off, apogee, impact, ...) as a point where it happened, the
+  main ones labelled;
+- ``site`` and ``target``: the launch point and the aim point, when the mission has one.
+
+Positions come from the trajectory's geodetic latitude, longitude and altitude (WGS-84, which
+is also Cesium's ellipsoid), converted to degrees here: the exporters are one of the four
+places where units change (house style §1).
+
+References
+----------
+CZML Structure and Packet reference, CesiumGS/cesium wiki (``czml-writer``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from spacerace.results import Trajectory
+
+# Events labelled on the globe; the others are drawn as small points with a description.
+MAJOR_EVENTS = ("liftoff", "cut-off", "apogee", "impact", "separation", "staging",
+                "insertion", "orbit insertion")
+
+# Phase colours (RGB): burning phases in warm colours, coasts in cool ones.
+_POWERED = ((255, 176, 0), (255, 112, 40), (255, 70, 70), (255, 220, 110))
+_COAST = ((90, 200, 250), (150, 220, 255), (180, 160, 230))
+
+_EVENT_COLOR = (255, 255, 255)
+_IMPACT_COLOR = (255, 64, 64)
+
+
+def phase_styles(traj: Trajectory) -> list[dict[str, Any]]:
+    """One entry per phase that has samples: index, name, burning or not, colour, times.
+
+    A phase counts as burning when the thrust is positive at any of its samples, so the
+    colours follow what the vehicle did rather than the plan.
+
+    Returns
+    -------
+    list of dict
+        ``index``, ``name``, ``powered`` (bool), ``rgb`` (3 ints), ``color`` (``#rrggbb``),
+        ``t_start`` and ``t_end`` [s].
+    """
+    phase = traj["phase"].astype(np.int64)
+    thrust = traj["thrust"]
+    t = traj.t
+    out = []
+    n_powered = n_coast = 0
+    for k in sorted(set(phase.tolist())):
+        rows = np.flatnonzero(phase == k)
+        powered = bool(np.any(thrust[rows] > 0.0))
+        if powered:
+            rgb = _POWERED[n_powered % len(_POWERED)]
+            n_powered += 1
+        else:
+            rgb = _COAST[n_coast % len(_COAST)]
+            n_coast += 1
+        name = traj.phase_names[k] if 0 <= k < len(traj.phase_names) else f"phase {k}"
+        out.append({"index": k, "name": name, "powered": powered, "rgb": rgb,
+                    "color": "#{:02x}{:02x}{:02x}".format(*rgb),
+                    "t_start": float(t[rows[0]]), "t_end": float(t[rows[-1]])})
+    return out
+
+
+def sample_indices(traj: Trajectory, max_points: int | None = None) -> np.ndarray:
+    """Indices of at most about ``max_points`` samples, evenly spread in index.
+
+    The first and last samples and both sides of every phase change are always kept, so the
+    phases still meet and a thinned path keeps its cut-off corner.
+    """
+    n = len(traj.t)
+    if max_points is None or n <= max_points:
+        return np.arange(n)
+    phase = traj["phase"]
+    change = np.flatnonzero(np.diff(phase) != 0)
+    keep = np.concatenate([change, change + 1])
+    even = np.linspace(0, n - 1, max(2, max_points - keep.size)).round().astype(np.int64)
+    return np.unique(np.concatenate([even, keep, [0, n - 1]]))
+
+
+def utc_epoch(when: dt.datetime) -> dt.datetime:
+    """The epoch as an aware UTC datetime (a naive one is taken to be UTC)."""
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+
+
+def iso(epoch: dt.datetime, t: float = 0.0) -> str:
+    """ISO 8601 UTC time of ``t`` seconds after ``epoch``, to the millisecond."""
+    when = utc_epoch(epoch) + dt.timedelta(milliseconds=round(t * 1000.0))
+    return when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def provenance(result: Any) -> dict[str, Any]:
+    """Version, mission, vehicle, epoch and sources of a flight result, as plain data."""
+    meta = result.trajectory.metadata
+    mission, vehicle = result.mission, result.vehicle
+    return {
+        "generator": "spacerace",
+        "spacerace_version": str(meta.get("spacerace_version", "")),
+        "mission": mission.id,
+        "mission_name": mission.name,
+        "vehicle": vehicle.id,
+        "vehicle_name": vehicle.name,
+        "epoch": iso(mission.epoch),
+        "sources": dict(sorted({**vehicle.sources, **mission.sources}.items())),
+    }
+
+
+def _rgba(rgb: tuple[int, int, int], alpha: int = 255) -> dict[str, list[int]]:
+    return {"rgba": [int(rgb[0]), int(rgb[1]), int(rgb[2]), alpha]}
+
+
+def _r(x: float, nd: int) -> float:
+    return round(float(x), nd)
+
+
+def _cartographic(lon: np.ndarray, lat: np.ndarray, alt: np.ndarray) -> list[float]:
+    out: list[float] = []
+    for a, b, c in zip(lon, lat, alt):
+        out += [_r(a, 6), _r(b, 6), _r(c, 1)]
+    return out
+
+
+def _event_label(name: str, t: float, alt: float) -> str:
+    if name == "liftoff":
+        return "liftoff"
+    if name.startswith("impact"):
+        return f"{name}  T+{t:.0f} s"
+    return f"{name}  T+{t:.0f} s  {alt / 1e3:.0f} km"
+
+
+def _event_packets(traj: Trajectory, epoch: dt.datetime) -> list[dict[str, Any]]:
+    packets = []
+    for i, e in enumerate(traj.events):
+        major = e.name.startswith(MAJOR_EVENTS)
+        color = _IMPACT_COLOR if e.name.startswith("impact") else _EVENT_COLOR
+        desc = (f"<p>{e.name} at T+{e.t:.1f} s ({iso(epoch, e.t)})</p>"
+                f"<p>altitude {e.altitude / 1e3:.2f} km, speed {e.speed:.1f} m/s</p>")
+        packet: dict[str, Any] = {
+            "id": f"event-{i}",
+            "name": e.name,
+            "description": desc,
+            "position": {"cartographicDegrees": [_r(math.degrees(e.lon), 6),
+                                                 _r(math.degrees(e.lat), 6),
+                                                 _r(max(e.altitude, 0.0), 1)]},
+            "point": {"pixelSize": 10 if major else 6, "color": _rgba(color),
+                      "outlineColor": _rgba((0, 0, 0)), "outlineWidth": 2,
+                      "disableDepthTestDistance": 1e9},
+            "properties": {"t_s": _r(e.t, 3), "altitude_m": _r(e.altitude, 1),
+                           "speed_m_s": _r(e.speed, 2), "major": major},
+        }
+        if major:
+            packet["label"] = {
+                "text": _event_label(e.name, e.t, e.altitude),
+                "font": "14px sans-serif",
+                "fillColor": _rgba((255, 255, 255)),
+                "outlineColor": _rgba((0, 0, 0)), "outlineWidth": 3,
+                "style": "FILL_AND_OUTLINE",
+                "horizontalOrigin": "LEFT", "verticalOrigin": "BOTTOM",
+                "pixelOffset": {"cartesian2": [8, -8]},
+                "disableDepthTestDistance": 1e9,
+            }
+        packets.append(packet)
+    return packets
+
+
+def _place_packet(pid: str, name: str, lat: float, lon: float, rgb: tuple[int, int, int]
+                  ) -> dict[str, Any]:
+    return {
+        "id": pid,
+        "name": name,
+        "position": {"cartographicDegrees": [_r(math.degrees(lon), 6),
+                                             _r(math.degrees(lat), 6), 0.0]},
+        "point": {"pixelSize": 7, "color": _rgba(rgb), "outlineColor": _rgba((0, 0, 0)),
+                  "outlineWidth": 1, "disableDepthTestDistance": 1e9},
+        "label": {"text": name, "font": "13px sans-serif", "fillColor": _rgba(rgb),
+                  "outlineColor": _rgba((0, 0, 0)), "outlineWidth": 3,
+                  "style": "FILL_AND_OUTLINE", "horizontalOrigin": "RIGHT",
+                  "verticalOrigin": "TOP", "pixelOffset": {"cartesian2": [-8, 8]},
+                  "disableDepthTestDistance": 1e9},
+    }
+
+
+def document(result: Any, max_points: int | None = None) -> list[dict[str, Any]]:
+    """The CZML document of a flight result, as a list of packets (plain dicts).
+
+    Parameters
+    ----------
+    result : FlightResult
+        A flown mission (``mission``, ``vehicle`` and ``trajectory`` are used).
+    max_points : int, optional
+        Thin the sampled positions to about this many (None: every sample).
+
+    Returns
+    -------
+    list of dict
+        Packets ready for ``json.dumps``; the first is the document packet.
+    """
+    traj: Trajectory = result.trajectory
+    mission = result.mission
+    epoch = utc_epoch(mission.epoch)
+    idx = sample_indices(traj, max_points)
+    t = traj.t[idx]
+    lat, lon, alt = np.degrees(traj["lat"][idx]), np.degrees(traj["lon"][idx]), traj["alt"][idx]
+    phase = traj["phase"][idx].astype(np.int64)
+    t_end = float(t[-1]) if len(t) else 0.0
+    interval = f"{iso(epoch)}/{iso(epoch, t_end)}"
+    prov = provenance(result)
+    packets: list[dict[str, Any]] = [{
+        "id": "document",
+        "name": f"{mission.name} (spacerace {prov['spacerace_version']})",
+        "version": "1.0",
+        "clock": {"interval": interval, "currentTime": iso(epoch),
+                  "multiplier": max(1, round(t_end / 40.0)), "range": "CLAMPED",
+                  "step": "SYSTEM_CLOCK_MULTIPLIER"},
+        "properties": prov,
+    }]
+    samples: list[float] = []
+    for ti, a, b, c in zip(t, lon, lat, alt):
+        samples += [_r(ti, 3), _r(a, 6), _r(b, 6), _r(c, 1)]
+    packets.append({
+        "id": "vehicle",
+        "name": result.vehicle.name,
+        "availability": interval,
+        "position": {"epoch": iso(epoch), "cartographicDegrees": samples,
+                     "interpolationAlgorithm": "LAGRANGE", "interpolationDegree": 1},
+        "point": {"pixelSize": 9, "color": _rgba((255, 255, 255)),
+                  "outlineColor": _rgba((255, 140, 0)), "outlineWidth": 3,
+                  "disableDepthTestDistance": 1e9},
+        "path": {"leadTime": 0, "trailTime": 15, "width": 6, "resolution": 1,
+                 "material": {"polylineGlow": {"color": _rgba((255, 255, 255), 230),
+                                               "glowPower": 0.3}}},
+    })
+    for style in phase_styles(traj):
+        rows = np.flatnonzero(phase == style["index"])
+        if rows.size == 0:
+            continue
+        if rows[-1] + 1 < len(t):  # join the next phase's first sample: no gap at a change
+            rows = np.append(rows, rows[-1] + 1)
+        packets.append({
+            "id": f"phase-{style['index']}",
+            "name": style["name"],
+            "description": (f"<p>{style['name']}: T+{style['t_start']:.1f} s to "
+                            f"T+{style['t_end']:.1f} s, "
+                            f"{'engine burning' if style['powered'] else 'coasting'}</p>"),
+            "polyline": {"positions": {"cartographicDegrees": _cartographic(
+                             lon[rows], lat[rows], alt[rows])},
+                         "width": 4, "arcType": "NONE",
+                         "material": {"solidColor": {"color": _rgba(style["rgb"])}}},
+            "properties": {"powered": style["powered"], "color": style["color"]},
+        })
+    packets.append({
+        "id": "ground-track",
+        "name": "ground track",
+        "polyline": {"positions": {"cartographicDegrees": _cartographic(
+                         lon, lat, np.zeros_like(alt))},
+                     "width": 2, "arcType": "GEODESIC",
+                     "material": {"polylineDash": {"color": _rgba((255, 255, 255), 150),
+                                                   "dashLength": 12}}},
+    })
+    packets += _event_packets(traj, epoch)
+    site = mission.site
+    packets.append(_place_packet("site", site.name, site.lat, site.lon, (255, 214, 120)))
+    target = getattr(mission, "target", None)
+    if target is not None:
+        packets.append(_place_packet("target", target.name, target.lat, target.lon,
+                                     (255, 120, 120)))
+    return packets
+
+
+def dumps(result: Any, max_points: int | None = None) -> str:
+    """The CZML document as JSON text."""
+    return json.dumps(document(result, max_points), separators=(",", ":"), allow_nan=False)
+
+
+def write(result: Any, path: str | Path) -> Path:
+    """Write the flight as a CZML file (every sample); returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document(result), indent=1, allow_nan=False) + "\n",
+                    encoding="utf-8")
+    return path
