@@ -8,7 +8,6 @@ import pytest
 
 from spacerace.catalog import load
 from spacerace.errors import CatalogError
-from spacerace.flight import _pack
 from spacerace.mission import Dispersion
 from spacerace.montecarlo import (
     MC_OPTIONS,
@@ -24,6 +23,7 @@ from spacerace.montecarlo import (
     run_study,
     sample_run,
 )
+from spacerace.packing import pack as _pack
 
 
 @pytest.fixture(scope="module")

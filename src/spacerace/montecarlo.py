@@ -24,7 +24,7 @@ import numpy as np
 from spacerace._jit import max_threads, set_num_threads
 from spacerace._version import __version__
 from spacerace.errors import CatalogError
-from spacerace.flight import SimOptions, _pack, _Packed, aim, liftoff_thrust_and_weight
+from spacerace.flight import aim
 from spacerace.kernel import (
     N_R,
     R_APOGEE_ALT,
@@ -41,6 +41,7 @@ from spacerace.kernel import (
     run_batch,
 )
 from spacerace.mission import Dispersion, Mission
+from spacerace.packing import Packed, SimOptions, liftoff_thrust_and_weight, pack
 from spacerace.vehicle import Vehicle
 
 STATUS_NO_LIFTOFF = 100  # a sample that cannot lift off (checked before the kernel)
@@ -168,7 +169,7 @@ class StudySpec:
 _FIELDS = ("y0", "p", "phases", "stg", "cd_mach", "cd_val", "tab")
 
 
-def _flatten(pk: _Packed) -> np.ndarray:
+def _flatten(pk: Packed) -> np.ndarray:
     return np.concatenate([np.ravel(getattr(pk, f)) for f in _FIELDS])
 
 
@@ -191,7 +192,7 @@ class Linearization:
 
 def linearize(vehicle: Vehicle, mission: Mission, options: SimOptions) -> Linearization:
     """Sensitivities of the packed inputs to each dispersion of ``mission``."""
-    base = _pack(vehicle, mission, options)
+    base = pack(vehicle, mission, options)
     x0 = _flatten(base)
     rows = []
     linear = True
@@ -199,8 +200,8 @@ def linearize(vehicle: Vehicle, mission: Mission, options: SimOptions) -> Linear
         step = d.sd if d.sd > 0 else (d.high - d.low) / 4 if math.isfinite(d.high - d.low) \
             else 1.0
         step = step or 1e-3
-        plus = _flatten(_pack(*perturb(vehicle, mission, d.path, step, d.relative), options))
-        minus = _flatten(_pack(*perturb(vehicle, mission, d.path, -step, d.relative), options))
+        plus = _flatten(pack(*perturb(vehicle, mission, d.path, step, d.relative), options))
+        minus = _flatten(pack(*perturb(vehicle, mission, d.path, -step, d.relative), options))
         if plus.shape != x0.shape or minus.shape != x0.shape:
             linear = False
             rows.append(np.zeros_like(x0))
@@ -243,7 +244,7 @@ def _packed_samples(spec: StudySpec, lin: Linearization, offsets: np.ndarray,
     if lin.is_linear:
         flat = lin.nominal + offsets @ lin.jacobian
     else:
-        flat = np.stack([_flatten(_pack(*sample_run(spec.vehicle, spec.mission, spec.seed,
+        flat = np.stack([_flatten(pack(*sample_run(spec.vehicle, spec.mission, spec.seed,
                                                     i)[:2], MC_OPTIONS)) for i in indices])
     return _unflatten(flat, lin.shapes)
 
