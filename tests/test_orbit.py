@@ -187,10 +187,14 @@ orbits = st.one_of(ellipses, hyperbolas())
 @settings(deadline=None, max_examples=300)
 @given(orbits)
 def test_state_round_trip(el: Elements) -> None:
-    """elements -> state -> elements -> state closes, whatever the conventions chose."""
+    """elements -> state -> elements -> state closes, whatever the conventions chose.
+
+    Just under the circular threshold (e < 1e-10) the perigee is put at the node, which moves
+    the state by up to e |r|; hence 1e-9 rather than a few ulps.
+    """
     r, v = state_from_elements(el)
     again = state_from_elements(elements_from_state(r, v))
-    _assert_state_close(again, (r, v), rtol=1e-10)
+    _assert_state_close(again, (r, v), rtol=1e-9)
 
 
 @settings(deadline=None, max_examples=300)

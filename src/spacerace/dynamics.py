@@ -32,7 +32,7 @@ import numpy as np
 from spacerace._jit import jit
 from spacerace.constants import GM_EARTH, J2_EARTH, OMEGA_EARTH
 from spacerace.models.aero import drag_coefficient, dynamic_pressure
-from spacerace.models.atmosphere import ALT_MAX, atmosphere
+from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
 from spacerace.models.earth import geodetic_from_ecef
 from spacerace.models.gravity import gravity_accel
 from spacerace.models.propulsion import thrust
@@ -255,11 +255,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     dhdt = vrx * ue_x + vry * ue_y + vrz * uz
     dq = 0.0
     if rho > 0.0 and va > 0.0:
-        # central difference over 1 m: the density has kinks at the layer bases (11 km, where
-        # the V-2's max-Q falls), and a wider step would blur where dq/dt changes sign
-        _, rho_up, _ = _air(alt + 0.5, p[P_ATMOS])
-        _, rho_dn, _ = _air(alt - 0.5, p[P_ATMOS])
-        drho_dh = (rho_up - rho_dn) * p[P_RHO_SCALE]
+        drho_dh = density_gradient(alt) * p[P_RHO_SCALE]
         # d(v_air)/dt = a - w x v - u dW/dh dh/dt (the turning of u along the path neglected)
         dwind = (interp_clamped(alt + 10.0, tab[TAB_WIND_H], tab[TAB_WIND_V]) - wind) / 10.0
         dw = dwind * dhdt
@@ -275,9 +271,12 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
 @jit
 def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
-        dy: np.ndarray, acc: np.ndarray, diag: np.ndarray) -> None:
-    """Time derivative of the state, written into ``dy`` (scratch ``acc``, ``diag``)."""
-    dm = forces(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, False)
+        dy: np.ndarray, acc: np.ndarray, diag: np.ndarray, rates: bool = False) -> None:
+    """Time derivative of the state, written into ``dy`` (scratch ``acc``, ``diag``).
+
+    With ``rates`` the diagnostics needed by the event functions are left in ``diag``.
+    """
+    dm = forces(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, rates)
     dy[X], dy[Y], dy[Z] = y[VX], y[VY], y[VZ]
     dy[VX], dy[VY], dy[VZ] = acc[0], acc[1], acc[2]
     dy[M] = dm

@@ -46,6 +46,7 @@ from spacerace.models.earth import (
     ecef_from_geodetic,
     geodetic_from_ecef,
     vincenty_distance,
+    vincenty_distances,
 )
 from spacerace.packing import (
     Packed,
@@ -111,7 +112,9 @@ def _columns(pk: Packed, t: np.ndarray, y: np.ndarray, phase: np.ndarray,
     up = np.cos(lat) * np.cos(lon) * ve + np.cos(lat) * np.sin(lon) * vn_ + np.sin(lat) * vrel[:, 2]
     horiz = np.hypot(east, north)
     lat0, lon0 = geodetic_from_ecef(*site_ecef)[:2]
-    downrange = np.array([_distance(lat0, lon0, a, b) for a, b in zip(lat, lon)])
+    downrange = vincenty_distances(lat0, lon0, lat, lon)
+    for i in np.flatnonzero(np.isnan(downrange)):  # nearly antipodal: Karney's method
+        downrange[i] = _geodesic(lat0, lon0, lat[i], lon[i])[0]
     return {
         "t": t,
         "x_eci": y[:, 0], "y_eci": y[:, 1], "z_eci": y[:, 2],
@@ -186,12 +189,12 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
                    burnout_inertial_speed_m_s=cutoff_inertial,
                    burnout_altitude_m=cutoff.altitude)
     if imp is not None:
-        rng, _ = _geodesic(mission.site.lat, mission.site.lon, imp.lat, imp.lon)
+        rng = _distance(mission.site.lat, mission.site.lon, imp.lat, imp.lon)
         fig.update(range_m=rng, flight_time_s=imp.t, impact_speed_m_s=imp.speed,
                    impact_lat_deg=math.degrees(imp.lat), impact_lon_deg=math.degrees(imp.lon))
         if mission.target is not None:
-            fig["miss_distance_m"] = _geodesic(imp.lat, imp.lon, mission.target.lat,
-                                               mission.target.lon)[0]
+            fig["miss_distance_m"] = _distance(imp.lat, imp.lon, mission.target.lat,
+                                               mission.target.lon)
     maxq = traj.event("max-Q")
     if maxq is not None:
         fig.update(max_q_time_s=maxq.t, max_q_altitude_m=maxq.altitude)

@@ -294,14 +294,14 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 return n_out, n_ev, status
             for s in range(1, 7):
                 stage_state(y, h, k, s, ys)
-                rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc, diag)
+                # the last stage is the step's end (FSAL): keep its diagnostics for the events
+                rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc, diag, s == 6)
             y1[:] = ys  # stage 7 state is the 5th-order solution (FSAL)
             err = error_norm(y, y1, h, k, rtol, atol)
             if err > 1.0:
                 h *= step_factor(err)
                 continue
             dense_prepare(y, y1, h, k, rc)
-            forces(t + h, y1, p, ph, cd_mach, cd_val, tab, acc, diag, True)
             event_values(t + h, y1, p, ph, diag, g_new)
             # locate every counted crossing in the step, find the first one that ends something
             t_end = t + h

@@ -25,8 +25,7 @@ References
 Vallado, D. A. (2013), *Fundamentals of Astrodynamics and Applications*, 4th ed., Microcosm
 Press: Sec. 2.2 (Kepler's equation), Algorithms 9 and 10 (RV2COE, COE2RV), Eq. 9-41 (J2
 secular rates). Curtis, H. D. (2014), *Orbital Mechanics for Engineering Students*, 3rd ed.,
-Algorithms 4.2 and 4.5. Danby, J. M. A. (1988), *Fundamentals of Celestial Mechanics*, 2nd ed.,
-Sec. 6.6 (convergence of Newton's method for Kepler's equation).
+Algorithms 4.2 and 4.5.
 """
 
 from __future__ import annotations
@@ -465,14 +464,21 @@ def _eccentric_anomaly(m: float, e: float) -> float:
     m = math.remainder(m, _TWO_PI)  # in [-pi, pi]
     sign = -1.0 if m < 0.0 else 1.0
     m = abs(m)
-    # f(E) = E - e sin E - M is convex on [0, pi] and f(min(M + e, pi)) >= 0, so Newton from
-    # there decreases monotonically to the root (Danby 1988, Sec. 6.6): no overshoot, no cycle.
+    # f(E) = E - e sin E - M is convex on [0, pi] and f(min(M + e, pi)) >= 0 (E - M <= e), so
+    # Newton from there decreases monotonically to the root (Fourier's condition): no
+    # overshoot, no cycle, for every e < 1.
     big_e = min(m + e, math.pi)
+    last = math.inf
     for _ in range(_MAX_NEWTON):
         step = (big_e - e * math.sin(big_e) - m) / (1.0 - e * math.cos(big_e))
-        if not step > 4e-16 * max(1.0, big_e):  # also stops on a rounding-level negative step
+        # In exact arithmetic the steps are positive and shrink; a step that does not shrink
+        # is rounding noise, and the root is then found to working precision.
+        if step >= last:
+            return sign * big_e
+        if step <= 4e-16 * max(1.0, big_e):
             return sign * max(big_e - max(step, 0.0), 0.0)
         big_e -= step
+        last = step
     raise ArithmeticError(f"Kepler's equation did not converge for M={m!r}, e={e!r}")
 
 
@@ -483,11 +489,15 @@ def _hyperbolic_anomaly(m: float, e: float) -> float:
     # f(F) = e sinh F - F - M is convex for F >= 0, and sinh F >= F gives
     # f(asinh(M / (e - 1))) >= 0: Newton from there decreases monotonically to the root.
     big_f = math.asinh(m / (e - 1.0))
+    last = math.inf
     for _ in range(_MAX_NEWTON):
         step = (e * math.sinh(big_f) - big_f - m) / (e * math.cosh(big_f) - 1.0)
-        if not step > 4e-16 * max(1.0, big_f):
+        if step >= last:  # rounding noise, as in _eccentric_anomaly
+            return sign * big_f
+        if step <= 4e-16 * max(1.0, big_f):
             return sign * max(big_f - max(step, 0.0), 0.0)
         big_f -= step
+        last = step
     raise ArithmeticError(f"hyperbolic Kepler equation did not converge for M={m!r}, e={e!r}")
 
 

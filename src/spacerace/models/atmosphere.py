@@ -127,6 +127,29 @@ def atmosphere(z: float) -> tuple[float, float, float, float]:
 
 
 @jit
+def density_gradient(z: float) -> float:
+    """Derivative of the density with geometric altitude [kg/m^4] (no range check).
+
+    Below 86 km from the hydrostatic closed form of each layer,
+    d ln rho/dH = -(g0 / (R T_M) + L / T_M), with dH/dz = (r0 / (r0 + z))^2 (the small
+    molecular-weight correction between 80 and 86 km is left out); above, the slope of the
+    interpolated table.
+    """
+    _, _, rho, _ = atmosphere(z)
+    if z < ALT_UPPER:
+        h = US76_R0 * z / (US76_R0 + z)
+        i = 0
+        while i < 6 and h >= _H_BASE[i + 1]:
+            i += 1
+        tm = _T_BASE[i] + _LAPSE[i] * (h - _H_BASE[i])
+        dh_dz = (US76_R0 / (US76_R0 + z)) ** 2
+        return -rho * (US76_G0 / (US76_R_AIR * tm) + _LAPSE[i] / tm) * dh_dz
+    x = (z - _UP_Z[0]) / _UP_DZ
+    k = min(int(x), _UP_Z.size - 2)
+    return rho * (_UP_LNRHO[k + 1] - _UP_LNRHO[k]) / _UP_DZ
+
+
+@jit
 def _atmosphere_array(z: np.ndarray) -> np.ndarray:
     out = np.empty((4, z.size))
     for j in range(z.size):
