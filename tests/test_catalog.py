@@ -17,30 +17,33 @@ from spacerace.catalog.quantities import registry
 from spacerace.errors import CatalogError
 
 FILES = sorted(VEHICLES.glob("*.toml")) + sorted(MISSIONS.glob("*.toml"))
-# Tables of numbers that carry their source at the table level, and list-of-values keys.
-_TABLE_KEYS = {"drag", "pitch_program", "wind", "dispersions"}
 _NON_FIGURES = {"count", "killed", "injured", "epoch"}
 
 
-def _figures(node, path=""):
-    """Yield (path, node, inherited source) for each numeric or quantity leaf."""
+def _figures(node, path="", inherited=None):
+    """Yield (path, leaf, source) for each numeric or quantity leaf.
+
+    A figure table ``{value, source}`` is one leaf; elsewhere a ``source`` key of a table
+    covers the numbers directly inside it (a drag table, a pitch programme, an orbit target).
+    """
     if isinstance(node, dict):
         if "value" in node or "range" in node:
-            yield path, node
+            yield path, node, node.get("source")
             return
+        here = node.get("source", inherited)
         for k, v in node.items():
-            if k in ("alternatives", "sources"):
+            if k in ("alternatives", "sources", "source"):
                 continue
-            yield from _figures(v, f"{path}.{k}" if path else k)
+            yield from _figures(v, f"{path}.{k}" if path else k, here)
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            yield from _figures(v, f"{path}[{i}]")
+            yield from _figures(v, f"{path}[{i}]", inherited)
     elif isinstance(node, (int, float)) and not isinstance(node, bool):
-        yield path, node
+        yield path, node, inherited
     elif isinstance(node, str) and node[:1].isdigit():
         try:
             registry().Quantity(node)
-            yield path, node
+            yield path, node, inherited
         except Exception:
             pass
 
@@ -49,15 +52,11 @@ def _figures(node, path=""):
 def test_every_figure_has_a_known_source(path):
     data = tomllib.loads(path.read_text())
     known = set(sources())
-    for where, node in _figures(data):
-        top = where.split(".")[0].split("[")[0]
-        leaf = where.split(".")[-1]
-        if top in _TABLE_KEYS or leaf in _NON_FIGURES:
+    for where, _node, source in _figures(data):
+        if where.split(".")[-1] in _NON_FIGURES:
             continue
-        if any(part.split("[")[0] in _TABLE_KEYS for part in where.split(".")):
-            continue
-        assert isinstance(node, dict) and "source" in node, f"{path.name}: {where} has no source"
-        assert node["source"].split()[0] in known, f"{path.name}: {where}: {node['source']}"
+        assert source is not None, f"{path.name}: {where} has no source"
+        assert source.split()[0] in known, f"{path.name}: {where}: {source}"
 
 
 def test_tables_carry_their_source():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacerace.dynamics import (
     EV_APOGEE,
+    EV_CUTOFF_ENERGY,
     EV_CUTOFF_SPEED,
     EV_CUTOFF_TIME,
     EV_DEPLETION,
@@ -27,6 +28,7 @@ _REASONS = {
     EV_CUTOFF_SPEED: "speed reached",
     EV_CUTOFF_TIME: "time reached",
     EV_DEPLETION: "propellant depleted",
+    EV_CUTOFF_ENERGY: "target orbit reached",
 }
 
 
@@ -58,4 +60,6 @@ def event_name(code: int, direction: int, engine_on: bool, next_engine_on: bool,
     reason = _REASONS[code]
     if engine_on and not next_engine_on:
         return CUTOFF, reason
+    if not next_phase_name:
+        return "end of flight", reason
     return f"start of {next_phase_name}", reason

@@ -16,6 +16,7 @@ import numpy as np
 from geographiclib.geodesic import Geodesic
 
 from spacerace._version import __version__
+from spacerace.constants import GM_EARTH
 from spacerace.dynamics import (
     D_ACCEL,
     D_ALT,
@@ -26,6 +27,10 @@ from spacerace.dynamics import (
     D_Q,
     D_THRUST,
     D_VREL,
+    EV_CUTOFF_ENERGY,
+    EV_CUTOFF_SPEED,
+    EV_CUTOFF_TIME,
+    EV_DEPLETION,
     EV_IMPACT,
     EV_MAXQ,
     P_OMEGA,
@@ -48,6 +53,7 @@ from spacerace.models.earth import (
     vincenty_distance,
     vincenty_distances,
 )
+from spacerace.orbit import elements_from_state, flight_path_angle
 from spacerace.packing import (
     Packed,
     SimOptions,
@@ -58,6 +64,9 @@ from spacerace.packing import (
 )
 from spacerace.results import EventRecord, Trajectory
 from spacerace.vehicle import Vehicle
+
+MAX_Q_FLOOR = 1000.0  # dynamic pressure below which a maximum is not reported [Pa]
+CUTOFF_EVENTS = (EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_CUTOFF_ENERGY)
 
 __all__ = ["AimResult", "FlightResult", "SimOptions", "aim", "check_liftoff", "fly",
            "pad_state", "simulate"]
@@ -137,7 +146,8 @@ def _columns(pk: Packed, t: np.ndarray, y: np.ndarray, phase: np.ndarray,
 
 
 def _event_records(pk: Packed, mission: Mission, ev: tuple[np.ndarray, ...]
-                   ) -> tuple[list[EventRecord], list[str]]:
+                   ) -> tuple[list[EventRecord], list[str], list[np.ndarray]]:
+    """Named events (liftoff first), their details and their inertial states."""
     ev_t, ev_code, ev_dir, ev_phase, ev_y = ev
     d = diagnose(ev_t, ev_y, ev_phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
                  pk.tab) if len(ev_t) else np.empty((0, 11))
@@ -146,17 +156,21 @@ def _event_records(pk: Packed, mission: Mission, ev: tuple[np.ndarray, ...]
                            float(np.linalg.norm(pk.y0[3:6])), mission.site.lat,
                            mission.site.lon)]
     details = [""]
+    states = [pk.y0]
     for i in range(len(ev_t)):
         iph = int(ev_phase[i])
         nxt = phases[iph + 1] if iph + 1 < len(phases) else None
-        name, detail = event_name(int(ev_code[i]), int(ev_dir[i]), phases[iph].engine_on,
-                                  bool(nxt and nxt.engine_on), nxt.name if nxt else "")
+        name, detail = event_name(int(ev_code[i]), int(ev_dir[i]), bool(phases[iph].burning),
+                                  bool(nxt and nxt.burning), nxt.name if nxt else "")
         value = float(d[i, D_Q]) if ev_code[i] == EV_MAXQ else 0.0
+        if ev_code[i] == EV_MAXQ and value < MAX_Q_FLOOR:
+            continue  # a turning point of a vanishing q high up is not a max-Q
         records.append(EventRecord(name, float(ev_t[i]), float(d[i, D_ALT]),
                                    float(d[i, D_VREL]), float(np.linalg.norm(ev_y[i, 3:6])),
                                    float(d[i, D_LAT]), float(d[i, D_LON]), value))
         details.append(detail)
-    return records, details
+        states.append(ev_y[i])
+    return records, details, states
 
 
 def _distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -174,8 +188,24 @@ def _geodesic(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float
     return float(g["s12"]), math.radians(g["azi1"])
 
 
+def orbit_figures(state: np.ndarray, t: float, mu: float = GM_EARTH) -> dict[str, float]:
+    """Orbital figures of an inertial state [m, m/s] at time ``t`` [s], if it is an orbit.
+
+    Apsis altitudes are above a sphere of the WGS-84 equatorial radius (6,378.137 km), the
+    convention of the catalogues the archive quotes. Empty if the perigee is below 100 km.
+    """
+    el = elements_from_state(state[:3], state[3:6], mu)
+    if el.e >= 1.0 or el.perigee_altitude() < 100e3:
+        return {}
+    return {"insertion_time_s": t, "perigee_altitude_m": el.perigee_altitude(),
+            "apogee_altitude_m": el.apogee_altitude(), "inclination_deg": math.degrees(el.i),
+            "period_s": el.period, "eccentricity": el.e, "semi_major_axis_m": el.a,
+            "cutoff_flight_path_angle_deg": math.degrees(flight_path_angle(state[:3],
+                                                                           state[3:6]))}
+
+
 def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
-             cutoff_inertial: float) -> dict[str, float]:
+             cutoff_state: np.ndarray | None) -> dict[str, float]:
     c = traj.columns
     imp = traj.event("impact")
     apo = traj.event("apogee")
@@ -184,10 +214,15 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
         "max_dynamic_pressure_pa": float(np.max(c["dynamic_pressure"])),
         "max_acceleration_m_s2": float(np.max(c["acceleration"])),
     }
-    if cutoff is not None:
+    if cutoff is not None and cutoff_state is not None:
         fig.update(burnout_time_s=cutoff.t, burnout_speed_m_s=cutoff.speed,
-                   burnout_inertial_speed_m_s=cutoff_inertial,
+                   burnout_inertial_speed_m_s=cutoff.inertial_speed,
                    burnout_altitude_m=cutoff.altitude)
+        orbit = orbit_figures(cutoff_state, cutoff.t)
+        if orbit:
+            fig.update(cutoff_time_s=cutoff.t, cutoff_altitude_m=cutoff.altitude,
+                       cutoff_speed_m_s=cutoff.speed,
+                       cutoff_inertial_speed_m_s=cutoff.inertial_speed, **orbit)
     if imp is not None:
         rng = _distance(mission.site.lat, mission.site.lon, imp.lat, imp.lon)
         fig.update(range_m=rng, flight_time_s=imp.t, impact_speed_m_s=imp.speed,
@@ -234,8 +269,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     if status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[int(status)]}")
     site_ecef = ecef_from_geodetic(mission.site.lat, mission.site.lon, mission.site.alt)
-    records, details = _event_records(pk, mission, tuple(ev))
-    cutoffs = [(r, ev[4][i - 1]) for i, r in enumerate(records) if r.name == "cut-off"]
+    records, details, states = _event_records(pk, mission, tuple(ev))
+    cutoffs = [(r, y) for r, y in zip(records, states) if r.name == "cut-off"]
     cutoff, cut_y = cutoffs[-1] if cutoffs else (None, None)
     traj = Trajectory(
         columns=_columns(pk, out_t, out_y, out_phase, site_ecef),
@@ -245,8 +280,7 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
                   "vehicle": vehicle.id, "event_details": details,
                   "options": dataclasses.asdict(options)},
     )
-    inertial = float(np.linalg.norm(cut_y[3:6])) if cut_y is not None else float("nan")
-    figures = _figures(mission, traj, cutoff, inertial)
+    figures = _figures(mission, traj, cutoff, cut_y)
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[int(status)],
                         metadata=traj.metadata)
 
@@ -316,10 +350,46 @@ def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
     return _with_aim(mission, v, az), AimResult(v or math.nan, az, miss, max_iterations)
 
 
+def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions) -> np.ndarray:
+    """Inertial state at the last engine cut-off (the kernel only, no tables)."""
+    pk = pack(vehicle, mission, options)
+    *_, ev_t, ev_code, _, ev_phase, ev_y, status, working = run_packed(pk, options)
+    for j in range(len(ev_t) - 1, -1, -1):
+        iph = int(ev_phase[j])
+        nxt = iph + 1 < len(mission.phases) and mission.phases[iph + 1].burning
+        if ev_code[j] in CUTOFF_EVENTS and mission.phases[iph].burning and not nxt:
+            return np.asarray(ev_y[j])
+    raise SimulationError(f"{mission.id}: aiming failed, the flight has no engine cut-off")
+
+
+def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
+                    tolerance: float = 1e-5, max_iterations: int = 20
+                    ) -> tuple[Mission, AimResult]:
+    """Solve the launch azimuth that gives the mission's target inclination (secant)."""
+    options = options or SimOptions()
+    check_liftoff(vehicle, mission)
+    goal = mission.target_inclination
+    az = mission.azimuth
+    prev: tuple[float, float] | None = None
+    err = math.inf
+    for it in range(1, max_iterations + 1):
+        trial = dataclasses.replace(mission, azimuth=az)
+        st = _cutoff_state(vehicle, trial, options)
+        err = elements_from_state(st[:3], st[3:6]).i - goal
+        if abs(err) < tolerance:
+            return trial, AimResult(math.nan, az, 0.0, it)
+        slope = -1.0 if prev is None else (err - prev[1]) / (az - prev[0])
+        prev = (az, err)
+        az -= err / slope
+    return dataclasses.replace(mission, azimuth=az), AimResult(math.nan, az, 0.0, it)
+
+
 def fly(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None) -> FlightResult:
     """Aim (when the mission names a target and what to solve), then fly."""
     result_aim = None
-    if mission.target is not None and mission.aim:
+    if "inclination" in mission.aim:
+        mission, result_aim = aim_inclination(vehicle, mission, options)
+    elif mission.target is not None and mission.aim:
         mission, result_aim = aim(vehicle, mission, options)
     res = simulate(vehicle, mission, options)
     return dataclasses.replace(res, aim=result_aim)

@@ -12,6 +12,14 @@ Open-loop laws are evaluated inside the compiled kernel (``spacerace.dynamics``)
     thrust along the velocity relative to the air (zero angle of attack).
 ``coast``
     engines off.
+``hold``, ``hold_horizontal``
+    thrust along the inertial velocity at the phase's start (or its horizontal part), held
+    fixed in inertial space: a spin-stabilised upper stage.
+``linear_tangent``
+    closed-loop insertion: the pitch above the local horizontal, in the orbital plane of the
+    phase's start, follows tan(pitch) = A + B (t - t0) (the optimal law in a flat, uniform
+    field); A and B are solved again each guidance cycle so that the cut-off, when the target
+    orbit's energy is reached, has the target angular momentum and flight-path angle.
 """
 
 from __future__ import annotations
@@ -21,6 +29,9 @@ import numpy as np
 from spacerace.dynamics import (
     MODE_COAST,
     MODE_GRAVITY_TURN,
+    MODE_HOLD,
+    MODE_HOLD_HORIZONTAL,
+    MODE_LINEAR_TANGENT,
     MODE_PITCH_PROGRAM,
     MODE_VERTICAL,
 )
@@ -31,6 +42,9 @@ MODES: dict[str, int] = {
     "pitch_program": MODE_PITCH_PROGRAM,
     "gravity_turn": MODE_GRAVITY_TURN,
     "coast": MODE_COAST,
+    "hold": MODE_HOLD,
+    "hold_horizontal": MODE_HOLD_HORIZONTAL,
+    "linear_tangent": MODE_LINEAR_TANGENT,
 }
 
 

@@ -61,6 +61,11 @@ class Phase:
     target_perigee, target_apogee : float
         Target orbit of a closed-loop insertion phase: altitudes above the equatorial
         radius [m] (NaN: none).
+    target_flight_path_angle : float
+        Flight-path angle wanted at cut-off [rad] (0: insertion at an apsis).
+    cycle : float
+        Guidance cycle of a closed-loop phase [s]: the steering law is solved again this
+        often, as the flight computers did.
     """
 
     name: str
@@ -75,6 +80,8 @@ class Phase:
     jettison: float = 0.0
     target_perigee: float = float("nan")
     target_apogee: float = float("nan")
+    target_flight_path_angle: float = 0.0
+    cycle: float = 1.0
 
     @property
     def burning(self) -> tuple[int, ...]:
@@ -190,6 +197,7 @@ class Mission:
     pitch_program: PitchProgram | None = None
     target: Target | None = None
     aim: tuple[str, ...] = ()
+    target_inclination: float = float("nan")
     archive: tuple[ArchiveFigure, ...] = ()
     environment: Environment = field(default_factory=Environment)
     dispersions: tuple[Dispersion, ...] = ()

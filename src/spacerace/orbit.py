@@ -81,7 +81,7 @@ class Elements:
 
     References
     ----------
-    Vallado (2013), 4th ed., Sec. 2.4 (classical orbital elements).
+    Vallado (2013), 4th ed., Ch. 2 (classical orbital elements).
 
     Examples
     --------
@@ -151,10 +151,9 @@ class Elements:
 
         Notes
         -----
-        Archive figures were quoted above different spheres: 6378 km (equatorial, as most US
-        and many Soviet releases used) or 6371 km (the mean radius). The 7 km between them is
-        larger than the precision of most published perigees, so pass the radius the source
-        used when comparing with it.
+        Archive figures were quoted above different spheres, 6378 km (equatorial) or 6371 km
+        (mean radius), depending on the source. The 7 km between them is larger than the
+        precision of most published perigees, so pass the radius the source used.
 
         References
         ----------
@@ -350,7 +349,7 @@ def specific_energy(r: npt.ArrayLike, v: npt.ArrayLike, mu: float = GM_EARTH) ->
 
     References
     ----------
-    Vallado (2013), 4th ed., Eq. 1-20 (specific mechanical energy).
+    Vallado (2013), 4th ed., Ch. 1 (specific mechanical energy, vis-viva).
 
     Examples
     --------
@@ -382,7 +381,7 @@ def c3(r: npt.ArrayLike, v: npt.ArrayLike, mu: float = GM_EARTH) -> float:
 
     References
     ----------
-    Vallado (2013), 4th ed., Sec. 12.2 (characteristic energy of departure hyperbolas).
+    Vallado (2013), 4th ed., Ch. 12 (characteristic energy of departure hyperbolas).
 
     Examples
     --------
@@ -409,7 +408,7 @@ def flight_path_angle(r: npt.ArrayLike, v: npt.ArrayLike) -> float:
 
     References
     ----------
-    Vallado (2013), 4th ed., Eq. 2-95 (flight-path angle from r . v and |r x v|).
+    Vallado (2013), 4th ed., Ch. 1 (flight-path angle); here atan2(r . v, |r x v|).
 
     Examples
     --------
@@ -439,7 +438,7 @@ def mean_anomaly(nu: float, e: float) -> float:
 
     References
     ----------
-    Vallado (2013), 4th ed., Eqs. 2-4 and 2-35 (Kepler's equation), Algorithm 5 (nu -> anomaly).
+    Vallado (2013), 4th ed., Sec. 2.2 (Kepler's equation), Algorithm 5 (nu -> anomaly).
 
     Examples
     --------
@@ -569,7 +568,12 @@ def kepler_propagate(el: Elements, dt: float, mu: float | None = None) -> Elemen
     """
     mu = el.mu if mu is None else mu
     n = math.sqrt(mu / abs(el.a) ** 3)
-    m = mean_anomaly(el.nu, el.e) + n * dt
+    dm = n * dt
+    if el.e < 1.0:
+        # Whole turns off first (remainder is exact), so that the sum below rounds at the
+        # scale of pi, not of n dt: a step of one period then gives back M to ~1 ulp.
+        dm = math.remainder(dm, _TWO_PI)
+    m = mean_anomaly(el.nu, el.e) + dm
     return Elements(a=el.a, e=el.e, i=el.i, raan=el.raan, argp=el.argp,
                     nu=true_anomaly(m, el.e), mu=mu)
 
@@ -599,7 +603,7 @@ def j2_secular_rates(
 
     References
     ----------
-    Vallado (2013), 4th ed., Sec. 9.6, Eq. 9-41:
+    Vallado (2013), 4th ed., Eq. 9-41 (first-order secular J2 rates):
     dRAAN/dt = -3 n J2 re^2 cos i / (2 p^2),
     dargp/dt = 3 n J2 re^2 (4 - 5 sin^2 i) / (4 p^2),
     dM/dt = n + 3 n J2 re^2 sqrt(1 - e^2) (2 - 3 sin^2 i) / (4 p^2).

@@ -5,13 +5,18 @@ The only place that knows how the data classes map onto the arrays of ``spacerac
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from spacerace.constants import G0, GM_EARTH, J2_EARTH, OMEGA_EARTH
+from spacerace.constants import G0, GM_EARTH, J2_EARTH, OMEGA_EARTH, WGS84_A
 from spacerace.dynamics import (
+    EV_CUTOFF_ENERGY,
+    EV_CUTOFF_TIME,
+    EV_DEPLETION,
+    EV_IMPACT,
     N_P,
     N_PH,
     N_STATE,
@@ -34,6 +39,9 @@ from spacerace.dynamics import (
     PH_DROP,
     PH_DROP_MASK,
     PH_E_END,
+    PH_GUIDE_A,
+    PH_GUIDE_B,
+    PH_GUIDE_T0,
     PH_MODE,
     PH_T_END,
     PH_THROTTLE,
@@ -49,7 +57,7 @@ from spacerace.dynamics import (
 from spacerace.errors import CatalogError
 from spacerace.frames import ecef_from_enu, eci_from_ecef
 from spacerace.guidance import mode_code, pitch_arrays
-from spacerace.kernel import run
+from spacerace.kernel import STATUS_PHASES_DONE, begin_phase, run
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import us76
 from spacerace.models.earth import earth_rotation_angle, ecef_from_geodetic, julian_date_utc
@@ -101,6 +109,7 @@ class Packed:
     p: np.ndarray
     phases: np.ndarray
     stg: np.ndarray
+    targets: np.ndarray  # per phase: cut-off radius [m], flight-path angle [rad], cycle [s]
     cd_mach: np.ndarray
     cd_val: np.ndarray
     tab: np.ndarray
@@ -144,6 +153,37 @@ def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
         rows[i, PH_V_END] = ph.until_speed
         rows[i, PH_E_END] = ph.until_energy
     return rows
+
+
+def cutoff_radius(rp: float, ra: float, gamma: float) -> float:
+    """Radius [m] where an orbit of perigee/apogee radii rp, ra [m] climbs at ``gamma`` [rad].
+
+    The first such point after perigee: tan(gamma) = e sin(nu) / (1 + e cos(nu)).
+    """
+    e = (ra - rp) / (ra + rp)
+    p = 2 * rp * ra / (rp + ra)
+    if e < 1e-12 or gamma <= 0.0:
+        return rp
+    lo, hi = 0.0, math.acos(-e)  # the climb is steepest at nu = acos(-e)
+    for _ in range(80):
+        nu = 0.5 * (lo + hi)
+        if math.atan2(e * math.sin(nu), 1 + e * math.cos(nu)) < gamma:
+            lo = nu
+        else:
+            hi = nu
+    return p / (1 + e * math.cos(0.5 * (lo + hi)))
+
+
+def _targets(mission: Mission) -> np.ndarray:
+    """Closed-loop targets of each phase: cut-off radius [m], flight-path angle [rad] and
+    guidance cycle [s] (NaN rows for open-loop phases)."""
+    out = np.full((len(mission.phases), 3), np.nan)
+    for i, ph in enumerate(mission.phases):
+        if ph.guidance == "linear_tangent" and math.isfinite(ph.target_perigee):
+            rp, ra = WGS84_A + ph.target_perigee, WGS84_A + ph.target_apogee
+            gamma = ph.target_flight_path_angle
+            out[i] = (cutoff_radius(rp, ra, gamma), gamma, ph.cycle)
+    return out
 
 
 def stage_table(vehicle: Vehicle) -> np.ndarray:
@@ -190,7 +230,8 @@ def pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
     if initial_state is not None:
         y0[:] = initial_state
     cd_mach, cd_val = _drag_tables(vehicle)
-    return Packed(y0, p, phase_table(vehicle, mission), stage_table(vehicle), cd_mach,
+    return Packed(y0, p, phase_table(vehicle, mission), stage_table(vehicle),
+                  _targets(mission), cd_mach,
                    cd_val, _tables(vehicle, mission))
 
 
@@ -249,22 +290,147 @@ def check_liftoff(vehicle: Vehicle, mission: Mission) -> None:
             " (liftoff mass x g0): the vehicle cannot lift off")
 
 
+def _buffers(n_max: int, ev_max: int) -> tuple[np.ndarray, ...]:
+    return (np.empty(n_max), np.empty((n_max, N_STATE)), np.empty(n_max, dtype=np.int64),
+            np.empty(ev_max), np.empty(ev_max, dtype=np.int64), np.empty(ev_max, dtype=np.int64),
+            np.empty(ev_max, dtype=np.int64), np.empty((ev_max, N_STATE)))
+
+
 def run_packed(pk: Packed, options: SimOptions) -> tuple[Any, ...]:
-    """Fly all phases; returns the samples, the events, the status and the working phases."""
+    """Fly all phases; returns the samples, the events, the status and the working phases.
+
+    Open-loop phases run straight through the kernel; a closed-loop phase (one with a target
+    orbit) is flown in guidance cycles, its steering law solved again before each.
+    """
     n_max = int(options.max_time / options.output_interval) + 4 * len(pk.phases) + 16
-    out_t, out_y = np.empty(n_max), np.empty((n_max, N_STATE))
-    out_phase = np.empty(n_max, dtype=np.int64)
     ev_max = 64 + 8 * len(pk.phases)
-    ev_t, ev_y = np.empty(ev_max), np.empty((ev_max, N_STATE))
-    ev_code, ev_dir = np.empty(ev_max, dtype=np.int64), np.empty(ev_max, dtype=np.int64)
-    ev_phase = np.empty(ev_max, dtype=np.int64)
+    bufs = _buffers(n_max + 4096, ev_max + 4096)
+    out_t, out_y, out_phase, ev_t, ev_code, ev_dir, ev_phase, ev_y = bufs
     y, clock, phases = pk.y0.copy(), np.zeros(1), pk.phases.copy()
     prop_left = pk.stg[:, STG_PROP].copy()
-    n, n_ev, status = run(y, clock, 0, len(phases), options.max_time, pk.p, phases, pk.stg,
-                          prop_left, pk.cd_mach, pk.cd_val, pk.tab, options.rtol, ATOL,
-                          options.max_step, options.output_interval, out_t, out_y, out_phase,
-                          ev_t, ev_code, ev_dir, ev_phase, ev_y)
+    n = n_ev = 0
+    status = STATUS_PHASES_DONE
+    closed = [i for i in range(len(phases)) if np.isfinite(pk.targets[i, 0])]
+    start = 0
+    while start < len(phases) and status == STATUS_PHASES_DONE:
+        stop = next((i for i in closed if i >= start), len(phases))
+        if stop == start:  # a closed-loop phase
+            stop = start + 1
+            k, k_ev, status = _fly_closed_loop(pk, options, start, y, clock, phases, prop_left,
+                                               [b[n:] if j < 3 else b[n_ev:]
+                                                for j, b in enumerate(bufs)])
+        else:
+            k, k_ev, status = run(y, clock, start, stop, options.max_time, pk.p, phases, pk.stg,
+                                  prop_left, pk.cd_mach, pk.cd_val, pk.tab, options.rtol, ATOL,
+                                  options.max_step, options.output_interval, out_t[n:],
+                                  out_y[n:], out_phase[n:], ev_t[n_ev:], ev_code[n_ev:],
+                                  ev_dir[n_ev:], ev_phase[n_ev:], ev_y[n_ev:])
+        n, n_ev = n + k, n_ev + k_ev
+        start = stop
     return (out_t[:n], out_y[:n], out_phase[:n], ev_t[:n_ev], ev_code[:n_ev], ev_dir[:n_ev],
             ev_phase[:n_ev], ev_y[:n_ev], np.int64(status), phases)
 
 
+def _predict(pk: Packed, options: SimOptions, i: int, y: np.ndarray, t: float,
+             phases: np.ndarray, prop_left: np.ndarray, a: float, b: float,
+             scratch: tuple[np.ndarray, ...]) -> tuple[np.ndarray, bool]:
+    """State at the end of closed-loop phase ``i`` flown from (t, y) with the law (a, b)."""
+    yy, clock = y.copy(), np.array([t])
+    ph = phases.copy()
+    ph[i, PH_GUIDE_A], ph[i, PH_GUIDE_B], ph[i, PH_GUIDE_T0] = a, b, t
+    ph[i, PH_T_END] = pk.phases[i, PH_T_END]
+    ph[i, PH_DROP_MASK] = ph[i, PH_DROP] = 0.0
+    out_t, out_y, out_phase, ev_t, ev_code, ev_dir, ev_phase, ev_y = scratch
+    _, k_ev, status = run(yy, clock, i, i + 1, options.max_time, pk.p, ph, pk.stg,
+                          prop_left.copy(), pk.cd_mach, pk.cd_val, pk.tab, options.rtol, ATOL,
+                          options.max_step, 1e12, out_t, out_y, out_phase, ev_t, ev_code,
+                          ev_dir, ev_phase, ev_y)
+    reached = bool(k_ev and ev_code[k_ev - 1] == EV_CUTOFF_ENERGY)
+    return yy, reached
+
+
+def _residual(y: np.ndarray, r_target: float, gamma_target: float) -> np.ndarray:
+    """Miss of a predicted cut-off: relative radius and flight-path angle [rad]."""
+    r, v = y[:3], y[3:6]
+    rn = float(np.linalg.norm(r))
+    gamma = math.asin(float(np.dot(r, v)) / (rn * np.linalg.norm(v)))
+    return np.array([(rn - r_target) / r_target, gamma - gamma_target])
+
+
+def _solve_law(pk: Packed, options: SimOptions, i: int, y: np.ndarray, t: float,
+               phases: np.ndarray, prop_left: np.ndarray, law: np.ndarray,
+               scratch: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Newton iterations on the linear-tangent coefficients (A, B) for the cut-off wanted.
+
+    The cut-off comes when the target orbit's energy is reached (or the propellant runs
+    out); the law is solved so that it comes at the target radius and flight-path angle,
+    which with the energy fix the orbit.
+    """
+    h_target, gamma_target = pk.targets[i, 0], pk.targets[i, 1]
+    steps = np.array([1e-4, 1e-6])
+    for _ in range(4):
+        end, _ = _predict(pk, options, i, y, t, phases, prop_left, *law, scratch)
+        f0 = _residual(end, h_target, gamma_target)
+        if np.all(np.abs(f0) < [1e-7, 1e-7]):
+            break
+        jac = np.empty((2, 2))
+        for j in range(2):
+            trial = law.copy()
+            trial[j] += steps[j]
+            end_j, _ = _predict(pk, options, i, y, t, phases, prop_left, *trial, scratch)
+            jac[:, j] = (_residual(end_j, h_target, gamma_target) - f0) / steps[j]
+        try:
+            delta = np.linalg.solve(jac, -f0)
+        except np.linalg.LinAlgError:
+            break
+        law = law + np.clip(delta, [-0.5, -0.01], [0.5, 0.01])
+    return law
+
+
+def _fly_closed_loop(pk: Packed, options: SimOptions, i: int, y: np.ndarray,
+                     clock: np.ndarray, phases: np.ndarray, prop_left: np.ndarray,
+                     bufs: list[np.ndarray]) -> tuple[int, int, int]:
+    """Fly closed-loop phase ``i`` cycle by cycle, writing samples and events into ``bufs``."""
+    out_t, out_y, out_phase, ev_t, ev_code, ev_dir, ev_phase, ev_y = bufs
+    scratch = _buffers(16, 64 + 8 * len(phases))
+    cycle = pk.targets[i, 2]
+    t_end_orig = pk.phases[i, PH_T_END]
+    r, v = y[:3], y[3:6]
+    pitch = math.asin(float(np.dot(r, v)) / (np.linalg.norm(r) * np.linalg.norm(v)))
+    law = np.array([math.tan(pitch), -math.tan(pitch) / 150.0])
+    n = n_ev = 0
+    status = STATUS_PHASES_DONE
+    first = True
+    while True:
+        t = clock[0]
+        if first:
+            # begin the phase once, so that stages separate and the plane is fixed
+            begin_phase(t, y, pk.p, phases[i], pk.stg, prop_left, pk.tab)
+            phases[i, PH_DROP_MASK] = phases[i, PH_DROP] = 0.0
+        law = _solve_law(pk, options, i, y, t, phases, prop_left, law, scratch)
+        _, reached = _predict(pk, options, i, y, t, phases, prop_left, *law, scratch)
+        phases[i, PH_GUIDE_A], phases[i, PH_GUIDE_B], phases[i, PH_GUIDE_T0] = law[0], law[1], t
+        # fly one cycle (or to the end when the cut-off is near)
+        phases[i, PH_T_END] = min(t_end_orig, t + cycle)
+        k, k_ev, status = run(y, clock, i, i + 1, options.max_time, pk.p, phases, pk.stg,
+                              prop_left, pk.cd_mach, pk.cd_val, pk.tab, options.rtol, ATOL,
+                              options.max_step, options.output_interval, out_t[n:], out_y[n:],
+                              out_phase[n:], ev_t[n_ev:], ev_code[n_ev:], ev_dir[n_ev:],
+                              ev_phase[n_ev:], ev_y[n_ev:])
+        # a cycle's end is not an event of the flight: drop it unless it is the real end
+        last = ev_code[n_ev + k_ev - 1] if k_ev else -1
+        ended = last in (EV_CUTOFF_ENERGY, EV_DEPLETION, EV_IMPACT) or (
+            last == EV_CUTOFF_TIME and clock[0] >= t_end_orig)
+        if last == EV_CUTOFF_TIME and not ended:
+            k_ev -= 1
+        if not first and k:  # the cycle's first sample repeats the previous cycle's last
+            out_t[n:n + k - 1] = out_t[n + 1:n + k].copy()
+            out_y[n:n + k - 1] = out_y[n + 1:n + k].copy()
+            out_phase[n:n + k - 1] = out_phase[n + 1:n + k].copy()
+            k -= 1
+        n, n_ev = n + k, n_ev + k_ev
+        first = False
+        if ended or status != STATUS_PHASES_DONE or not reached and clock[0] >= t_end_orig:
+            break
+    phases[i, PH_T_END] = t_end_orig
+    return n, n_ev, status

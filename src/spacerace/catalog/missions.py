@@ -29,8 +29,9 @@ from spacerace.mission import (
     Target,
 )
 
-GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast")
-AIMABLE = ("cutoff_speed", "azimuth")
+GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast", "hold", "hold_horizontal",
+            "linear_tangent")
+AIMABLE = ("cutoff_speed", "azimuth", "inclination")
 # Unit shown beside an archival figure, by the suffix of the figure's key.
 _SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass"}
 
@@ -64,7 +65,8 @@ def _indices(raw: Any, where: Field, names: dict[str, int] | None) -> tuple[int,
 
 
 def _target(t: Any, where: Field) -> tuple[float, float]:
-    check_keys(t, where, {"perigee", "apogee", "source", "note"}, {"perigee", "apogee"})
+    check_keys(t, where, {"perigee", "apogee", "flight_path_angle", "cycle", "source", "note"},
+               {"perigee", "apogee"})
     hp = parse(t["perigee"], where.child("perigee"), "length")
     ha = parse(t["apogee"], where.child("apogee"), "length")
     if ha < hp:
@@ -114,6 +116,11 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
         until_energy=_orbit_energy(until["orbit"], uw.child("orbit")) if "orbit" in until
         else math.inf,
         target_perigee=tp, target_apogee=ta,
+        target_flight_path_angle=parse(t["target"]["flight_path_angle"],
+                                       where.child("target").child("flight_path_angle"), "angle")
+        if "target" in t and "flight_path_angle" in t["target"] else 0.0,
+        cycle=parse_positive(t["target"]["cycle"], where.child("target").child("cycle"), "time")
+        if "target" in t and "cycle" in t["target"] else 1.0,
     )
 
 
@@ -235,8 +242,8 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
     head = data["mission"]
     w = where.child("mission")
     check_keys(head, w, {"id", "name", "vehicle", "epoch", "site", "azimuth", "target", "aim",
-                         "summary", "note"}, {"id", "name", "vehicle", "epoch", "site",
-                                              "azimuth"})
+                         "summary", "note", "inclination"},
+               {"id", "name", "vehicle", "epoch", "site", "azimuth"})
     site_t = head["site"]
     lat, lon = _latlon(site_t, w.child("site"), "site")
     alt = parse(site_t.get("alt", "0 m"), w.child("site").child("alt"), "length")
@@ -247,7 +254,11 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
     aim = head.get("aim", [])
     if not isinstance(aim, list) or any(a not in AIMABLE for a in aim):
         raise w.child("aim").error(f"expected a list drawn from {', '.join(AIMABLE)}")
-    if aim and target is None:
+    inclination = parse(head["inclination"], w.child("inclination"), "angle") \
+        if "inclination" in head else math.nan
+    if "inclination" in aim and math.isnan(inclination):
+        raise w.child("inclination").error("missing; aiming at an inclination needs it")
+    if set(aim) & {"cutoff_speed", "azimuth"} and target is None:
         raise w.child("target").error("missing; aim needs a target")
     phases = data["phases"]
     if not isinstance(phases, list) or not phases:
@@ -279,6 +290,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         phases=tuple(_phase(p, where.child("phases").child(i), stage_names)
                      for i, p in enumerate(phases)),
         pitch_program=program, target=target, aim=tuple(aim), archive=archive,
+        target_inclination=inclination,
         environment=env, dispersions=dispersions,
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
         summary=str(head.get("summary", "")),
