@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from spacerace.catalog import load
+from spacerace.errors import CatalogError
 from spacerace.flight import FlightResult, SimOptions
 from spacerace.flight import fly as _fly
+from spacerace.orbit import elements_from_state
+from spacerace.propagate import DecayHistory
+from spacerace.propagate import decay as propagate_decay
 
 
 def fly(mission: str | Path, vehicle: str | Path | None = None,
@@ -23,3 +31,31 @@ def fly(mission: str | Path, vehicle: str | Path | None = None,
     """
     v, m = load(mission, vehicle)
     return _fly(v, m, options)
+
+
+def decay(mission: str | Path, vehicle: str | Path | None = None,
+          options: SimOptions | None = None, max_days: float = 3650.0,
+          on_day: Callable[[float], None] | None = None) -> tuple[FlightResult, DecayHistory]:
+    """Fly an orbital mission, then follow its satellite's orbit down to re-entry.
+
+    The decay starts from the simulated insertion (the state at the last cut-off), not from
+    archival elements.
+
+    Raises
+    ------
+    CatalogError
+        The mission reaches no orbit or its file has no ``[satellite]`` table.
+    """
+    v, m = load(mission, vehicle)
+    if m.satellite is None:
+        raise CatalogError(m.origin, "satellite", "a [satellite] table (mass, area, cd) to "
+                           "compute drag in orbit")
+    res = _fly(v, m, options)
+    if "insertion_time_s" not in res.figures:
+        raise CatalogError(m.origin, "phases", "a flight that reaches orbit (the cut-off state "
+                           "has a perigee above 100 km)")
+    cut = next(e for e in reversed(res.trajectory.events) if e.name == "cut-off")
+    state = res.trajectory.metadata["cutoff_state"]
+    el = elements_from_state(np.asarray(state[:3]), np.asarray(state[3:6]))
+    start = m.epoch + dt.timedelta(seconds=cut.t)
+    return res, propagate_decay(el, start, m.satellite, max_days, on_day)

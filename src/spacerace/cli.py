@@ -303,6 +303,71 @@ def montecarlo_cmd(
     out.print(f"{summary['runs']} flights in {summary['elapsed_s']:.2f} s; study in {folder}")
 
 
+@app.command("decay")
+def decay_cmd(
+    mission: Annotated[str, typer.Argument(help="Orbital catalog mission, e.g. sputnik-1.")],
+    max_days: Annotated[float, typer.Option("--max-days", min=1, max=36500,
+                                            help="Give up after this many days.")] = 3650.0,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write the plot to this folder.")
+                    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Fly an orbital mission and follow its satellite down to re-entry (J2 + NRLMSISE-00)."""
+    import datetime as dt
+
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from spacerace.api import decay
+
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(),
+                      TextColumn("day {task.completed:.0f}"), console=err,
+                      disable=as_json) as bar:
+            task = bar.add_task(f"{mission}: orbit decaying", total=max_days)
+            res, hist = decay(mission, max_days=max_days,
+                              on_day=lambda d: bar.update(task, completed=d))
+    except (SpaceraceError, ModuleNotFoundError) as exc:
+        raise _fail(exc) from None
+    m = res.mission
+    arch = next((f for f in m.archive if f.key == "decay_date"), None)
+    doc: dict = {"mission": m.id, "insertion_epoch": hist.start.isoformat(),
+                 "decay_date": hist.reentry.date().isoformat() if hist.reentry else None,
+                 "decay_time": hist.reentry.isoformat() if hist.reentry else None,
+                 "lifetime_days": None if hist.reentry is None else hist.lifetime_days,
+                 "satellite": {"mass_kg": m.satellite.mass, "area_m2": m.satellite.area,
+                               "cd": m.satellite.cd} if m.satellite else None,
+                 "initial_perigee_m": float(hist.perigee[0]),
+                 "initial_apogee_m": float(hist.apogee[0])}
+    archival_day = None
+    if arch is not None and arch.text:
+        when = dt.datetime.fromisoformat(arch.text).replace(tzinfo=dt.UTC)
+        doc["archive"] = {"decay_date": arch.text, "source": arch.source, "note": arch.note}
+        archival_day = (when - hist.start).total_seconds() / 86400.0
+        if hist.reentry is not None:
+            doc["error_days"] = (hist.reentry.date() - when.date()).days
+    if plot is not None:
+        from spacerace.plots import plot_decay
+
+        doc["plot"] = str(plot_decay(hist.t, hist.perigee, hist.apogee,
+                                     f"{m.name}: orbital decay", plot / f"{m.id}-decay.png",
+                                     archival_day))
+    if as_json:
+        print(json.dumps(doc, indent=2))
+        return
+    t = Table(title=f"Orbital decay: {m.name}")
+    for col in ("figure", "simulated", "archival", "error", "source"):
+        t.add_column(col)
+    t.add_row("re-entry date", doc["decay_date"] or "not within the time",
+              doc.get("archive", {}).get("decay_date", "-"),
+              f"{doc['error_days']:+d} days" if "error_days" in doc else "-",
+              doc.get("archive", {}).get("source", "-"))
+    t.add_row("lifetime", f"{hist.lifetime_days:.1f} days" if hist.reentry else "-", "-", "-",
+              "-")
+    out.print(t)
+    if "plot" in doc:
+        out.print(f"wrote {doc['plot']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (usage errors: 2)."""
     try:

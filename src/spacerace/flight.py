@@ -281,6 +281,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
                   "options": dataclasses.asdict(options)},
     )
     figures = _figures(mission, traj, cutoff, cut_y)
+    if cut_y is not None:
+        traj.metadata["cutoff_state"] = [float(x) for x in cut_y]
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[int(status)],
                         metadata=traj.metadata)
 

@@ -159,6 +159,20 @@ class Dispersion:
 
 
 @dataclass(frozen=True)
+class Satellite:
+    """What air drag acts on once in orbit: mass [kg], reference area [m^2], Cd [-]."""
+
+    mass: float
+    area: float
+    cd: float
+
+    @property
+    def ballistic(self) -> float:
+        """Cd A / m [m^2/kg]."""
+        return self.cd * self.area / self.mass
+
+
+@dataclass(frozen=True)
 class Environment:
     """The air the flight meets, beyond the standard atmosphere.
 
@@ -200,6 +214,7 @@ class Mission:
     target_inclination: float = float("nan")
     archive: tuple[ArchiveFigure, ...] = ()
     environment: Environment = field(default_factory=Environment)
+    satellite: Satellite | None = None
     dispersions: tuple[Dispersion, ...] = ()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     origin: str = ""

@@ -118,3 +118,26 @@ def plot_impacts(east: np.ndarray, north: np.ndarray, ellipses: list[dict[str, f
     fig.savefig(path, dpi=130)
     plt.close(fig)
     return path
+
+
+def plot_decay(days: np.ndarray, perigee: np.ndarray, apogee: np.ndarray, title: str,
+               path: str | Path, archival_day: float | None = None) -> Path:
+    """Perigee and apogee altitude against days in orbit, with the archival re-entry."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.plot(days, apogee / 1e3, label="apogee", color="tab:blue")
+    ax.plot(days, perigee / 1e3, label="perigee", color="tab:red")
+    if archival_day is not None:
+        ax.axvline(archival_day, color="k", ls="--", lw=1, label="archival re-entry")
+    ax.set_xlabel("days since insertion")
+    ax.set_ylabel("altitude above 6,378 km [km]")
+    ax.set_title(title)
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path

@@ -26,6 +26,7 @@ from spacerace.mission import (
     Mission,
     Phase,
     PitchProgram,
+    Satellite,
     Target,
 )
 
@@ -223,6 +224,13 @@ def _dispersion(path: str, t: Any, where: Field) -> Dispersion:
                       note=str(t.get("note", "")))
 
 
+def _satellite(t: Any, where: Field) -> Satellite:
+    check_keys(t, where, {"mass", "area", "cd", "note", "source"}, {"mass", "area", "cd"})
+    return Satellite(parse_positive(t["mass"], where.child("mass"), "mass"),
+                     parse_positive(t["area"], where.child("area"), "area"),
+                     parse_number(t["cd"], where.child("cd")))
+
+
 def _epoch(raw: Any, where: Field) -> dt.datetime:
     if isinstance(raw, dt.datetime) and raw.tzinfo is not None:
         return raw.astimezone(dt.UTC)
@@ -236,7 +244,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
     ``stage_names`` maps the vehicle's stage names to indices, for phases that name them.
     """
     check_keys(data, where, {"mission", "phases", "pitch_program", "archive", "sources",
-                             "environment", "dispersions"}, {"mission", "phases"})
+                             "environment", "dispersions", "satellite"}, {"mission", "phases"})
     bib = {**known, **{k: str(v) for k, v in data.get("sources", {}).items()}}
     check_sources(data, where, bib)
     head = data["mission"]
@@ -280,6 +288,8 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         if "environment" in data else Environment()
     dispersions = tuple(_dispersion(k, v, where.child("dispersions").child(k))
                         for k, v in data.get("dispersions", {}).items())
+    satellite = _satellite(data["satellite"], where.child("satellite")) \
+        if "satellite" in data else None
     used = {str(s).split()[0] for s in _collect_sources(data)}
     registry()  # make sure units are ready before the mission is used
     return Mission(
@@ -291,7 +301,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
                      for i, p in enumerate(phases)),
         pitch_program=program, target=target, aim=tuple(aim), archive=archive,
         target_inclination=inclination,
-        environment=env, dispersions=dispersions,
+        environment=env, dispersions=dispersions, satellite=satellite,
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
         summary=str(head.get("summary", "")),
     )

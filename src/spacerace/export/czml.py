@@ -36,8 +36,9 @@ import numpy as np
 from spacerace.results import Trajectory
 
 # Events labelled on the globe; the others are drawn as small points with a description.
-MAJOR_EVENTS = ("liftoff", "cut-off", "apogee", "impact", "separation", "staging",
-                "insertion", "orbit insertion")
+# (Liftoff is not labelled: the launch site's label stands there.)
+MAJOR_EVENTS = ("cut-off", "apogee", "impact", "separation", "staging", "insertion",
+                "orbit insertion")
 
 # Phase colours (RGB): burning phases in warm colours, coasts in cool ones.
 _POWERED = ((255, 176, 0), (255, 112, 40), (255, 70, 70), (255, 220, 110))
@@ -193,7 +194,7 @@ def _place_packet(pid: str, name: str, lat: float, lon: float, rgb: tuple[int, i
         "label": {"text": name, "font": "13px sans-serif", "fillColor": _rgba(rgb),
                   "outlineColor": _rgba((0, 0, 0)), "outlineWidth": 3,
                   "style": "FILL_AND_OUTLINE", "horizontalOrigin": "RIGHT",
-                  "verticalOrigin": "TOP", "pixelOffset": {"cartesian2": [-8, 8]},
+                  "verticalOrigin": "TOP", "pixelOffset": {"cartesian2": [-10, 12]},
                   "disableDepthTestDistance": 1e9},
     }
 
