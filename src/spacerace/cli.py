@@ -41,7 +41,7 @@ def catalog_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
     """List the vehicles and missions of the catalog."""
     try:
         vehicles = {n: catalog.load_vehicle(n) for n in catalog.list_vehicles()}
-        missions = {n: catalog.load_mission(n) for n in catalog.list_missions()}
+        missions = {n: catalog.load(n)[1] for n in catalog.list_missions()}
     except SpaceraceError as exc:
         raise _fail(exc) from None
     if as_json:

@@ -37,7 +37,7 @@ from spacerace.dynamics import (
     P_THETA0,
     M,
 )
-from spacerace.errors import CatalogError, SimulationError
+from spacerace.errors import CatalogError, OutOfRangeError, SimulationError
 from spacerace.events import LIFTOFF, event_name
 from spacerace.kernel import (
     STATUS_IMPACT,
@@ -194,7 +194,10 @@ def orbit_figures(state: np.ndarray, t: float, mu: float = GM_EARTH) -> dict[str
     Apsis altitudes are above a sphere of the WGS-84 equatorial radius (6,378.137 km), the
     convention of the catalogues the archive quotes. Empty if the perigee is below 100 km.
     """
-    el = elements_from_state(state[:3], state[3:6], mu)
+    try:
+        el = elements_from_state(state[:3], state[3:6], mu)
+    except OutOfRangeError:  # a vertical shot has no orbital plane
+        return {}
     if el.e >= 1.0 or el.perigee_altitude() < 100e3:
         return {}
     return {"insertion_time_s": t, "perigee_altitude_m": el.perigee_altitude(),

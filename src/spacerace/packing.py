@@ -332,12 +332,12 @@ def run_packed(pk: Packed, options: SimOptions) -> tuple[Any, ...]:
 
 
 def _predict(pk: Packed, options: SimOptions, i: int, y: np.ndarray, t: float,
-             phases: np.ndarray, prop_left: np.ndarray, a: float, b: float,
+             phases: np.ndarray, prop_left: np.ndarray, law: np.ndarray,
              scratch: tuple[np.ndarray, ...]) -> tuple[np.ndarray, bool]:
-    """State at the end of closed-loop phase ``i`` flown from (t, y) with the law (a, b)."""
+    """State at the end of closed-loop phase ``i`` flown from (t, y) with the law (A, B)."""
     yy, clock = y.copy(), np.array([t])
     ph = phases.copy()
-    ph[i, PH_GUIDE_A], ph[i, PH_GUIDE_B], ph[i, PH_GUIDE_T0] = a, b, t
+    ph[i, PH_GUIDE_A], ph[i, PH_GUIDE_B], ph[i, PH_GUIDE_T0] = law[0], law[1], t
     ph[i, PH_T_END] = pk.phases[i, PH_T_END]
     ph[i, PH_DROP_MASK] = ph[i, PH_DROP] = 0.0
     out_t, out_y, out_phase, ev_t, ev_code, ev_dir, ev_phase, ev_y = scratch
@@ -369,7 +369,7 @@ def _solve_law(pk: Packed, options: SimOptions, i: int, y: np.ndarray, t: float,
     h_target, gamma_target = pk.targets[i, 0], pk.targets[i, 1]
     steps = np.array([1e-4, 1e-6])
     for _ in range(4):
-        end, _ = _predict(pk, options, i, y, t, phases, prop_left, *law, scratch)
+        end, _ = _predict(pk, options, i, y, t, phases, prop_left, law, scratch)
         f0 = _residual(end, h_target, gamma_target)
         if np.all(np.abs(f0) < [1e-7, 1e-7]):
             break
@@ -377,7 +377,7 @@ def _solve_law(pk: Packed, options: SimOptions, i: int, y: np.ndarray, t: float,
         for j in range(2):
             trial = law.copy()
             trial[j] += steps[j]
-            end_j, _ = _predict(pk, options, i, y, t, phases, prop_left, *trial, scratch)
+            end_j, _ = _predict(pk, options, i, y, t, phases, prop_left, trial, scratch)
             jac[:, j] = (_residual(end_j, h_target, gamma_target) - f0) / steps[j]
         try:
             delta = np.linalg.solve(jac, -f0)
@@ -408,7 +408,7 @@ def _fly_closed_loop(pk: Packed, options: SimOptions, i: int, y: np.ndarray,
             begin_phase(t, y, pk.p, phases[i], pk.stg, prop_left, pk.tab)
             phases[i, PH_DROP_MASK] = phases[i, PH_DROP] = 0.0
         law = _solve_law(pk, options, i, y, t, phases, prop_left, law, scratch)
-        _, reached = _predict(pk, options, i, y, t, phases, prop_left, *law, scratch)
+        _, reached = _predict(pk, options, i, y, t, phases, prop_left, law, scratch)
         phases[i, PH_GUIDE_A], phases[i, PH_GUIDE_B], phases[i, PH_GUIDE_T0] = law[0], law[1], t
         # fly one cycle (or to the end when the cut-off is near)
         phases[i, PH_T_END] = min(t_end_orig, t + cycle)

@@ -140,8 +140,6 @@ def _cartographic(lon: np.ndarray, lat: np.ndarray, alt: np.ndarray) -> list[flo
 
 
 def _event_label(name: str, t: float, alt: float) -> str:
-    if name == "liftoff":
-        return "liftoff"
     if name.startswith("impact"):
         return f"{name}  T+{t:.0f} s"
     return f"{name}  T+{t:.0f} s  {alt / 1e3:.0f} km"
