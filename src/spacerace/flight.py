@@ -65,6 +65,7 @@ from spacerace.packing import (
 from spacerace.results import EventRecord, Trajectory
 from spacerace.vehicle import Vehicle
 
+REENTRY_INTERFACE = 100e3  # altitude taken as the top of the atmosphere on the way down [m]
 MAX_Q_FLOOR = 1000.0  # dynamic pressure below which a maximum is not reported [Pa]
 CUTOFF_EVENTS = (EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_CUTOFF_ENERGY)
 
@@ -233,6 +234,14 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
         if mission.target is not None:
             fig["miss_distance_m"] = _distance(imp.lat, imp.lon, mission.target.lat,
                                                mission.target.lon)
+    alt, t = c["alt"], c["t"]
+    down = np.flatnonzero((alt[:-1] >= REENTRY_INTERFACE) & (alt[1:] < REENTRY_INTERFACE))
+    if down.size:  # speed when the descent crosses the entry interface
+        k = down[-1]
+        f = (alt[k] - REENTRY_INTERFACE) / (alt[k] - alt[k + 1])
+        fig["reentry_time_s"] = float(t[k] + f * (t[k + 1] - t[k]))
+        fig["reentry_speed_m_s"] = float(c["speed_relative"][k] + f * (
+            c["speed_relative"][k + 1] - c["speed_relative"][k]))
     maxq = traj.event("max-Q")
     if maxq is not None:
         fig.update(max_q_time_s=maxq.t, max_q_altitude_m=maxq.altitude)
