@@ -16,6 +16,7 @@ from spacerace.dynamics import (
     D_LON,
     D_VREL,
     EV_APOGEE,
+    EV_CUTOFF_ENERGY,
     EV_CUTOFF_SPEED,
     EV_CUTOFF_TIME,
     EV_DEPLETION,
@@ -388,7 +389,8 @@ def diagnose(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.
 R_STATUS, R_T_END, R_IMPACT_T, R_IMPACT_LAT, R_IMPACT_LON, R_IMPACT_SPEED = range(6)
 R_APOGEE_ALT, R_CUTOFF_T, R_CUTOFF_SPEED, R_CUTOFF_ALT, R_CUTOFF_INERTIAL = range(6, 11)
 R_STATE = 11  # final state, 7 values
-N_R = 18
+R_CUTOFF_STATE = 18  # state at the last engine cut-off, 7 values
+N_R = 25
 
 
 @jit
@@ -417,7 +419,8 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
         elif code == EV_APOGEE:
             if np.isnan(out[R_APOGEE_ALT]) or diag[D_ALT] > out[R_APOGEE_ALT]:
                 out[R_APOGEE_ALT] = diag[D_ALT]
-        elif ((code == EV_CUTOFF_SPEED or code == EV_CUTOFF_TIME or code == EV_DEPLETION)
+        elif ((code == EV_CUTOFF_SPEED or code == EV_CUTOFF_TIME or code == EV_DEPLETION
+               or code == EV_CUTOFF_ENERGY)
               and ph[PH_THROTTLE] > 0.0
               and (iph + 1 >= n_ph or phases[iph + 1][PH_THROTTLE] == 0.0)):
             out[R_CUTOFF_T] = ev_t[i]
@@ -425,6 +428,7 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
             out[R_CUTOFF_ALT] = diag[D_ALT]
             v = ev_y[i]
             out[R_CUTOFF_INERTIAL] = np.sqrt(v[3] * v[3] + v[4] * v[4] + v[5] * v[5])
+            out[R_CUTOFF_STATE:R_CUTOFF_STATE + N_STATE] = v
 
 
 @jit_parallel

@@ -24,13 +24,14 @@ import numpy as np
 from spacerace._jit import max_threads, set_num_threads
 from spacerace._version import __version__
 from spacerace.errors import CatalogError
-from spacerace.flight import aim
+from spacerace.flight import aim, aim_inclination, orbit_figures
 from spacerace.kernel import (
     N_R,
     R_APOGEE_ALT,
     R_CUTOFF_ALT,
     R_CUTOFF_INERTIAL,
     R_CUTOFF_SPEED,
+    R_CUTOFF_STATE,
     R_CUTOFF_T,
     R_IMPACT_LAT,
     R_IMPACT_LON,
@@ -39,9 +40,10 @@ from spacerace.kernel import (
     R_STATUS,
     STATUS_MESSAGES,
     run_batch,
+    summarize,
 )
 from spacerace.mission import Dispersion, Mission
-from spacerace.packing import Packed, SimOptions, liftoff_thrust_and_weight, pack
+from spacerace.packing import Packed, SimOptions, liftoff_thrust_and_weight, pack, run_packed
 from spacerace.vehicle import Vehicle
 
 STATUS_NO_LIFTOFF = 100  # a sample that cannot lift off (checked before the kernel)
@@ -264,11 +266,23 @@ def fly_batch(spec: StudySpec, indices: range, threads: int = 0,
     ok = f > w
     out = np.full((len(indices), N_R), np.nan)
     out[:, R_STATUS] = STATUS_NO_LIFTOFF
-    if np.any(ok):
+    if np.any(ok) and _is_closed_loop(spec.mission):
+        # closed-loop guidance runs in Python between kernel calls: one flight at a time
+        for row in np.flatnonzero(ok):
+            v, m, _ = sample_run(spec.vehicle, spec.mission, spec.seed, indices[row])
+            pk = pack(v, m, MC_OPTIONS)
+            _, _, _, ev_t, ev_code, _, ev_phase, ev_y, status, working = run_packed(
+                pk, MC_OPTIONS)
+            last = np.asarray(ev_y[-1]) if len(ev_y) else pk.y0
+            summarize(len(ev_t), int(status), float(ev_t[-1]) if len(ev_t) else 0.0, last,
+                      ev_t, ev_code, ev_phase, ev_y, pk.p, working, pk.cd_mach, pk.cd_val,
+                      pk.tab, out[row])
+    elif np.any(ok):
         res = np.empty((int(ok.sum()), N_R))
         run_batch(y0s[ok], ps[ok], phases[ok], stgs[ok], cd_mach[ok], cd_val[ok], tabs[ok],
                   MC_OPTIONS.max_time, MC_OPTIONS.rtol, _ATOL, MC_OPTIONS.max_step, res)
         out[ok] = res
+    orbit = _orbit_columns(out[:, R_CUTOFF_STATE:R_CUTOFF_STATE + 7])
     cols: dict[str, np.ndarray] = {
         "run": np.array(list(indices), dtype=np.int64),
         "seed": np.full(len(indices), spec.seed, dtype=np.int64),
@@ -282,9 +296,28 @@ def fly_batch(spec: StudySpec, indices: range, threads: int = 0,
         "burnout_speed_m_s": out[:, R_CUTOFF_SPEED],
         "burnout_altitude_m": out[:, R_CUTOFF_ALT],
         "burnout_inertial_speed_m_s": out[:, R_CUTOFF_INERTIAL],
+        **orbit,
     }
     for k, d in enumerate(spec.mission.dispersions):
         cols[f"d:{d.path}"] = offsets[:, k]
+    return cols
+
+
+def _is_closed_loop(mission: Mission) -> bool:
+    return any(ph.guidance == "linear_tangent" for ph in mission.phases)
+
+
+ORBIT_COLUMNS = ("perigee_altitude_m", "apogee_altitude_m", "inclination_deg", "period_s")
+
+
+def _orbit_columns(states: np.ndarray) -> dict[str, np.ndarray]:
+    """Orbit at each run's last cut-off (NaN where it is no orbit)."""
+    cols = {k: np.full(len(states), np.nan) for k in ORBIT_COLUMNS}
+    for i, st in enumerate(states):
+        if np.all(np.isfinite(st)):
+            fig = orbit_figures(st, 0.0)
+            for k in ORBIT_COLUMNS:
+                cols[k][i] = fig.get(k, np.nan)
     return cols
 
 
@@ -297,7 +330,9 @@ def status_text(code: int) -> str:
 
 def nominal(vehicle: Vehicle, mission: Mission) -> Mission:
     """The mission the dispersions are applied to: aimed at its target if it has one."""
-    if mission.target is not None and mission.aim:
+    if "inclination" in mission.aim:
+        mission, _ = aim_inclination(vehicle, mission)
+    elif mission.target is not None and mission.aim:
         mission, _ = aim(vehicle, mission)
     for d in mission.dispersions:
         try:
@@ -442,7 +477,8 @@ def default_batch_size(n: int) -> int:
 
 
 FIGURE_COLUMNS = ("max_altitude_m", "flight_time_s", "impact_speed_m_s", "burnout_time_s",
-                  "burnout_speed_m_s", "burnout_altitude_m", "burnout_inertial_speed_m_s")
+                  "burnout_speed_m_s", "burnout_altitude_m", "burnout_inertial_speed_m_s",
+                  *ORBIT_COLUMNS)
 
 
 def study_summary(spec: StudySpec, cols: dict[str, np.ndarray]) -> dict[str, Any]:
