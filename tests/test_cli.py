@@ -154,3 +154,20 @@ def test_montecarlo_cli_json_plot_and_resume(tmp_path):
     resumed = runner.invoke(app, args + ["--resume"])
     assert resumed.exit_code == 0
     assert json.loads(resumed.stdout)["impact"] == imp
+
+
+def test_validate_scores_and_fails_honestly(tmp_path):
+    res = runner.invoke(app, ["validate", "v2-london", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    by_figure = {r["figure"]: r for r in rows}
+    assert by_figure["range_m"]["verdict"] == "pass"
+    assert by_figure["impact_speed_m_s"]["verdict"] == "shown"  # unconfirmed, not scored
+    assert by_figure["impact_speed_m_s"]["unconfirmed"] is True
+    assert "mc_range_extent_m" not in by_figure  # left to the Monte Carlo study
+    bad = tmp_path / "v2-wrong.toml"
+    bad.write_text((MISSIONS / "v2-london.toml").read_text().replace(
+        'value = "328.9 km"', 'value = "250 km"'))
+    res = runner.invoke(app, ["validate", str(bad)])
+    assert res.exit_code == 1
+    assert "FAIL" in res.stdout

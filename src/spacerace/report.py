@@ -76,7 +76,7 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value / 1e3:,.1f} km"
     if unit == "deg":
         return f"{value:.4f} deg"
-    if unit in ("m", "m/s", "s"):
+    if unit in ("m", "m/s", "s", "days"):
         return f"{value:,.1f} {unit}"
     return f"{value:g} {unit}".strip()
 

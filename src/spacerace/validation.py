@@ -25,10 +25,19 @@ class Comparison:
     verdict: str
 
 
+MONTE_CARLO_PREFIX = "mc_"  # archival accuracy figures, set beside a Monte Carlo study instead
+
+
 def compare(figures: dict[str, float], archive: tuple[ArchiveFigure, ...]) -> list[Comparison]:
-    """Compare each archival figure with the simulated figure of the same key."""
+    """Compare each archival figure with the simulated figure of the same key.
+
+    Figures whose key starts with ``mc_`` describe the scatter of many flights; they are left
+    to ``spacerace montecarlo``.
+    """
     rows = []
     for fig in archive:
+        if fig.key.startswith(MONTE_CARLO_PREFIX):
+            continue
         sim = figures.get(fig.key)
         if sim is None or (isinstance(sim, float) and math.isnan(sim)):
             rows.append(Comparison(fig, None, None,

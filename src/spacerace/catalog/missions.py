@@ -34,7 +34,8 @@ GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast", "hold", "hold_
             "linear_tangent")
 AIMABLE = ("cutoff_speed", "azimuth", "inclination")
 # Unit shown beside an archival figure, by the suffix of the figure's key.
-_SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass"}
+_SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass",
+                "_days": "time"}
 
 
 def _latlon(t: Any, where: Field, name: str) -> tuple[float, float]:
@@ -136,6 +137,8 @@ def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
         if kind is None:
             return float(figure_value(node))
         v = parse(node, w, kind)
+        if key.endswith("_days"):
+            return v / 86400.0
         return math.degrees(v) if kind == "angle" else v
 
     value = q(t["value"], where.child("value")) if "value" in t else None
@@ -148,7 +151,8 @@ def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
     tol = q(t["tolerance"], where.child("tolerance")) if "tolerance" in t else None
     alts = tuple(f"{figure_value(a)} ({a.get('source', '')})" if isinstance(a, dict) else str(a)
                  for a in t.get("alternatives", []))
-    return ArchiveFigure(key=key, value=value, unit="deg" if kind == "angle" else unit,
+    unit = "deg" if kind == "angle" else "days" if key.endswith("_days") else unit
+    return ArchiveFigure(key=key, value=value, unit=unit,
                          source=str(t["source"]), low=low, high=high, tolerance=tol,
                          note=str(t.get("note", "")), unconfirmed=bool(t.get("unconfirmed")),
                          derived=bool(t.get("derived")), text=str(t.get("text", "")),
