@@ -123,6 +123,18 @@ def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray
 
 
 @jit
+def _sample(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, n_out: int, t: float,
+            y: np.ndarray, iph: int) -> bool:
+    """Write one output sample at index ``n_out``; False if the buffer is full."""
+    if n_out >= out_t.size:
+        return False
+    out_t[n_out] = t
+    out_y[n_out] = y
+    out_phase[n_out] = iph
+    return True
+
+
+@jit
 def begin_phase(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, stg: np.ndarray,
                 prop_left: np.ndarray, tab: np.ndarray) -> None:
     """Set up a phase at time ``t``: separate stages, light engines, fix held directions.
@@ -260,18 +272,14 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
     h = 0.05
     next_out = t
     steps = 0
-    max_out, max_ev = out_t.size, ev_t.size
+    max_ev = ev_t.size
     for iph in range(iph0, iph1):
         ph = phases[iph]
         begin_phase(t, y, p, ph, stg, prop_left, tab)
         m_start = y[6]
-        # sample the phase start
-        if n_out >= max_out:
+        if not _sample(out_t, out_y, out_phase, n_out, t, y, iph):  # the phase's start
             clock[0] = t
             return n_out, n_ev, STATUS_BUFFER_FULL
-        out_t[n_out] = t
-        out_y[n_out] = y
-        out_phase[n_out] = iph
         n_out += 1
         if t >= next_out:
             next_out = t + dt_out
@@ -318,13 +326,10 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                         t_end = roots[e]
             # samples on the output grid inside the step
             while next_out < t_end:
-                if n_out >= max_out:
+                dense_eval(rc, (next_out - t) / h, ys)
+                if not _sample(out_t, out_y, out_phase, n_out, next_out, ys, iph):
                     clock[0] = t
                     return n_out, n_ev, STATUS_BUFFER_FULL
-                dense_eval(rc, (next_out - t) / h, ys)
-                out_t[n_out] = next_out
-                out_y[n_out] = ys
-                out_phase[n_out] = iph
                 n_out += 1
                 next_out += dt_out
             # events up to the end, in time order
@@ -350,12 +355,9 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 dense_eval(rc, (t_end - t) / h, y)
                 t = t_end
                 end_phase(t, ph, stg, prop_left, m_start, y[6])
-                if n_out >= max_out:
+                if not _sample(out_t, out_y, out_phase, n_out, t, y, iph):
                     clock[0] = t
                     return n_out, n_ev, STATUS_BUFFER_FULL
-                out_t[n_out] = t
-                out_y[n_out] = y
-                out_phase[n_out] = iph
                 n_out += 1
                 if ends == 2:
                     clock[0] = t

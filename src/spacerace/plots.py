@@ -20,6 +20,16 @@ def _pyplot() -> Any:
     return plt
 
 
+def _save(plt: Any, fig: Any, path: str | Path) -> Path:
+    """Write a figure as PNG (making the folder) and close it."""
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
 def _mark_events(ax: Any, traj: Trajectory, x_of: Callable[[Any], float]) -> None:
     for e in traj.events:
         if e.name in ("liftoff",):
@@ -45,12 +55,7 @@ def plot_profile(traj: Trajectory, title: str, path: str | Path) -> Path:
     ax.set_title(title)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_time_histories(traj: Trajectory, title: str, path: str | Path) -> Path:
@@ -75,12 +80,7 @@ def plot_time_histories(traj: Trajectory, title: str, path: str | Path) -> Path:
         _mark_events(ax, traj, lambda e: e.t)
     axes[-1].set_xlabel("time since liftoff [s]")
     axes[0].set_title(title)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_flight(traj: Trajectory, title: str, folder: str | Path, stem: str) -> list[Path]:
@@ -112,12 +112,7 @@ def plot_impacts(east: np.ndarray, north: np.ndarray, ellipses: list[dict[str, f
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=8)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
 
 
 def plot_decay(days: np.ndarray, perigee: np.ndarray, apogee: np.ndarray, title: str,
@@ -135,9 +130,4 @@ def plot_decay(days: np.ndarray, perigee: np.ndarray, apogee: np.ndarray, title:
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save(plt, fig, path)
