@@ -69,11 +69,13 @@ def catalog_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
 def _print_result(result: FlightResult) -> None:
     m = result.mission
     out.print(f"[bold]{m.name}[/bold]  ({result.vehicle.name})")
-    if result.aim is not None:
-        out.print(f"aimed at {m.target.name if m.target else '-'}: cut-off "
-                  f"{result.aim.cutoff_speed:,.1f} m/s, azimuth "
-                  f"{math.degrees(result.aim.azimuth) % 360:.2f} deg, miss "
+    if result.aim is not None and m.target is not None:
+        out.print(f"aimed at {m.target.name}: cut-off {result.aim.cutoff_speed:,.1f} m/s, "
+                  f"azimuth {math.degrees(result.aim.azimuth) % 360:.2f} deg, miss "
                   f"{result.aim.miss_distance:.1f} m")
+    elif result.aim is not None:
+        out.print(f"aimed at an inclination of {math.degrees(m.target_inclination):.3f} deg: "
+                  f"launch azimuth {math.degrees(result.aim.azimuth) % 360:.3f} deg")
     t = Table(title="Simulated and archival figures")
     for col in ("figure", "simulated", "archival", "error", "tolerance", "verdict", "source"):
         t.add_column(col)

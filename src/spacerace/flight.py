@@ -212,9 +212,9 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
              cutoff_state: np.ndarray | None) -> dict[str, float]:
     c = traj.columns
     imp = traj.event("impact")
-    apo = traj.event("apogee")
+    apogees = [e.altitude for e in traj.events if e.name == "apogee"]
     fig: dict[str, float] = {
-        "max_altitude_m": apo.altitude if apo else float(np.max(c["alt"])),
+        "max_altitude_m": max(apogees + [float(np.max(c["alt"]))]),
         "max_dynamic_pressure_pa": float(np.max(c["dynamic_pressure"])),
         "max_acceleration_m_s2": float(np.max(c["acceleration"])),
     }

@@ -99,7 +99,7 @@ def markdown(result: FlightResult) -> str:
     m = result.mission
     lines = [f"# {m.name}", "", f"Vehicle: {result.vehicle.name}. Liftoff "
              f"{m.epoch:%Y-%m-%d %H:%M:%S} UTC from {m.site.name}.", ""]
-    if result.aim is not None:
+    if result.aim is not None and math.isfinite(result.aim.cutoff_speed):
         lines += [f"Aimed: cut-off at {result.aim.cutoff_speed:,.1f} m/s, azimuth "
                   f"{math.degrees(result.aim.azimuth) % 360:.2f} deg, miss "
                   f"{result.aim.miss_distance:.1f} m after {result.aim.iterations} flights.", ""]
