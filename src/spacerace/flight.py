@@ -32,6 +32,7 @@ from spacerace.dynamics import (
     EV_CUTOFF_TIME,
     EV_DEPLETION,
     EV_IMPACT,
+    EV_MACH1,
     EV_MAXQ,
     P_OMEGA,
     P_THETA0,
@@ -47,6 +48,7 @@ from spacerace.kernel import (
     diagnose,
 )
 from spacerace.mission import Mission
+from spacerace.models.atmosphere import ALT_UPPER
 from spacerace.models.earth import (
     ecef_from_geodetic,
     geodetic_from_ecef,
@@ -166,6 +168,8 @@ def _event_records(pk: Packed, mission: Mission, ev: tuple[np.ndarray, ...]
         value = float(d[i, D_Q]) if ev_code[i] == EV_MAXQ else 0.0
         if ev_code[i] == EV_MAXQ and value < MAX_Q_FLOOR:
             continue  # a turning point of a vanishing q high up is not a max-Q
+        if ev_code[i] == EV_MACH1 and d[i, D_ALT] > ALT_UPPER:
+            continue  # above 86 km the standard defines no speed of sound
         records.append(EventRecord(name, float(ev_t[i]), float(d[i, D_ALT]),
                                    float(d[i, D_VREL]), float(np.linalg.norm(ev_y[i, 3:6])),
                                    float(d[i, D_LAT]), float(d[i, D_LON]), value))
