@@ -171,3 +171,9 @@ def test_validate_scores_and_fails_honestly(tmp_path):
     res = runner.invoke(app, ["validate", str(bad)])
     assert res.exit_code == 1
     assert "FAIL" in res.stdout
+
+
+def test_orbital_plot_has_a_ground_track(tmp_path):
+    res = runner.invoke(app, ["fly", "sputnik-1", "--plot", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "sputnik-1-track.png").stat().st_size > 20_000

@@ -84,10 +84,14 @@ def plot_time_histories(traj: Trajectory, title: str, path: str | Path) -> Path:
 
 
 def plot_flight(traj: Trajectory, title: str, folder: str | Path, stem: str) -> list[Path]:
-    """Both figures of a flight, as ``<stem>-profile.png`` and ``<stem>-time.png``."""
+    """The figures of a flight: ``<stem>-profile.png``, ``<stem>-time.png`` and, for flights
+    that go far (orbits, intercontinental shots), ``<stem>-track.png``."""
     folder = Path(folder)
-    return [plot_profile(traj, title, folder / f"{stem}-profile.png"),
-            plot_time_histories(traj, title, folder / f"{stem}-time.png")]
+    paths = [plot_profile(traj, title, folder / f"{stem}-profile.png"),
+             plot_time_histories(traj, title, folder / f"{stem}-time.png")]
+    if float(np.max(traj["downrange"])) > 1000e3:
+        paths.append(plot_ground_track(traj, title, folder / f"{stem}-track.png"))
+    return paths
 
 
 def plot_impacts(east: np.ndarray, north: np.ndarray, ellipses: list[dict[str, float]],
@@ -130,4 +134,43 @@ def plot_decay(days: np.ndarray, perigee: np.ndarray, apogee: np.ndarray, title:
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.legend()
+    return _save(plt, fig, path)
+
+
+def plot_ground_track(traj: Trajectory, title: str, path: str | Path) -> Path:
+    """Ground track on a world map (land from the ``global-land-mask`` package, if present)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(11, 5.6))
+    try:
+        from global_land_mask import globe
+
+        lat = np.linspace(-90, 90, 361)
+        lon = np.linspace(-180, 180, 721)
+        land = globe.is_land(*np.meshgrid(lat, lon, indexing="ij"))
+        ax.imshow(land, origin="lower", extent=(-180, 180, -90, 90), cmap="Greys",
+                  vmin=-1.5, vmax=2.5, interpolation="nearest")
+    except ImportError:  # no land mask: a plain grid still shows where the flight went
+        pass
+    lat_deg = np.degrees(traj["lat"])
+    lon_deg = (np.degrees(traj["lon"]) + 180.0) % 360.0 - 180.0
+    # break the line where it crosses the antimeridian
+    jumps = np.flatnonzero(np.abs(np.diff(lon_deg)) > 180.0) + 1
+    for k, (a, b) in enumerate(zip(np.r_[0, jumps], np.r_[jumps, len(lon_deg)])):
+        ax.plot(lon_deg[a:b], lat_deg[a:b], color="tab:red", lw=1.4,
+                label="ground track" if k == 0 else None)
+    for e in traj.events:
+        if e.name in ("liftoff", "cut-off", "impact", "apogee"):
+            x = (np.degrees(e.lon) + 180.0) % 360.0 - 180.0
+            ax.plot(x, np.degrees(e.lat), "o", ms=5, color="k")
+            ax.annotate(e.name, (x, np.degrees(e.lat)), xytext=(4, 4),
+                        textcoords="offset points", fontsize=8)
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-90, 90)
+    ax.set_xticks(range(-180, 181, 30))
+    ax.set_yticks(range(-90, 91, 30))
+    ax.set_xlabel("longitude [deg]")
+    ax.set_ylabel("geodetic latitude [deg]")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", fontsize=8)
     return _save(plt, fig, path)
