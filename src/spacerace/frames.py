@@ -4,9 +4,11 @@ Frames
 ------
 ECI
     Earth-centred inertial frame of date: z along the Earth's mean rotation axis, x towards the
-    direction that the Earth-fixed x axis pointed at Earth Rotation Angle zero. Precession,
-    nutation and polar motion are neglected; over a flight of minutes to days they move the
-    axes by less than 0.01 degree.
+    direction that the Earth-fixed x axis pointed at Earth Rotation Angle zero (the CIO), i.e.
+    the Celestial Intermediate Reference System of the flight's epoch, held fixed through the
+    flight. Precession and nutation within a flight and polar motion are neglected; over
+    minutes to days they move the axes by less than 0.01 degree. ``spacerace.ephem`` gives
+    the Moon and Sun in this frame.
 ECEF
     Earth-fixed frame of WGS-84 (see ``spacerace.models.earth``), rotating about z with the
     Earth Rotation Angle: ``r_eci = eci_from_ecef(theta) @ r_ecef``.
