@@ -113,6 +113,9 @@ def fly_cmd(
     report: Annotated[Path | None, typer.Option(
         "--report", help="Write a full report (Markdown, JSON, CSV, plots) to this folder.")
     ] = None,
+    czml: Annotated[Path | None, typer.Option("--czml", help="Write CZML for Cesium.")] = None,
+    kml: Annotated[Path | None, typer.Option("--kml", help="Write KML for Google Earth.")
+                   ] = None,
 ) -> None:
     """Fly a mission (aimed at its target if it has one) and compare it with the archive."""
     if (mission is None) == (mission_file is None):
@@ -137,6 +140,14 @@ def fly_cmd(
         except ImportError:
             raise _fail(RuntimeError("--parquet needs pyarrow: pip install 'spacerace[parquet]'")
                         ) from None
+    if czml is not None:
+        from spacerace.export import czml as czml_export
+
+        czml_export.write(result, czml)
+    if kml is not None:
+        from spacerace.export import kml as kml_export
+
+        kml_export.write(result, kml)
     written = []
     if plot is not None:
         from spacerace.plots import plot_flight
@@ -312,6 +323,24 @@ def montecarlo_cmd(
         return
     _mc_table(summary)
     out.print(f"{summary['runs']} flights in {summary['elapsed_s']:.2f} s; study in {folder}")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="Address to bind (loopback by default).")
+                    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port.")] = 8000,
+) -> None:
+    """Serve the web page: the flights on a globe, with the archive beside them."""
+    try:
+        from spacerace.web import serve
+    except ImportError as exc:
+        raise _fail(RuntimeError(f"the web page needs its extra: pip install 'spacerace[web]' "
+                                 f"({exc})")) from None
+    try:
+        serve(host=host, port=port)
+    except OSError as exc:
+        raise _fail(exc) from None
 
 
 @app.command("decay")
