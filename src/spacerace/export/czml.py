@@ -44,6 +44,10 @@ MAJOR_EVENTS = ("cut-off", "apogee", "impact", "separation", "staging", "inserti
 _POWERED = ((255, 176, 0), (255, 112, 40), (255, 70, 70), (255, 220, 110))
 _COAST = ((90, 200, 250), (150, 220, 255), (180, 160, 230))
 
+# Points and labels closer to the camera than this are drawn over the globe (never hidden by
+# the ground they stand on); farther ones, seen from space, are hidden when behind the Earth.
+_NO_DEPTH_TEST_M = 1.2e6
+
 _EVENT_COLOR = (255, 255, 255)
 _IMPACT_COLOR = (255, 64, 64)
 
@@ -161,7 +165,7 @@ def _event_packets(traj: Trajectory, epoch: dt.datetime) -> list[dict[str, Any]]
                                                  _r(max(e.altitude, 0.0), 1)]},
             "point": {"pixelSize": 10 if major else 6, "color": _rgba(color),
                       "outlineColor": _rgba((0, 0, 0)), "outlineWidth": 2,
-                      "disableDepthTestDistance": 1e9},
+                      "disableDepthTestDistance": _NO_DEPTH_TEST_M},
             "properties": {"t_s": _r(e.t, 3), "altitude_m": _r(e.altitude, 1),
                            "speed_m_s": _r(e.speed, 2), "major": major},
         }
@@ -174,7 +178,7 @@ def _event_packets(traj: Trajectory, epoch: dt.datetime) -> list[dict[str, Any]]
                 "style": "FILL_AND_OUTLINE",
                 "horizontalOrigin": "LEFT", "verticalOrigin": "BOTTOM",
                 "pixelOffset": {"cartesian2": [8, -8]},
-                "disableDepthTestDistance": 1e9,
+                "disableDepthTestDistance": _NO_DEPTH_TEST_M,
             }
         packets.append(packet)
     return packets
@@ -188,12 +192,12 @@ def _place_packet(pid: str, name: str, lat: float, lon: float, rgb: tuple[int, i
         "position": {"cartographicDegrees": [_r(math.degrees(lon), 6),
                                              _r(math.degrees(lat), 6), 0.0]},
         "point": {"pixelSize": 7, "color": _rgba(rgb), "outlineColor": _rgba((0, 0, 0)),
-                  "outlineWidth": 1, "disableDepthTestDistance": 1e9},
+                  "outlineWidth": 1, "disableDepthTestDistance": _NO_DEPTH_TEST_M},
         "label": {"text": name, "font": "13px sans-serif", "fillColor": _rgba(rgb),
                   "outlineColor": _rgba((0, 0, 0)), "outlineWidth": 3,
-                  "style": "FILL_AND_OUTLINE", "horizontalOrigin": "RIGHT",
-                  "verticalOrigin": "TOP", "pixelOffset": {"cartesian2": [-10, 12]},
-                  "disableDepthTestDistance": 1e9},
+                  "style": "FILL_AND_OUTLINE", "horizontalOrigin": "CENTER",
+                  "verticalOrigin": "TOP", "pixelOffset": {"cartesian2": [0, 12]},
+                  "disableDepthTestDistance": _NO_DEPTH_TEST_M},
     }
 
 
@@ -242,7 +246,7 @@ def document(result: Any, max_points: int | None = None) -> list[dict[str, Any]]
                      "interpolationAlgorithm": "LAGRANGE", "interpolationDegree": 1},
         "point": {"pixelSize": 9, "color": _rgba((255, 255, 255)),
                   "outlineColor": _rgba((255, 140, 0)), "outlineWidth": 3,
-                  "disableDepthTestDistance": 1e9},
+                  "disableDepthTestDistance": _NO_DEPTH_TEST_M},
         "path": {"leadTime": 0, "trailTime": 15, "width": 6, "resolution": 1,
                  "material": {"polylineGlow": {"color": _rgba((255, 255, 255), 230),
                                                "glowPower": 0.3}}},

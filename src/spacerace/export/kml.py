@@ -30,19 +30,12 @@ from spacerace.results import Trajectory
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 GX_NS = "http://www.google.com/kml/ext/2.2"
-ET.register_namespace("gx", GX_NS)
-
-
-def _k(tag: str) -> str:
-    return f"{{{KML_NS}}}{tag}"
-
-
-def _gx(tag: str) -> str:
-    return f"{{{GX_NS}}}{tag}"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
-    el = ET.SubElement(parent, tag if tag.startswith("{") else _k(tag))
+    # Plain tag names with the namespaces declared on the root (``gx:`` written out), so the
+    # output has no generated prefixes and ElementTree's global prefix registry is untouched.
+    el = ET.SubElement(parent, tag)
     if text is not None:
         el.text = text
     return el
@@ -141,13 +134,13 @@ def _track(doc: ET.Element, result: Any, traj: Trajectory, idx: np.ndarray, epoc
     pm = _sub(doc, "Placemark")
     _sub(pm, "name", result.vehicle.name)
     _sub(pm, "styleUrl", "#event")
-    track = _sub(pm, _gx("Track"))
+    track = _sub(pm, "gx:Track")
     _sub(track, "altitudeMode", "absolute")
     for ti in traj.t[idx]:
         _sub(track, "when", iso(epoch, float(ti)))
     lat, lon, alt = np.degrees(traj["lat"][idx]), np.degrees(traj["lon"][idx]), traj["alt"][idx]
     for a, b, c in zip(lon, lat, alt):
-        _sub(track, _gx("coord"), f"{a:.6f} {b:.6f} {c:.1f}")
+        _sub(track, "gx:coord", f"{a:.6f} {b:.6f} {c:.1f}")
 
 
 def document(result: Any, max_points: int | None = None) -> str:
@@ -165,7 +158,7 @@ def document(result: Any, max_points: int | None = None) -> str:
     epoch = result.mission.epoch
     idx = sample_indices(traj, max_points)
     styles = phase_styles(traj)
-    root = ET.Element(_k("kml"))
+    root = ET.Element("kml", {"xmlns": KML_NS, "xmlns:gx": GX_NS})
     doc = _sub(root, "Document")
     _sub(doc, "name", f"{result.mission.name} (spacerace)")
     _sub(doc, "description", _description(prov))
@@ -174,8 +167,7 @@ def document(result: Any, max_points: int | None = None) -> str:
     _events(doc, traj, epoch)
     _track(doc, result, traj, idx, epoch)
     ET.indent(root, space=" ")
-    body = ET.tostring(root, encoding="unicode", default_namespace=KML_NS)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def write(result: Any, path: str | Path) -> Path:

@@ -1,0 +1,804 @@
+// spacerace web page: timeline of chapters, a CesiumJS globe, charts and what-if controls.
+// Plain browser JavaScript, no build step. Everything it loads comes from this server:
+// /api/* (JSON), /cesium/* (CesiumJS from npm, with its offline Natural Earth II imagery).
+"use strict";
+
+(() => {
+  const G0 = 9.80665;
+  const $ = (id) => document.getElementById(id);
+
+  // Exposed for people poking at the page and for the browser test.
+  const probe = {
+    flights: 0, chapter: null, globeReady: false, chartsDrawn: 0, lastRoundTripMs: null,
+    lastServerMs: null, lastDoc: null, error: null,
+  };
+  window.spacerace = probe;
+  // Re-frame the camera on the flight (pitch [deg], distance in bounding-sphere radii).
+  probe.frame = (pitchDeg, rangeFactor, lift) => frameFlight(state.doc, 0, pitchDeg, rangeFactor, lift);
+
+  const state = {
+    chapters: [], chapter: null, nominal: null, doc: null, viewer: null, epoch: null,
+    tEnd: 0, dataSource: null, ghost: null, charts: [], seq: 0, controller: null,
+    timer: null, dragging: false,
+  };
+
+  // --- numbers for people ---------------------------------------------------------------
+  const LABELS = {
+    range_m: "Range", max_altitude_m: "Highest point", burnout_speed_m_s: "Speed at cut-off",
+    burnout_time_s: "Cut-off time", burnout_altitude_m: "Cut-off altitude",
+    burnout_inertial_speed_m_s: "Inertial speed at cut-off", flight_time_s: "Flight time",
+    impact_speed_m_s: "Impact speed", impact_lat_deg: "Impact latitude",
+    impact_lon_deg: "Impact longitude", killed: "Killed", injured: "Injured",
+    max_dynamic_pressure_pa: "Max dynamic pressure", max_acceleration_m_s2: "Max acceleration",
+    miss_distance_m: "Miss from the target", max_q_time_s: "Max-Q time",
+    max_q_altitude_m: "Max-Q altitude", perigee_altitude_m: "Perigee", apogee_altitude_m: "Apogee",
+    inclination_deg: "Inclination", period_s: "Period",
+  };
+  const UNIT_SUFFIX = /_(m_s2|m_s|deg|pa|kg|s|m)$/;
+  const ACRONYMS = { wac: "WAC", icbm: "ICBM", r2e: "R-2E", r1: "R-1", r2: "R-2" };
+  function label(key) {
+    if (LABELS[key]) return LABELS[key];
+    const words = key.replace(UNIT_SUFFIX, "").replace(/_/g, " ").replace(/^cutoff/, "cut-off")
+      .replace(/^reentry/, "re-entry").replace(/\b(wac|icbm|r2e|r1|r2)\b/g, (w) => ACRONYMS[w]);
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
+  function unitOfKey(key) {
+    if (key.endsWith("_m_s2")) return "m/s2";
+    if (key.endsWith("_m_s")) return "m/s";
+    if (key.endsWith("_deg")) return "deg";
+    if (key.endsWith("_pa")) return "Pa";
+    if (key.endsWith("_s")) return "s";
+    if (key.endsWith("_m")) return "m";
+    return "";
+  }
+
+  const group = (x, digits) => x.toLocaleString("en-GB", {
+    minimumFractionDigits: digits, maximumFractionDigits: digits,
+  });
+
+  // The same rules as spacerace.report.format_value, plus kPa and g.
+  function fmt(value, unit) {
+    if (value === null || value === undefined || Number.isNaN(value)) return "\u2013";
+    if (unit === "m" && Math.abs(value) >= 1000) return `${group(value / 1000, 1)} km`;
+    if (unit === "deg") return `${value.toFixed(4)}\u00b0`;
+    if (unit === "s" && Math.abs(value) >= 600) return `${group(value, 1)} s (${group(value / 60, 1)} min)`;
+    if (unit === "m" || unit === "m/s" || unit === "s") return `${group(value, 1)} ${unit}`;
+    if (unit === "Pa") return `${group(value / 1000, 1)} kPa`;
+    if (unit === "m/s2") return `${group(value, 1)} m/s\u00b2 (${(value / G0).toFixed(1)} g)`;
+    if (unit === "persons") return `${group(value, 0)}`;
+    return `${+value.toPrecision(6)} ${unit}`.trim();
+  }
+
+  function archivalText(entry) {
+    if (!entry) return "\u2013";
+    let text;
+    if (entry.range) text = `${fmt(entry.range[0], entry.unit)} \u2013 ${fmt(entry.range[1], entry.unit)}`;
+    else if (entry.value !== null && entry.value !== undefined) text = fmt(entry.value, entry.unit);
+    else text = entry.text || "\u2013";
+    const flags = [];
+    if (entry.unconfirmed) flags.push("unconfirmed");
+    if (entry.derived) flags.push("derived");
+    return flags.length ? `${text} (${flags.join(", ")})` : text;
+  }
+
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else if (v !== null && v !== undefined) node.setAttribute(k, v);
+    }
+    for (const c of children) node.append(c);
+    return node;
+  };
+
+  async function getJSON(url, options) {
+    const res = await fetch(url, options);
+    let body = null;
+    try { body = await res.json(); } catch (e) { body = null; }
+    if (!res.ok) {
+      const msg = body && body.detail ? body.detail : `${res.status} ${res.statusText}`;
+      const err = new Error(msg);
+      err.status = res.status;
+      throw err;
+    }
+    return { body, headers: res.headers };
+  }
+
+  // --- timeline ---------------------------------------------------------------------------
+  function renderTimeline() {
+    const axis = $("timeline-axis");
+    axis.replaceChildren();
+    const y0 = 1944, y1 = 1970;
+    const pos = (year) => `${(100 * (year - y0)) / (y1 - y0)}%`;
+    axis.append(el("div", { class: "tl-line" }));
+    for (let y = y0; y <= y1; y++) {
+      axis.append(el("div", { class: "tl-tick", style: `left:${pos(y)}` }));
+      if (y % 5 === 0) axis.append(el("div", { class: "tl-year", style: `left:${pos(y)}`, text: String(y) }));
+    }
+    const buttons = [];
+    for (const ch of state.chapters) {
+      const d = new Date(ch.epoch);
+      const year = d.getUTCFullYear() + (d - Date.UTC(d.getUTCFullYear(), 0, 1)) / 3.156e10;
+      const x = (year - y0) / (y1 - y0);
+      const labelEl = el("span", { class: "tl-label", text: `${ch.year} \u00b7 ${ch.short}` });
+      const btn = el("button", {
+        class: "tl-chapter", type: "button", "data-chapter": ch.key,
+        style: `left:${(100 * x).toFixed(3)}%`, title: `${ch.date}: ${ch.title}`,
+      }, labelEl, el("span", { class: "tl-dot" }));
+      btn.addEventListener("click", () => selectChapter(ch));
+      axis.append(btn);
+      buttons.push([btn, labelEl]);
+    }
+    // Stack labels that would overlap in up to three rows (first row with room, left to right).
+    const rowEnds = [-Infinity, -Infinity, -Infinity];
+    for (const [, labelEl] of buttons) {
+      const r = labelEl.getBoundingClientRect();
+      let row = rowEnds.findIndex((end) => end + 6 <= r.left);
+      if (row < 0) row = rowEnds.indexOf(Math.min(...rowEnds));
+      rowEnds[row] = r.right;
+      labelEl.style.marginTop = `${row * 17}px`;
+    }
+  }
+
+  function renderChapter(ch, index) {
+    $("chapter-kicker").textContent = `Chapter ${index + 1} \u00b7 ${new Date(ch.date + "T12:00:00Z")
+      .toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}`;
+    $("chapter-title").textContent = ch.title;
+    const meta = $("chapter-meta");
+    meta.replaceChildren(el("div", { text: ch.place }));
+    for (const p of ch.people) meta.append(el("div", { text: p }));
+    $("chapter-account").textContent = ch.account;
+    const list = $("chapter-sources");
+    list.replaceChildren();
+    for (const s of ch.sources) list.append(el("li", {}, el("code", { text: s.key }), ` ${s.citation}`));
+    $("chapter-sources-box").hidden = ch.sources.length === 0;
+    for (const b of document.querySelectorAll(".tl-chapter")) {
+      b.classList.toggle("active", b.dataset.chapter === ch.key);
+    }
+  }
+
+  // --- globe ------------------------------------------------------------------------------
+  function initGlobe() {
+    const C = window.Cesium;
+    if (!C) {
+      const m = $("globe-message");
+      m.hidden = false;
+      m.textContent = "CesiumJS is not installed on this server: run `npm ci` in the spacerace "
+        + "repository (or set SPACERACE_CESIUM). The charts and tables still work.";
+      return null;
+    }
+    const imagery = C.TileMapServiceImageryProvider.fromUrl(
+      C.buildModuleUrl("Assets/Textures/NaturalEarthII"));
+    // The bare CesiumWidget (not Viewer): no geocoder, base-layer picker or Ion terrain, and
+    // none of the Viewer's knockout widgets, which would need 'unsafe-eval' in the page's CSP.
+    const viewer = new C.CesiumWidget("globe", {
+      baseLayer: C.ImageryLayer.fromProviderAsync(imagery),
+      terrainProvider: new C.EllipsoidTerrainProvider(),
+      requestRenderMode: true, scene3DOnly: true,
+      automaticallyTrackDataSourceClocks: false, shouldAnimate: false,
+    });
+    const scene = viewer.scene;
+    // A darker, less saturated Earth: the flight path is the subject.
+    viewer.imageryLayers.layerAdded.addEventListener((layer) => {
+      layer.brightness = 0.78; layer.contrast = 1.18; layer.saturation = 0.7; layer.gamma = 1.05;
+    });
+    scene.globe.enableLighting = true;
+    scene.globe.dynamicAtmosphereLighting = true;
+    if (scene.atmosphere && C.DynamicAtmosphereLightingType) {
+      scene.atmosphere.dynamicLighting = C.DynamicAtmosphereLightingType.SUNLIGHT;
+    }
+    scene.globe.baseColor = C.Color.fromCssColorString("#0b1422");
+    scene.highDynamicRange = false;
+    scene.fog.enabled = true;
+    scene.postProcessStages.fxaa.enabled = true;
+    viewer.clock.onTick.addEventListener(onTick);
+    scene.globe.tileLoadProgressEvent.addEventListener(() => scene.requestRender());
+    scene.postRender.addEventListener(() => {
+      if (state.doc && scene.globe.tilesLoaded && !probe.globeReady) {
+        probe.globeReady = true;
+        document.body.dataset.globe = "ready";
+      }
+    });
+    return viewer;
+  }
+
+  const secondsAt = (julian) => window.Cesium.JulianDate.secondsDifference(julian, state.epoch);
+
+  function bearing(lat1, lon1, lat2, lon2) {
+    const r = Math.PI / 180;
+    const y = Math.sin((lon2 - lon1) * r) * Math.cos(lat2 * r);
+    const x = Math.cos(lat1 * r) * Math.sin(lat2 * r)
+      - Math.sin(lat1 * r) * Math.cos(lat2 * r) * Math.cos((lon2 - lon1) * r);
+    return Math.atan2(y, x);
+  }
+
+  function frameFlight(doc, seconds, pitchDeg = -9, rangeFactor = 2.45, lift = null) {
+    const C = window.Cesium, tr = doc.trajectory, n = tr.t_s.length;
+    const pts = [];
+    const stride = Math.max(1, Math.floor(n / 400));
+    for (let i = 0; i < n; i += stride) pts.push(C.Cartesian3.fromDegrees(tr.lon_deg[i], tr.lat_deg[i], tr.alt_m[i]));
+    pts.push(C.Cartesian3.fromDegrees(tr.lon_deg[n - 1], tr.lat_deg[n - 1], tr.alt_m[n - 1]));
+    const sphere = C.BoundingSphere.fromPoints(pts);
+    // Aim a little above the middle of the arc: the path sits low in the frame, against the
+    // sky and the Earth's limb, with dark space above it for the titles.
+    const top = Math.max(...tr.alt_m);
+    if (lift === null) {
+      // a long, low arc: aim above it; a steep climb (a sounding rocket): aim at its middle
+      const across = C.Cartesian3.distance(pts[0], pts.at(-1));
+      lift = 0.45 * Math.min(1, Math.max(0, (across / Math.max(top, 1) - 0.5) / 2.5));
+    }
+    const up = C.Ellipsoid.WGS84.geodeticSurfaceNormal(sphere.center, new C.Cartesian3());
+    C.Cartesian3.add(sphere.center, C.Cartesian3.multiplyByScalar(up, lift * top, up), sphere.center);
+    const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
+    const big = sphere.radius > 1.5e6;
+    // Side-on to the flight, looking north-ish, a little above the horizon: the arc in profile.
+    let heading = course + Math.PI / 2;
+    if (Math.cos(heading) < 0) heading += Math.PI;
+    if (big) {
+      // Continental or orbital: the globe from high above. An orbit's bounding sphere is
+      // centred near the Earth's centre, so look down on the ascent (cut-off) instead.
+      const wraps = C.Cartesian3.magnitude(sphere.center) < 3.2e6;
+      const cut = doc.events.find((e) => e.name === "cut-off") || doc.events[0];
+      const focus = wraps ? C.Cartesian3.fromDegrees(cut.lon_deg, cut.lat_deg, 0)
+        : C.Ellipsoid.WGS84.scaleToGeodeticSurface(sphere.center, new C.Cartesian3());
+      const range = wraps ? 1.7e7 : sphere.radius * 2.9;
+      state.viewer.camera.flyToBoundingSphere(new C.BoundingSphere(focus, 1.0), {
+        offset: new C.HeadingPitchRange(0, -Math.PI / 2, range), duration: seconds });
+      return;
+    }
+    // far enough for the whole height of a steep flight in the frame's vertical angle
+    const f = state.viewer.camera.frustum;
+    const fovy = f.aspectRatio > 1 ? 2 * Math.atan(Math.tan(f.fov / 2) / f.aspectRatio) : f.fov;
+    const range = Math.max(1.5e5, sphere.radius * rangeFactor, (1.35 * top) / (2 * Math.tan(fovy / 2)));
+    const offset = new C.HeadingPitchRange(heading, C.Math.toRadians(pitchDeg), range);
+    state.viewer.camera.flyToBoundingSphere(sphere, { offset, duration: seconds });
+  }
+
+  async function drawGlobe(doc, newChapter) {
+    const viewer = state.viewer;
+    if (!viewer) return;
+    const C = window.Cesium;
+    const ds = await C.CzmlDataSource.load(doc.czml);
+    if (doc !== state.doc) return; // a newer flight arrived meanwhile
+    if (state.dataSource) viewer.dataSources.remove(state.dataSource, true);
+    await viewer.dataSources.add(ds);
+    state.dataSource = ds;
+    if (state.ghost) { viewer.entities.remove(state.ghost); state.ghost = null; }
+    if (Object.keys(doc.whatif.applied).length && state.nominal) {
+      const tr = state.nominal.trajectory;
+      const flat = [];
+      for (let i = 0; i < tr.t_s.length; i++) flat.push(tr.lon_deg[i], tr.lat_deg[i], tr.alt_m[i]);
+      state.ghost = viewer.entities.add({
+        name: "nominal flight",
+        polyline: {
+          positions: C.Cartesian3.fromDegreesArrayHeights(flat), width: 2, arcType: C.ArcType.NONE,
+          material: new C.PolylineDashMaterialProperty({ color: C.Color.WHITE.withAlpha(0.55), dashLength: 10 }),
+        },
+      });
+    }
+    const clock = viewer.clock;
+    clock.startTime = state.epoch.clone();
+    clock.stopTime = C.JulianDate.addSeconds(state.epoch, state.tEnd, new C.JulianDate());
+    clock.clockRange = C.ClockRange.CLAMPED;
+    clock.clockStep = C.ClockStep.SYSTEM_CLOCK_MULTIPLIER;
+    clock.multiplier = Number($("speed").value);
+    if (newChapter) {
+      clock.currentTime = state.epoch.clone();
+      frameFlight(doc, 1.2);
+    } else if (C.JulianDate.greaterThan(clock.currentTime, clock.stopTime)) {
+      clock.currentTime = clock.stopTime.clone();
+    }
+    viewer.scene.requestRender();
+  }
+
+  // --- clock, slider, overlay ---------------------------------------------------------------
+  function indexAt(t) {
+    const ts = state.doc.trajectory.t_s;
+    let lo = 0, hi = ts.length - 1;
+    if (t <= ts[0]) return 0;
+    if (t >= ts[hi]) return hi;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ts[mid] <= t) lo = mid; else hi = mid;
+    }
+    return lo;
+  }
+
+  function valueAt(col, t) {
+    const tr = state.doc.trajectory, i = indexAt(t), ts = tr.t_s;
+    if (i >= ts.length - 1) return col[ts.length - 1];
+    if (col[i] === null || col[i + 1] === null) return col[i];
+    const f = ts[i + 1] > ts[i] ? (t - ts[i]) / (ts[i + 1] - ts[i]) : 0;
+    return col[i] + f * (col[i + 1] - col[i]);
+  }
+
+  function showTime(t) {
+    if (!state.doc) return;
+    t = Math.min(Math.max(t, 0), state.tEnd);
+    const tr = state.doc.trajectory;
+    $("ov-t").textContent = `T+ ${t.toFixed(1)} s`;
+    $("slider-label").textContent = `T+ ${t.toFixed(0)} s`;
+    if (!state.dragging) $("slider").value = String(t);
+    const alt = valueAt(tr.alt_m, t), v = valueAt(tr.speed_m_s, t), mach = valueAt(tr.mach, t);
+    const ph = state.doc.phases.find((p) => t >= p.t_start && t <= p.t_end) || state.doc.phases.at(-1);
+    $("ov-readout").innerHTML = "";
+    $("ov-readout").append(
+      el("b", { text: "altitude " }), `${(alt / 1000).toFixed(1)} km   `,
+      el("b", { text: "speed " }), `${group(v, 0)} m/s   `,
+      el("b", { text: "Mach " }), alt < AIR_TOP_M ? `${mach.toFixed(2)}` : "\u2013",
+      el("br"), el("b", { text: "phase " }), ph ? ph.name : "");
+    for (const c of state.charts) c.cursor(t);
+  }
+
+  function onTick(clock) {
+    if (!state.epoch) return;
+    showTime(secondsAt(clock.currentTime));
+    const playing = clock.shouldAnimate;
+    const btn = $("play");
+    if (playing && window.Cesium.JulianDate.greaterThanOrEquals(clock.currentTime, clock.stopTime)) {
+      clock.shouldAnimate = false;
+    }
+    btn.innerHTML = clock.shouldAnimate ? "&#10073;&#10073;" : "&#9654;";
+    btn.setAttribute("aria-label", clock.shouldAnimate ? "Pause" : "Play");
+  }
+
+  function seek(t) {
+    if (!state.epoch) return;
+    t = Math.min(Math.max(t, 0), state.tEnd);
+    if (state.viewer) {
+      const C = window.Cesium;
+      state.viewer.clock.currentTime = C.JulianDate.addSeconds(state.epoch, t, new C.JulianDate());
+      state.viewer.scene.requestRender();
+    }
+    showTime(t);
+  }
+
+  function currentTime() {
+    if (state.viewer && state.epoch) return secondsAt(state.viewer.clock.currentTime);
+    return Number($("slider").value);
+  }
+
+  function initTransport() {
+    $("play").addEventListener("click", () => {
+      if (!state.viewer) return;
+      const clock = state.viewer.clock, C = window.Cesium;
+      if (!clock.shouldAnimate && C.JulianDate.greaterThanOrEquals(clock.currentTime, clock.stopTime)) {
+        clock.currentTime = clock.startTime.clone();
+      }
+      clock.shouldAnimate = !clock.shouldAnimate;
+      onTick(clock);
+      state.viewer.scene.requestRender();
+    });
+    const slider = $("slider");
+    slider.addEventListener("input", () => { state.dragging = true; seek(Number(slider.value)); });
+    slider.addEventListener("change", () => { state.dragging = false; });
+    $("speed").addEventListener("change", () => {
+      if (state.viewer) state.viewer.clock.multiplier = Number($("speed").value);
+    });
+  }
+
+  function renderOverlay(doc) {
+    const d = new Date(doc.epoch);
+    const when = d.toLocaleString("en-GB", {
+      day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit",
+      timeZone: "UTC",
+    });
+    $("ov-title").textContent = doc.mission_name;
+    const route = doc.target ? `${doc.site.name} \u2192 ${doc.target.name}` : doc.site.name;
+    $("ov-date").textContent = `${when} UTC \u00b7 ${doc.vehicle_name} \u00b7 ${route}`;
+    const legend = $("legend");
+    legend.replaceChildren();
+    for (const p of doc.phases) {
+      legend.append(el("div", { class: "legend-row" },
+        el("span", { class: "legend-swatch", style: `background:${p.color}` }),
+        `${p.name}${p.powered ? " (engine)" : ""}`));
+    }
+    if (Object.keys(doc.whatif.applied).length) {
+      legend.append(el("div", { class: "legend-row" }, el("span", { class: "legend-swatch dash" }),
+        "nominal flight"));
+    }
+  }
+
+  // --- table ------------------------------------------------------------------------------
+  // The order a documentary would read them in; figures not named here follow.
+  const ORDER = ["range_m", "max_altitude_m", "burnout_speed_m_s", "flight_time_s",
+    "impact_speed_m_s", "impact_lat_deg", "impact_lon_deg", "killed", "injured"];
+
+  function renderTable(doc) {
+    const body = $("figures").querySelector("tbody");
+    body.replaceChildren();
+    const whatif = Object.keys(doc.whatif.applied).length > 0;
+    const nominalFigs = doc.whatif.nominal_figures || {};
+    const shown = new Set();
+    const rank = (c) => { const i = ORDER.indexOf(c.figure); return i < 0 ? ORDER.length : i; };
+    const rows = doc.comparison.filter((c) => !c.figure.startsWith("mc_")) // Monte Carlo targets
+      .sort((a, b) => rank(a) - rank(b));
+    for (const c of rows) {
+      const entry = doc.archive[c.figure] || {};
+      const unit = entry.unit || unitOfKey(c.figure);
+      shown.add(c.figure);
+      const sim = el("td", {
+        class: "num sim", "data-figure": c.figure,
+        "data-value": c.simulated === null ? "" : String(c.simulated), text: fmt(c.simulated, unit),
+      });
+      if (whatif && nominalFigs[c.figure] !== undefined && c.simulated !== null) {
+        sim.append(el("span", { class: "nominal", text: `nominal ${fmt(nominalFigs[c.figure], unit)}` }));
+      }
+      const arch = el("td", { class: "num arch" }, archivalText(entry),
+        el("span", { class: "src", text: c.source }));
+      const err = el("td", { class: "num err" },
+        c.error === null ? "\u2013" : fmt(c.error, unit), " ",
+        el("span", { class: `verdict ${c.verdict}`, text: c.verdict }));
+      const tr = el("tr", { class: c.unconfirmed ? "unconfirmed" : "", "data-row": c.figure },
+        el("td", { class: "name", text: label(c.figure) }), sim, arch, err);
+      if (entry.note) tr.title = entry.note;
+      body.append(tr);
+    }
+    const other = $("other-figures").querySelector("tbody");
+    other.replaceChildren();
+    for (const [key, value] of Object.entries(doc.figures)) {
+      if (shown.has(key)) continue;
+      other.append(el("tr", {}, el("td", { text: label(key) }),
+        el("td", { class: "num sim", "data-figure": key, "data-value": value === null ? "" : String(value),
+          text: fmt(value, unitOfKey(key)) })));
+    }
+    const src = $("flight-sources");
+    src.replaceChildren();
+    for (const [k, v] of Object.entries(doc.sources)) src.append(el("li", {}, el("code", { text: k }), ` ${v}`));
+  }
+
+  // --- charts (plain canvas) -----------------------------------------------------------------
+  const CHARTS = [
+    { key: "alt", title: "Altitude", unit: "km", get: (tr) => tr.alt_m.map((v) => v / 1000) },
+    { key: "speed", title: "Speed", unit: "m/s", get: (tr) => tr.speed_m_s },
+    { key: "accel", title: "Acceleration", unit: "g", get: (tr) => tr.accel_m_s2.map((v) => v / G0) },
+    { key: "mach", title: "Mach", unit: "", get: (tr) => tr.mach.map((v, i) => inAir(tr, i) ? v : null) },
+    { key: "q", title: "Dyn. pressure", unit: "kPa", get: (tr) => tr.q_pa.map((v) => v / 1000) },
+  ];
+
+  // A Mach number means something only in the air: above the 1976 standard atmosphere's
+  // tabulated part (86 km, with a margin) it is left out of the chart and the readout.
+  const AIR_TOP_M = 120e3;
+  const inAir = (tr, i) => tr.alt_m[i] !== null && tr.alt_m[i] < AIR_TOP_M;
+
+  function niceStep(span, count) {
+    const raw = span / Math.max(1, count);
+    const mag = 10 ** Math.floor(Math.log10(raw));
+    const f = raw / mag;
+    return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+  }
+
+  class Chart {
+    constructor(def, host) {
+      this.def = def;
+      this.box = el("div", { class: "chart", "data-chart": def.key });
+      this.base = el("canvas", { class: "chart-base" });
+      this.over = el("canvas", { class: "chart-cursor" });
+      this.valueEl = el("div", { class: "chart-value" });
+      this.box.append(this.base, this.over,
+        el("div", { class: "chart-title", text: def.unit ? `${def.title} (${def.unit})` : def.title }),
+        this.valueEl);
+      host.append(this.box);
+      const seekAt = (ev) => {
+        if (!this.xs) return;
+        const r = this.box.getBoundingClientRect();
+        seek(this.tOf(ev.clientX - r.left));
+      };
+      this.box.addEventListener("pointerdown", (ev) => { this.box.setPointerCapture(ev.pointerId); seekAt(ev); });
+      this.box.addEventListener("pointermove", (ev) => { if (ev.buttons & 1) seekAt(ev); });
+    }
+
+    size() {
+      const r = this.box.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+      for (const c of [this.base, this.over]) {
+        c.width = Math.max(1, Math.round(r.width * dpr));
+        c.height = Math.max(1, Math.round(r.height * dpr));
+      }
+      this.w = r.width; this.h = r.height; this.dpr = dpr;
+      this.pad = { l: 44, r: 10, t: 26, b: 20 };
+    }
+
+    xOf(t) { return this.pad.l + (t / this.tMax) * (this.w - this.pad.l - this.pad.r); }
+    tOf(x) { return ((x - this.pad.l) / (this.w - this.pad.l - this.pad.r)) * this.tMax; }
+    yOf(v) { return this.h - this.pad.b - ((v - this.yMin) / (this.yMax - this.yMin)) * (this.h - this.pad.t - this.pad.b); }
+
+    draw(doc, nominal) {
+      this.size();
+      const tr = doc.trajectory;
+      this.xs = tr.t_s; this.ys = this.def.get(tr);
+      const ghost = nominal && nominal !== doc ? { xs: nominal.trajectory.t_s, ys: this.def.get(nominal.trajectory) } : null;
+      this.tMax = Math.max(tr.t_s.at(-1), ghost ? ghost.xs.at(-1) : 0) || 1;
+      let lo = 0, hi = 0;
+      for (const s of [this.ys, ghost ? ghost.ys : []]) for (const v of s) {
+        if (v === null) continue;
+        if (v < lo) lo = v; if (v > hi) hi = v;
+      }
+      if (hi === lo) hi = lo + 1;
+      const step = niceStep(hi - lo, 3);
+      this.yMin = Math.floor(lo / step) * step; this.yMax = Math.ceil((hi * 1.04) / step) * step;
+      const g = this.base.getContext("2d");
+      g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+      g.clearRect(0, 0, this.w, this.h);
+      g.font = "10px DejaVu Sans Mono, monospace";
+      g.fillStyle = "#5d6776"; g.strokeStyle = "#1a212c"; g.lineWidth = 1;
+      g.textAlign = "right"; g.textBaseline = "middle";
+      for (let v = this.yMin; v <= this.yMax + step / 2; v += step) {
+        const y = Math.round(this.yOf(v)) + 0.5;
+        g.beginPath(); g.moveTo(this.pad.l, y); g.lineTo(this.w - this.pad.r, y); g.stroke();
+        g.fillText(+v.toPrecision(4), this.pad.l - 5, y);
+      }
+      const tStep = niceStep(this.tMax, 4);
+      g.textAlign = "center"; g.textBaseline = "top";
+      for (let t = 0; t <= this.tMax + 1e-9; t += tStep) {
+        const x = Math.round(this.xOf(t)) + 0.5;
+        g.beginPath(); g.moveTo(x, this.pad.t); g.lineTo(x, this.h - this.pad.b); g.stroke();
+        g.fillText(`${+t.toPrecision(4)}${t === 0 ? " s" : ""}`, x, this.h - this.pad.b + 4);
+      }
+      // events: faint vertical marks
+      g.strokeStyle = "rgba(255,255,255,0.18)"; g.setLineDash([2, 3]);
+      for (const e of doc.events) {
+        if (!/^(cut-off|apogee|impact|separation|staging)/.test(e.name)) continue;
+        const x = Math.round(this.xOf(e.t_s)) + 0.5;
+        g.beginPath(); g.moveTo(x, this.pad.t); g.lineTo(x, this.h - this.pad.b); g.stroke();
+      }
+      g.setLineDash([]);
+      if (ghost) {
+        g.strokeStyle = "rgba(255,255,255,0.35)"; g.lineWidth = 1.2; g.setLineDash([4, 3]);
+        this.line(g, ghost.xs, ghost.ys, 0, ghost.xs.length);
+        g.setLineDash([]);
+      }
+      // the series, coloured by phase
+      const phase = tr.phase, colors = new Map(doc.phases.map((p) => [p.index, p.color]));
+      g.lineWidth = 2; g.lineJoin = "round";
+      let start = 0;
+      for (let i = 1; i <= phase.length; i++) {
+        if (i === phase.length || phase[i] !== phase[start]) {
+          g.strokeStyle = colors.get(phase[start]) || "#ffffff";
+          this.line(g, this.xs, this.ys, start, Math.min(i + 1, phase.length));
+          start = i;
+        }
+      }
+      this.box.dataset.drawn = String(Number(this.box.dataset.drawn || 0) + 1);
+      this.cursor(currentTime());
+    }
+
+    line(g, xs, ys, from, to) {
+      g.beginPath();
+      let pen = false;
+      for (let i = from; i < to; i++) {
+        if (ys[i] === null) { pen = false; continue; }
+        const x = this.xOf(xs[i]), y = this.yOf(ys[i]);
+        if (pen) g.lineTo(x, y); else { g.moveTo(x, y); pen = true; }
+      }
+      g.stroke();
+    }
+
+    cursor(t) {
+      if (!this.xs) return;
+      const g = this.over.getContext("2d");
+      g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+      g.clearRect(0, 0, this.w, this.h);
+      const x = this.xOf(Math.min(Math.max(t, 0), this.tMax));
+      g.strokeStyle = "rgba(255,176,0,0.85)"; g.lineWidth = 1;
+      g.beginPath(); g.moveTo(x + 0.5, this.pad.t - 4); g.lineTo(x + 0.5, this.h - this.pad.b); g.stroke();
+      const v = valueAt(this.ys, Math.min(t, this.xs.at(-1)));
+      if (v === null || !Number.isFinite(v)) this.valueEl.textContent = "\u2013";
+      else {
+        g.fillStyle = "#ffb000";
+        g.beginPath(); g.arc(x, this.yOf(v), 3.5, 0, 2 * Math.PI); g.fill();
+        this.valueEl.textContent = `${v.toFixed(Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2)}${this.def.unit ? " " + this.def.unit : ""}`;
+      }
+    }
+  }
+
+  function drawCharts(doc) {
+    for (const c of state.charts) c.draw(doc, state.nominal);
+    probe.chartsDrawn += 1;
+  }
+
+  // --- what-if controls --------------------------------------------------------------------
+  function controlsFor(nominal) {
+    const n = nominal.whatif.nominal;
+    const list = [
+      { name: "thrust_factor", label: "Thrust", min: 0.5, max: 1.5, step: 0.01, value: 1,
+        show: (v) => `\u00d7${v.toFixed(2)}` },
+      { name: "propellant_factor", label: "Propellant load", min: 0.5, max: 1.2, step: 0.01, value: 1,
+        show: (v) => `\u00d7${v.toFixed(2)}` },
+      { name: "payload_mass_kg", label: "Payload mass", min: 0,
+        max: Math.min(100000, Math.max(2000, Math.ceil((3 * n.payload_mass_kg) / 100) * 100)), step: 10,
+        value: n.payload_mass_kg, show: (v) => `${group(v, 0)} kg` },
+    ];
+    if (n.cutoff_speed_m_s !== null) {
+      list.push({ name: "cutoff_speed_m_s", label: "Cut-off speed",
+        min: Math.max(100, Math.floor(0.5 * n.cutoff_speed_m_s)),
+        max: Math.min(12000, Math.ceil(1.5 * n.cutoff_speed_m_s)), step: 1,
+        value: n.cutoff_speed_m_s, show: (v) => `${group(v, 0)} m/s` });
+    }
+    list.push({ name: "azimuth_deg", label: "Launch azimuth", min: n.azimuth_deg - 45,
+      max: n.azimuth_deg + 45, step: 0.1, value: n.azimuth_deg,
+      show: (v) => `${(((v % 360) + 360) % 360).toFixed(1)}\u00b0` });
+    return list;
+  }
+
+  function buildWhatIf(nominal) {
+    const form = $("whatif");
+    form.replaceChildren();
+    state.controls = controlsFor(nominal);
+    for (const c of state.controls) {
+      const id = `wi-${c.name}`;
+      const input = el("input", { type: "range", id, name: c.name, min: c.min, max: c.max, step: c.step });
+      input.value = String(c.value);
+      const out = el("output", { for: id, text: c.show(c.value) });
+      const lab = el("label", { for: id, text: c.label });
+      input.addEventListener("input", () => {
+        const v = Number(input.value);
+        out.textContent = c.show(v);
+        const changed = Math.abs(v - c.value) > c.step / 2;
+        lab.classList.toggle("changed", changed); out.classList.toggle("changed", changed);
+        scheduleFly();
+      });
+      form.append(lab, input, out);
+    }
+    const nominalDate = nominal.whatif.nominal.date.slice(0, 16);
+    const date = el("input", { type: "datetime-local", id: "wi-date", name: "date",
+      min: "1940-01-01T00:00", max: "2000-12-31T23:59", step: 60 });
+    date.value = nominalDate;
+    date.dataset.nominal = nominalDate;
+    const dateLabel = el("label", { for: "wi-date", text: "Launch date (UTC)" });
+    date.addEventListener("change", () => {
+      dateLabel.classList.toggle("changed", date.value !== nominalDate);
+      scheduleFly();
+    });
+    form.append(dateLabel, date);
+    const reset = el("button", { type: "button", class: "reset", text: "Back to the nominal flight" });
+    reset.addEventListener("click", () => {
+      buildWhatIf(state.nominal);
+      flyNow();
+    });
+    form.append(reset);
+    form.addEventListener("submit", (ev) => ev.preventDefault());
+  }
+
+  function whatIfBody() {
+    const body = { mission: state.chapter.mission };
+    for (const c of state.controls || []) {
+      const v = Number($(`wi-${c.name}`).value);
+      if (Math.abs(v - c.value) > c.step / 2) {
+        body[c.name] = c.name === "azimuth_deg" ? (((v % 360) + 360) % 360) : v;
+      }
+    }
+    const date = $("wi-date");
+    if (date && date.value && date.value !== date.dataset.nominal) body.date = `${date.value}:00Z`;
+    return body;
+  }
+
+  function scheduleFly() {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(flyNow, 90);
+  }
+
+  function flyNow() {
+    clearTimeout(state.timer);
+    fly(whatIfBody(), false).catch(() => {});
+  }
+
+  function renderDownloads(body) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(body)) q.set(k, String(v));
+    const box = $("downloads");
+    box.replaceChildren();
+    const items = [["csv", "Trajectory CSV"], ["parquet", "Parquet"], ["czml", "CZML (Cesium)"],
+      ["kml", "KML (Google Earth)"]];
+    for (const [fmtName, text] of items) {
+      const name = `${body.mission}${Object.keys(body).length > 1 ? "-whatif" : ""}.${fmtName}`;
+      box.append(el("a", { href: `/api/export/${fmtName}?${q}`, download: name, "data-format": fmtName }, text));
+    }
+  }
+
+  // --- flying -----------------------------------------------------------------------------------
+  async function fly(body, newChapter) {
+    const seq = ++state.seq;
+    if (state.controller) state.controller.abort();
+    state.controller = new AbortController();
+    const status = $("whatif-status");
+    const t0 = performance.now();
+    let res;
+    try {
+      res = await getJSON("/api/fly", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body), signal: state.controller.signal,
+      });
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      probe.error = err.message;
+      status.className = "whatif-status error";
+      status.textContent = err.message;
+      throw err;
+    }
+    if (seq !== state.seq) return;
+    const doc = res.body;
+    const timing = res.headers.get("Server-Timing") || "";
+    const m = /flight;dur=([\d.]+)/.exec(timing);
+    if (newChapter) state.nominal = doc;
+    state.doc = doc;
+    state.epoch = window.Cesium ? window.Cesium.JulianDate.fromIso8601(doc.epoch) : null;
+    state.tEnd = doc.trajectory.t_s.at(-1);
+    const slider = $("slider");
+    slider.max = String(state.tEnd);
+    slider.disabled = false;
+    $("play").disabled = !state.viewer;
+    renderOverlay(doc);
+    renderTable(doc);
+    drawCharts(doc);
+    renderDownloads(body);
+    if (newChapter) buildWhatIf(doc);
+    probe.globeReady = false;
+    document.body.dataset.globe = "loading";
+    await drawGlobe(doc, newChapter);
+    if (seq !== state.seq) return;
+    showTime(currentTime());
+    const ms = performance.now() - t0;
+    probe.flights += 1;
+    probe.lastRoundTripMs = ms;
+    probe.lastServerMs = m ? Number(m[1]) : null;
+    probe.lastDoc = doc;
+    probe.error = null;
+    status.className = "whatif-status";
+    const applied = Object.keys(doc.whatif.applied).length;
+    status.textContent = `${applied ? "re-flown" : "flown"} and drawn in ${ms.toFixed(0)} ms`
+      + (m ? ` (flight ${Number(m[1]).toFixed(1)} ms on the server)` : " (cached)");
+    document.body.dataset.flights = String(probe.flights);
+  }
+
+  async function selectChapter(ch) {
+    state.chapter = ch;
+    probe.chapter = ch.key;
+    const index = state.chapters.indexOf(ch);
+    renderChapter(ch, index);
+    history.replaceState(null, "", `#${ch.key}`);
+    $("whatif-status").textContent = "";
+    try {
+      await fly({ mission: ch.mission }, true);
+    } catch (err) {
+      return;
+    }
+    if (state.viewer) {
+      state.viewer.clock.shouldAnimate = true;
+      onTick(state.viewer.clock);
+    }
+  }
+
+  // --- start ------------------------------------------------------------------------------------
+  async function start() {
+    for (const def of CHARTS) state.charts.push(new Chart(def, $("charts")));
+    initTransport();
+    try {
+      state.viewer = initGlobe();
+    } catch (err) {
+      const m = $("globe-message");
+      m.hidden = false;
+      m.textContent = `The globe could not start (${err.message}); the charts and tables still work.`;
+    }
+    window.addEventListener("resize", () => { if (state.doc) drawCharts(state.doc); });
+    let chapters;
+    try {
+      chapters = (await getJSON("/api/chapters")).body.chapters;
+    } catch (err) {
+      $("chapter-title").textContent = `The catalog could not be read: ${err.message}`;
+      return;
+    }
+    state.chapters = chapters;
+    renderTimeline();
+    if (!chapters.length) {
+      $("chapter-title").textContent = "The catalog has no missions yet.";
+      return;
+    }
+    const wanted = decodeURIComponent(location.hash.slice(1));
+    await selectChapter(chapters.find((c) => c.key === wanted) || chapters[0]);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
