@@ -11,9 +11,9 @@ from spacerace.catalog.quantities import (
     Field,
     figure_value,
     parse,
-    parse_list,
     parse_number,
     parse_positive,
+    parse_table,
     registry,
 )
 from spacerace.catalog.vehicles import _collect_sources, check_keys, check_sources
@@ -187,14 +187,12 @@ def _environment(t: Any, where: Field) -> Environment:
     env = Environment()
     if "wind" in t:
         ww = where.child("wind")
-        w = t["wind"]
-        check_keys(w, ww, {"altitude", "speed", "from", "source", "note"},
-                   {"altitude", "speed", "from"})
-        alt = parse_list(w["altitude"], ww.child("altitude"), "length")
-        spd = parse_list(w["speed"], ww.child("speed"), "speed")
-        if len(alt) != len(spd) or any(b <= a for a, b in zip(alt, alt[1:])):
-            raise ww.error("expected altitude and speed lists of equal length, altitude rising")
-        env = Environment(tuple(alt), tuple(spd), parse(w["from"], ww.child("from"), "angle"))
+        alt, spd = parse_table(t["wind"], ww, "altitude", "length", "speed", "speed",
+                               frozenset({"from"}))
+        if "from" not in t["wind"]:
+            raise ww.child("from").error("missing; this field is required")
+        env = Environment(tuple(alt), tuple(spd),
+                          parse(t["wind"]["from"], ww.child("from"), "angle"))
     if "density_scale" in t:
         env = Environment(env.wind_altitude, env.wind_speed, env.wind_from, 1.0,
                           parse_number(t["density_scale"], where.child("density_scale")))
@@ -277,14 +275,8 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         raise where.child("phases").error("expected one or more [[phases]] tables")
     program = None
     if "pitch_program" in data:
-        pw = where.child("pitch_program")
-        pt = data["pitch_program"]
-        check_keys(pt, pw, {"time", "elevation", "source", "note", "unconfirmed"},
-                   {"time", "elevation"})
-        times = parse_list(pt["time"], pw.child("time"), "time")
-        elev = parse_list(pt["elevation"], pw.child("elevation"), "angle")
-        if len(times) != len(elev) or any(b <= a for a, b in zip(times, times[1:])):
-            raise pw.error("expected time and elevation lists of equal length, time increasing")
+        times, elev = parse_table(data["pitch_program"], where.child("pitch_program"), "time",
+                                  "time", "elevation", "angle")
         program = PitchProgram(tuple(times), tuple(elev))
     archive = tuple(_archive_figure(k, v, where.child("archive").child(k))
                     for k, v in data.get("archive", {}).items())

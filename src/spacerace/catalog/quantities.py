@@ -124,3 +124,31 @@ def parse_list(node: Any, where: Field, kind: str | None) -> list[float]:
     if not isinstance(node, list) or not node:
         raise where.error("expected a non-empty list of numbers")
     return [parse_number(v, where.child(i)) for i, v in enumerate(node)]
+
+
+def parse_table(node: Any, where: Field, x_key: str, x_kind: str | None, y_key: str,
+                y_kind: str | None, extra_keys: frozenset[str] = frozenset()
+                ) -> tuple[list[float], list[float]]:
+    """Two lists of equal length with the first strictly increasing (a table of y against x).
+
+    ``node`` is a table ``{ <x_key> = [...], <y_key> = [...], source = ..., note = ... }``;
+    each list is plain numbers (kind None) or ``{ values = [...], unit = "..." }``.
+    """
+    allowed = {x_key, y_key, "source", "note", "unconfirmed", *extra_keys}
+    if not isinstance(node, dict):
+        raise where.error("expected a table")
+    for key in node:
+        if key not in allowed:
+            raise where.child(key).error(
+                f"unknown field; expected one of {', '.join(sorted(allowed))}")
+    for key in (x_key, y_key):
+        if key not in node:
+            raise where.child(key).error("missing; this field is required")
+    xs = parse_list(node[x_key], where.child(x_key), x_kind)
+    ys = parse_list(node[y_key], where.child(y_key), y_kind)
+    if len(xs) != len(ys):
+        raise where.error(f"expected {x_key} and {y_key} lists of equal length "
+                          f"({len(xs)} vs {len(ys)})")
+    if any(b <= a for a, b in zip(xs, xs[1:])):
+        raise where.child(x_key).error(f"expected {x_key} values increasing")
+    return xs, ys

@@ -8,9 +8,9 @@ from spacerace.catalog.quantities import (
     Field,
     figure_source,
     parse,
-    parse_list,
     parse_number,
     parse_positive,
+    parse_table,
 )
 from spacerace.constants import G0, US76_P0
 from spacerace.vehicle import AeroTable, Engine, Stage, Vehicle
@@ -81,12 +81,8 @@ def _engine(t: dict[str, Any], where: Field) -> Engine:
 
 
 def _drag(t: Any, where: Field) -> AeroTable:
-    check_keys(t, where, {"mach", "cd", "source", "note", "unconfirmed"}, {"mach", "cd"})
-    mach = parse_list(t["mach"], where.child("mach"), None)
-    cd = parse_list(t["cd"], where.child("cd"), None)
-    if len(mach) != len(cd):
-        raise where.error(f"mach and cd must have the same length ({len(mach)} vs {len(cd)})")
-    if any(b <= a for a, b in zip(mach, mach[1:])) or mach[0] < 0:
+    mach, cd = parse_table(t, where, "mach", None, "cd", None)
+    if mach[0] < 0:
         raise where.child("mach").error("expected increasing Mach numbers from 0 or more")
     if any(c < 0 for c in cd):
         raise where.child("cd").error("expected drag coefficients of zero or more")
@@ -102,15 +98,10 @@ def _stage(t: dict[str, Any], where: Field) -> Stage:
     curve = None
     if "thrust_curve" in t:
         cw = where.child("thrust_curve")
-        ct = t["thrust_curve"]
-        check_keys(ct, cw, {"time", "fraction", "source", "note", "unconfirmed"},
-                   {"time", "fraction"})
-        times = parse_list(ct["time"], cw.child("time"), "time")
-        frac = parse_list(ct["fraction"], cw.child("fraction"), None)
-        if len(times) != len(frac) or any(b <= a for a, b in zip(times, times[1:])) \
-                or any(f < 0 or f > 1.5 for f in frac):
-            raise cw.error("expected time and fraction lists of equal length, time rising, "
-                           "fractions of the rated thrust between 0 and 1.5")
+        times, frac = parse_table(t["thrust_curve"], cw, "time", "time", "fraction", None)
+        if any(f < 0 or f > 1.5 for f in frac):
+            raise cw.child("fraction").error("expected fractions of the rated thrust between "
+                                             "0 and 1.5")
         curve = (tuple(times), tuple(frac))
     return Stage(
         name=str(t["name"]),
