@@ -9,10 +9,12 @@ figure in them carries a ``source`` key resolved in ``sources.toml``.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from spacerace._version import __version__
 from spacerace.catalog.missions import build_mission
 from spacerace.catalog.quantities import Field
 from spacerace.catalog.vehicles import build_vehicle
@@ -99,9 +101,49 @@ def load_mission(name_or_path: str | Path, vehicle: Vehicle | None = None) -> Mi
     return build_mission(data, Field(_display(path), ""), sources(), names)
 
 
+def _cache_file(files: list[Path]) -> Path | None:
+    """Where a parsed catalog pair is cached: keyed on the bytes of its files and the loader."""
+    if not all(HERE in f.resolve().parents for f in files):
+        return None  # users' own files are read afresh each time
+    digest = hashlib.sha256(__version__.encode())
+    for f in [*files, HERE / "sources.toml", *sorted(HERE.glob("*.py"))]:
+        digest.update(f.read_bytes())
+    return HERE / "__pycache__" / f"catalog-{digest.hexdigest()[:24]}.pickle"
+
+
 def load(mission: str | Path, vehicle: str | Path | None = None) -> tuple[Vehicle, Mission]:
-    """A mission and its vehicle (the mission's own unless a vehicle is given)."""
+    """A mission and its vehicle (the mission's own unless a vehicle is given).
+
+    Catalog files, once checked, are kept parsed in the package's cache folder (keyed on
+    their bytes and the loader's), so a second run reads no TOML and needs no units library.
+    """
     path = _resolve(mission, MISSIONS, "mission")
+    if vehicle is None and path.exists():
+        head = read_toml(path).get("mission", {})
+        name = head.get("vehicle") if isinstance(head, dict) else None
+        vpath = VEHICLES / f"{name}.toml"
+        cache = _cache_file([path, vpath]) if name and vpath.exists() else None
+        if cache is not None and cache.exists():
+            try:
+                with cache.open("rb") as fh:
+                    pair: tuple[Vehicle, Mission] = pickle.load(fh)
+                return pair
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                pass
+        pair = _load(path, vehicle)
+        if cache is not None:
+            try:
+                cache.parent.mkdir(exist_ok=True)
+                tmp = cache.with_suffix(".tmp")
+                tmp.write_bytes(pickle.dumps(pair))
+                tmp.replace(cache)
+            except OSError:  # a read-only installation: no cache, nothing lost
+                pass
+        return pair
+    return _load(path, vehicle)
+
+
+def _load(path: Path, vehicle: str | Path | None) -> tuple[Vehicle, Mission]:
     head = read_toml(path).get("mission", {})
     name = vehicle if vehicle is not None else head.get("vehicle") if isinstance(head, dict) \
         else None

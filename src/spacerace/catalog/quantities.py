@@ -7,9 +7,10 @@ A figure is either a bare value (``"245.2 kN"``, ``1``) or a table
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pint
+if TYPE_CHECKING:
+    import pint
 
 from spacerace.errors import CatalogError
 
@@ -21,6 +22,8 @@ def registry() -> pint.UnitRegistry:
     pint's definition cache (in the user's cache folder) makes this 10x faster after the
     first run; where that folder cannot be written, the registry is built without it.
     """
+    import pint  # imported here: a catalog read from its cache needs no units at all
+
     ureg: pint.UnitRegistry
     try:
         ureg = pint.UnitRegistry(cache_folder=":auto:")
@@ -74,6 +77,8 @@ def figure_source(node: Any) -> str | None:
 
 def parse(node: Any, where: Field, kind: str) -> float:
     """Convert a figure to an SI float of the given kind (see ``DIMENSIONS``)."""
+    import pint
+
     unit, expected = DIMENSIONS[kind]
     raw = figure_value(node)
     if raw is None:
