@@ -325,3 +325,25 @@ def test_nan_free_json(client):
     text = json.dumps(doc)
     assert "NaN" not in text and "Infinity" not in text
     assert all(v is None or math.isfinite(v) for v in doc["figures"].values())
+
+
+def test_whatif_flights_in_worker_processes_answer_the_same():
+    """With worker processes (as ``spacerace serve`` runs), a what-if gives the same figures
+    as in-process, and the answer is kept for the same request."""
+    body = {"mission": "v2-london", "thrust_factor": 0.95}
+    gen = _client(Settings(processes=1, cesium_dir=find_cesium()))
+    c = next(gen)
+    try:
+        first = c.post("/api/fly", json=body)
+        again = c.post("/api/fly", json=body)
+    finally:
+        gen.close()
+    gen = _client(Settings(cesium_dir=find_cesium()))
+    local = next(gen)
+    try:
+        threads = local.post("/api/fly", json=body)
+    finally:
+        gen.close()
+    assert first.status_code == 200 and again.status_code == 200
+    assert again.headers["X-Spacerace-Cache"] == "hit"
+    assert first.json()["figures"] == threads.json()["figures"]

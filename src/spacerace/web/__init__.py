@@ -8,6 +8,7 @@ tests and benchmarks.
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import threading
 import time
@@ -60,7 +61,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, log_level: str = "warning")
     sock = _bind(host, port)
     if host not in _LOOPBACK:
         print(f"spacerace: warning: listening on {host}, reachable from other machines")
-    server = _server(sock, host, log_level)
+    cores = os.cpu_count() or 1
+    server = _server(sock, host, log_level, processes=min(cores, 4) if cores > 1 else 0)
     print(f"spacerace: serving on {_url(sock, host)}  (open it in a browser; Ctrl-C stops)",
           flush=True)
     server.run(sockets=[sock])

@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import logging
 import math
+import multiprocessing
 import os
 import tempfile
 import threading
@@ -32,7 +33,7 @@ import time
 import tomllib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +103,10 @@ class Settings:
         Samples of a trajectory sent to the page, at most about this many [-].
     workers : int
         Threads that fly [-].
+    processes : int
+        Worker processes for what-if flights (0: fly them in the threads). A flight holds
+        Python's lock for most of its few milliseconds, so only processes spread many
+        different what-ifs over the cores.
     cesium_dir : Path or None
         The ``Build/Cesium`` folder served at ``/cesium/`` (None: not found).
     allowed_hosts : tuple of str
@@ -112,6 +117,7 @@ class Settings:
     max_body: int = 64 * 1024
     max_points: int = 2000
     workers: int = 4
+    processes: int = 0
     cesium_dir: Path | None = None
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
 
@@ -262,6 +268,10 @@ class Flights:
             return None
         total = (time.perf_counter() - t0) * 1e3
         return body, {"Server-Timing": f"total;dur={total:.2f}", "X-Spacerace-Cache": "hit"}
+
+    def remember(self, req: FlyRequest, body: bytes) -> None:
+        """Keep an answer made elsewhere (a worker process) for the same request later."""
+        self.responses.put((req.model_dump_json(), _stamp(req.mission)), body)
 
     def fly_document(self, req: FlyRequest) -> tuple[bytes, dict[str, str]]:
         """The JSON body of ``POST /api/fly`` and timing headers."""
@@ -435,11 +445,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(422, f"the flight cannot be flown: {exc}")
 
 
-async def _in_pool(request: Request, fn: Callable[..., Any], *args: Any) -> Any:
+async def _in_pool(request: Request, fn: Callable[..., Any], *args: Any,
+                   pool: Any = None) -> Any:
     """Run ``fn`` in the flight pool with the app's time limit; errors become HTTP errors."""
     state = request.app.state
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(state.pool, fn, *args)
+    future = loop.run_in_executor(pool or state.pool, fn, *args)
     try:
         return await asyncio.wait_for(future, state.settings.flight_timeout)
     except TimeoutError:
@@ -458,6 +469,26 @@ async def _in_pool(request: Request, fn: Callable[..., Any], *args: Any) -> Any:
                                  "see the server log") from None
 
 
+# --- worker processes for what-if flights ----------------------------------------------------
+
+_PROCESS_FLIGHTS: Flights | None = None
+
+
+def _process_init(settings: Settings) -> None:
+    """Set up a worker process: its own nominal-flight cache, the kernel loaded once."""
+    global _PROCESS_FLIGHTS
+    _PROCESS_FLIGHTS = Flights(settings)
+    first = catalog.list_missions()[:1]
+    if first:
+        _PROCESS_FLIGHTS.nominal(first[0])
+
+
+def _process_fly_document(req: FlyRequest) -> tuple[bytes, dict[str, str]]:
+    """``Flights.fly_document`` in a worker process."""
+    assert _PROCESS_FLIGHTS is not None, "worker not initialised"
+    return _PROCESS_FLIGHTS.fly_document(req)
+
+
 # --- the app ---------------------------------------------------------------------------------
 
 def _lifespan(flights: Flights, settings: Settings) -> Any:
@@ -467,6 +498,11 @@ def _lifespan(flights: Flights, settings: Settings) -> Any:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.pool = ThreadPoolExecutor(settings.workers,
                                             thread_name_prefix="spacerace-flight")
+        app.state.processes = None
+        if settings.processes > 0:
+            app.state.processes = ProcessPoolExecutor(
+                settings.processes, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_process_init, initargs=(settings,))
         try:
             first = catalog.list_missions()[:1]
             if first:
@@ -476,6 +512,8 @@ def _lifespan(flights: Flights, settings: Settings) -> Any:
             log.exception("warm-up flight failed")
         yield
         app.state.pool.shutdown(wait=False, cancel_futures=True)
+        if app.state.processes is not None:
+            app.state.processes.shutdown(wait=False, cancel_futures=True)
 
     return lifespan
 
@@ -540,7 +578,12 @@ def _flight_routes(app: FastAPI, flights: Flights) -> None:
         """Fly a catalog mission, with optional what-if changes."""
         flights.check_mission(req.mission)
         hit = flights.cached(req)  # answered before: no need to queue for the flight pool
-        body, headers = hit or await _in_pool(request, flights.fly_document, req)
+        procs = request.app.state.processes
+        if hit is None and procs is not None:
+            body, headers = await _in_pool(request, _process_fly_document, req, pool=procs)
+            flights.remember(req, body)
+        else:
+            body, headers = hit or await _in_pool(request, flights.fly_document, req)
         return Response(body, media_type="application/json", headers=headers)
 
     @app.get("/api/export/{fmt}")
