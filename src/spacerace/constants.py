@@ -34,3 +34,11 @@ US76_G0 = 9.80665  # g0 used for geopotential altitude [m/s^2]
 US76_R0 = 6356766.0  # effective Earth radius for geopotential altitude [m]
 US76_GAMMA = 1.40  # ratio of specific heats [-]
 US76_P0 = 101325.0  # sea-level pressure [Pa]
+
+# --- Third bodies -----------------------------------------------------------------------------
+# Gravitational parameters of the JPL DE421 ephemeris (Folkner, Williams & Boggs 2008,
+# IPN Progress Report 42-178, Table 2: GM_Moon 4902.800076 km^3/s^2 from GM_EMB and the
+# Earth/Moon mass ratio 81.30056; GM_Sun = k^2 AU^3/day^2 = 132712440040.9 km^3/s^2).
+GM_MOON = 4.902800076e12  # [m^3/s^2]
+GM_SUN = 1.327124400409e20  # [m^3/s^2]
+MOON_RADIUS = 1737.4e3  # mean radius of the Moon [m] (IAU WGCCRE 2015, Archinal et al. 2018)

@@ -31,6 +31,7 @@ import numpy as np
 
 from spacerace._jit import jit
 from spacerace.constants import GM_EARTH, J2_EARTH, OMEGA_EARTH
+from spacerace.ephem import body_xyz
 from spacerace.models.aero import drag_coefficient, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
 from spacerace.models.earth import geodetic_from_ecef
@@ -54,7 +55,13 @@ P_NORTH = 11  # launch-site north unit vector, inertial, at liftoff (3 values)
 P_MU = 14  # gravitational parameter [m^3/s^2] (0 = no gravity, for checks)
 P_RHO_SCALE = 15  # factor on the air density [-] (1 = standard atmosphere)
 P_WIND_FROM = 16  # azimuth the wind blows from [rad], clockwise from north
-N_P = 17
+P_EPH_ROW = 17  # row of ``tab`` holding the Moon and Sun ephemeris (-1: no third bodies)
+P_EPH_NSEG = 18  # its number of segments [-]
+P_EPH_NCOEF = 19  # its Chebyshev coefficients per segment [-]
+P_EPH_SEG = 20  # its segment length [s]
+P_MU_MOON = 21  # gravitational parameter of the Moon [m^3/s^2]
+P_MU_SUN = 22  # gravitational parameter of the Sun [m^3/s^2]
+N_P = 23
 
 # --- tables (rows of ``tab``) ----------------------------------------------------------------
 TAB_PITCH_T, TAB_PITCH_EL, TAB_WIND_H, TAB_WIND_V = range(4)
@@ -99,15 +106,17 @@ N_PH = 25
 # --- events --------------------------------------------------------------------------------
 EV_MACH1, EV_MAXQ, EV_APOGEE, EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_IMPACT = range(7)
 EV_CUTOFF_ENERGY = 7
-N_EVENTS = 8
+EV_MOON_CA = 8  # closest approach to the Moon (range rate from - to +)
+N_EVENTS = 9
 # Sign change that counts (+1 rising, -1 falling, 0 both) and what a root ends
 # (0 nothing, 1 the phase, 2 the flight).
-EVENT_DIRECTION = np.array([0, -1, -1, 1, 1, -1, -1, 1], dtype=np.int64)
-EVENT_ENDS = np.array([0, 0, 0, 1, 1, 1, 2, 1], dtype=np.int64)
+EVENT_DIRECTION = np.array([0, -1, -1, 1, 1, -1, -1, 1, 1], dtype=np.int64)
+EVENT_ENDS = np.array([0, 0, 0, 1, 1, 1, 2, 1, 0], dtype=np.int64)
 
 # --- diagnostics (outputs of ``diagnostics``) ----------------------------------------------
 D_ALT, D_LAT, D_LON, D_VREL, D_MACH, D_Q, D_THRUST, D_DRAG, D_ACCEL, D_DHDT, D_DQDT = range(11)
-N_DIAG = 11
+D_MOON_R, D_MOON_RDOT = 11, 12  # distance to the Moon's centre [m] and its rate [m/s]
+N_DIAG = 13
 
 
 @jit
@@ -230,6 +239,28 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     f = thrust(ph[PH_F_VAC] * frac, ph[PH_A_EXIT], pa, ph[PH_THROTTLE]) if burning else 0.0
     mdot = ph[PH_MDOT] * ph[PH_THROTTLE] * frac
     gx, gy, gz = gravity_accel(x, yy, z, p[P_MU], p[P_J2])
+    moon_r, moon_rdot = np.inf, 1.0
+    if p[P_EPH_ROW] >= 0.0:
+        eph = tab[int(p[P_EPH_ROW])]
+        nseg, ncoef, seg = int(p[P_EPH_NSEG]), int(p[P_EPH_NCOEF]), p[P_EPH_SEG]
+        for which in range(2):
+            bx, by, bz = body_xyz(eph, nseg, ncoef, seg, t, which)
+            dx, dy, dz = bx - x, by - yy, bz - z
+            d2 = dx * dx + dy * dy + dz * dz
+            d = math.sqrt(d2)
+            b2 = bx * bx + by * by + bz * bz
+            mu = p[P_MU_MOON] if which == 0 else p[P_MU_SUN]
+            kd, kb = mu / (d2 * d), mu / (b2 * math.sqrt(b2))
+            # the body pulls the vehicle, and the Earth (whose frame this is)
+            gx += kd * dx - kb * bx
+            gy += kd * dy - kb * by
+            gz += kd * dz - kb * bz
+            if which == 0 and rates:
+                ax1, ay1, az1 = body_xyz(eph, nseg, ncoef, seg, t + 1.0, 0)
+                ax0, ay0, az0 = body_xyz(eph, nseg, ncoef, seg, t - 1.0, 0)
+                vmx, vmy, vmz = 0.5 * (ax1 - ax0), 0.5 * (ay1 - ay0), 0.5 * (az1 - az0)
+                moon_r = d
+                moon_rdot = -(dx * (y[VX] - vmx) + dy * (y[VY] - vmy) + dz * (y[VZ] - vmz)) / d
     ax, ay, az = 0.0, 0.0, 0.0
     if f > 0.0:
         dx, dy, dz = _thrust_direction(t, y, p, ph, vax, vay, vaz, va, tab)
@@ -265,6 +296,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         dva = (vax * arx + vay * ary + vaz * arz) / va
         dq = 0.5 * va * va * drho_dh * dhdt + rho * va * dva
     diag[D_DHDT], diag[D_DQDT] = dhdt, dq
+    diag[D_MOON_R], diag[D_MOON_RDOT] = moon_r, moon_rdot
     return -mdot
 
 
@@ -298,6 +330,7 @@ def event_values(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, diag: n
     r = math.sqrt(y[X] * y[X] + y[Y] * y[Y] + y[Z] * y[Z])
     v2 = y[VX] * y[VX] + y[VY] * y[VY] + y[VZ] * y[VZ]
     out[EV_CUTOFF_ENERGY] = 0.5 * v2 - p[P_MU] / r - ph[PH_E_END]
+    out[EV_MOON_CA] = diag[D_MOON_RDOT]
 
 
 def default_params() -> np.ndarray:
@@ -308,4 +341,5 @@ def default_params() -> np.ndarray:
     p[P_ATMOS] = 1.0
     p[P_MU] = GM_EARTH
     p[P_RHO_SCALE] = 1.0
+    p[P_EPH_ROW] = -1.0
     return p

@@ -664,3 +664,31 @@ def body_position(coeffs: np.ndarray, seg_len: float, t: float, which: int,
     out[0] = x * bx1 - bx2 + c[0, 0]
     out[1] = x * by1 - by2 + c[0, 1]
     out[2] = x * bz1 - bz2 + c[0, 2]
+
+
+@jit
+def body_xyz(flat: np.ndarray, n_seg: int, n_coef: int, seg_len: float, t: float,
+             which: int) -> tuple[float, float, float]:
+    """``body_position`` on the flattened coefficients, returning the position [m].
+
+    ``flat`` is ``EphemTable.coeffs.ravel()`` (C order); the kernel carries it as a row of
+    its tables. Times outside the table are clamped to its ends (the kernel never asks
+    for them: the table spans the flight's time limit).
+    """
+    u = t / seg_len
+    k = min(max(int(math.floor(u)), 0), n_seg - 1)
+    x = 2.0 * (u - k) - 1.0
+    x = min(max(x, -1.0), 1.0)
+    x2 = 2.0 * x
+    base = (which * n_seg + k) * n_coef * 3
+    bx1 = by1 = bz1 = 0.0
+    bx2 = by2 = bz2 = 0.0
+    for j in range(n_coef - 1, 0, -1):
+        o = base + 3 * j
+        tx = x2 * bx1 - bx2 + flat[o]
+        ty = x2 * by1 - by2 + flat[o + 1]
+        tz = x2 * bz1 - bz2 + flat[o + 2]
+        bx2, by2, bz2 = bx1, by1, bz1
+        bx1, by1, bz1 = tx, ty, tz
+    return (x * bx1 - bx2 + flat[base], x * by1 - by2 + flat[base + 1],
+            x * bz1 - bz2 + flat[base + 2])

@@ -16,6 +16,7 @@ from spacerace.dynamics import (
     EV_IMPACT,
     EV_MACH1,
     EV_MAXQ,
+    EV_MOON_CA,
 )
 
 LIFTOFF = "liftoff"
@@ -23,6 +24,7 @@ CUTOFF = "cut-off"
 IMPACT = "impact"
 APOGEE = "apogee"
 MAX_Q = "max-Q"
+MOON_CA = "closest approach to the Moon"
 
 _REASONS = {
     EV_CUTOFF_SPEED: "speed reached",
@@ -57,6 +59,8 @@ def event_name(code: int, direction: int, engine_on: bool, next_engine_on: bool,
         return APOGEE, ""
     if code == EV_IMPACT:
         return IMPACT, ""
+    if code == EV_MOON_CA:
+        return MOON_CA, ""
     reason = _REASONS[code]
     if engine_on and not next_engine_on:
         return CUTOFF, reason

@@ -16,7 +16,7 @@ import numpy as np
 from geographiclib.geodesic import Geodesic
 
 from spacerace._version import __version__
-from spacerace.constants import GM_EARTH
+from spacerace.constants import GM_EARTH, MOON_RADIUS
 from spacerace.dynamics import (
     D_ACCEL,
     D_ALT,
@@ -24,6 +24,7 @@ from spacerace.dynamics import (
     D_LAT,
     D_LON,
     D_MACH,
+    D_MOON_R,
     D_Q,
     D_THRUST,
     D_VREL,
@@ -34,12 +35,14 @@ from spacerace.dynamics import (
     EV_IMPACT,
     EV_MACH1,
     EV_MAXQ,
+    EV_MOON_CA,
+    N_DIAG,
     P_OMEGA,
     P_THETA0,
     M,
 )
 from spacerace.errors import CatalogError, OutOfRangeError, SimulationError
-from spacerace.events import LIFTOFF, event_name
+from spacerace.events import LIFTOFF, MOON_CA, event_name
 from spacerace.kernel import (
     STATUS_IMPACT,
     STATUS_MESSAGES,
@@ -153,7 +156,7 @@ def _event_records(pk: Packed, mission: Mission, ev: tuple[np.ndarray, ...]
     """Named events (liftoff first), their details and their inertial states."""
     ev_t, ev_code, ev_dir, ev_phase, ev_y = ev
     d = diagnose(ev_t, ev_y, ev_phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
-                 pk.tab) if len(ev_t) else np.empty((0, 11))
+                 pk.tab) if len(ev_t) else np.empty((0, N_DIAG))
     phases = mission.phases
     records = [EventRecord(LIFTOFF, 0.0, mission.site.alt, 0.0,
                            float(np.linalg.norm(pk.y0[3:6])), mission.site.lat,
@@ -166,6 +169,8 @@ def _event_records(pk: Packed, mission: Mission, ev: tuple[np.ndarray, ...]
         name, detail = event_name(int(ev_code[i]), int(ev_dir[i]), bool(phases[iph].burning),
                                   bool(nxt and nxt.burning), nxt.name if nxt else "")
         value = float(d[i, D_Q]) if ev_code[i] == EV_MAXQ else 0.0
+        if ev_code[i] == EV_MOON_CA:
+            value = float(d[i, D_MOON_R])
         if ev_code[i] == EV_MAXQ and value < MAX_Q_FLOOR:
             continue  # a turning point of a vanishing q high up is not a max-Q
         if ev_code[i] == EV_MACH1 and d[i, D_ALT] > ALT_UPPER:
@@ -246,6 +251,12 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
         fig["reentry_time_s"] = float(t[k] + f * (t[k + 1] - t[k]))
         fig["reentry_speed_m_s"] = float(c["speed_relative"][k] + f * (
             c["speed_relative"][k + 1] - c["speed_relative"][k]))
+    passes = [e for e in traj.events if e.name == MOON_CA]
+    if passes:
+        closest = min(passes, key=lambda e: e.value)
+        fig.update(moon_closest_approach_m=closest.value,
+                   moon_closest_approach_altitude_m=closest.value - MOON_RADIUS,
+                   moon_closest_approach_time_s=closest.t)
     maxq = traj.event("max-Q")
     if maxq is not None:
         fig.update(max_q_time_s=maxq.t, max_q_altitude_m=maxq.altitude)

@@ -215,6 +215,7 @@ class Mission:
     archive: tuple[ArchiveFigure, ...] = ()
     environment: Environment = field(default_factory=Environment)
     satellite: Satellite | None = None
+    third_bodies: bool = False
     dispersions: tuple[Dispersion, ...] = ()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     origin: str = ""

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from spacerace.constants import G0, GM_EARTH, J2_EARTH, OMEGA_EARTH, WGS84_A
+from spacerace.constants import G0, GM_EARTH, GM_MOON, GM_SUN, J2_EARTH, OMEGA_EARTH, WGS84_A
 from spacerace.dynamics import (
     EV_CUTOFF_ENERGY,
     EV_CUTOFF_TIME,
@@ -25,8 +25,14 @@ from spacerace.dynamics import (
     P_ATMOS,
     P_AZ,
     P_EAST,
+    P_EPH_NCOEF,
+    P_EPH_NSEG,
+    P_EPH_ROW,
+    P_EPH_SEG,
     P_J2,
     P_MU,
+    P_MU_MOON,
+    P_MU_SUN,
     P_NORTH,
     P_OMEGA,
     P_RHO_SCALE,
@@ -220,6 +226,7 @@ def pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
     p[P_MU] = GM_EARTH if options.gravity else 0.0
     p[P_RHO_SCALE] = mission.environment.density_scale
     p[P_WIND_FROM] = mission.environment.wind_from
+    p[P_EPH_ROW] = -1.0
     p[P_AZ] = mission.azimuth
     p[P_EAST:P_EAST + 3], p[P_NORTH:P_NORTH + 3], p[P_UP:P_UP + 3] = enu[:, 0], enu[:, 1], enu[:, 2]
     r = rot @ ecef_from_geodetic(site.lat, site.lon, site.alt)
@@ -230,9 +237,31 @@ def pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
     if initial_state is not None:
         y0[:] = initial_state
     cd_mach, cd_val = _drag_tables(vehicle)
+    tab = _tables(vehicle, mission)
+    if mission.third_bodies:
+        tab = _with_ephemeris(tab, p, mission, options)
     return Packed(y0, p, phase_table(vehicle, mission), stage_table(vehicle),
-                  _targets(mission), cd_mach,
-                   cd_val, _tables(vehicle, mission))
+                  _targets(mission), cd_mach, cd_val, tab)
+
+
+def _with_ephemeris(tab: np.ndarray, p: np.ndarray, mission: Mission,
+                    options: SimOptions) -> np.ndarray:
+    """Add the Moon and Sun (DE421, over the flight's time limit) as a row of ``tab``."""
+    from spacerace.ephem import prepare
+
+    table = prepare(mission.epoch, options.max_time)
+    flat = table.coeffs.ravel()
+    width = max(tab.shape[1], flat.size)
+    out = np.empty((tab.shape[0] + 1, width))
+    out[:-1, :tab.shape[1]] = tab
+    out[:-1, tab.shape[1]:] = tab[:, -1:]  # pad by holding each row's end
+    out[-1, :flat.size] = flat
+    out[-1, flat.size:] = 0.0
+    p[P_EPH_ROW] = tab.shape[0]
+    p[P_EPH_NSEG], p[P_EPH_NCOEF] = table.coeffs.shape[1], table.coeffs.shape[2]
+    p[P_EPH_SEG] = table.seg_len
+    p[P_MU_MOON], p[P_MU_SUN] = GM_MOON, GM_SUN
+    return out
 
 
 def _tables(vehicle: Vehicle, mission: Mission) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -60,6 +61,9 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
         ],
         "sources": {**result.vehicle.sources, **m.sources},
     }
+    if "moon_closest_approach_time_s" in result.figures:
+        when = m.epoch + dt.timedelta(seconds=result.figures["moon_closest_approach_time_s"])
+        doc["figures"]["moon_closest_approach_time"] = when.isoformat().replace("+00:00", "Z")
     if result.aim is not None:
         doc["aim"] = {"cutoff_speed_m_s": _finite(result.aim.cutoff_speed),
                       "azimuth_deg": math.degrees(result.aim.azimuth) % 360.0,

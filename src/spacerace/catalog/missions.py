@@ -252,7 +252,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
     head = data["mission"]
     w = where.child("mission")
     check_keys(head, w, {"id", "name", "vehicle", "epoch", "site", "azimuth", "target", "aim",
-                         "summary", "note", "inclination"},
+                         "summary", "note", "inclination", "third_bodies"},
                {"id", "name", "vehicle", "epoch", "site", "azimuth"})
     site_t = head["site"]
     lat, lon = _latlon(site_t, w.child("site"), "site")
@@ -298,6 +298,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         pitch_program=program, target=target, aim=tuple(aim), archive=archive,
         target_inclination=inclination,
         environment=env, dispersions=dispersions, satellite=satellite,
+        third_bodies=bool(head.get("third_bodies", False)),
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
         summary=str(head.get("summary", "")),
     )
