@@ -413,9 +413,29 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
     return dataclasses.replace(mission, azimuth=az), AimResult(math.nan, az, 0.0, it)
 
 
+LONG_FLIGHT_OUTPUT = 600.0  # sampling and largest step of flights longer than a default [s]
+
+
+def _options_for(mission: Mission, options: SimOptions | None) -> SimOptions | None:
+    """Default options stretched to a flight plan longer than their time limit.
+
+    A plan whose phases end later than the default limit (a coast to the Moon) gets that
+    time, sampled every ``LONG_FLIGHT_OUTPUT`` s; options given by the caller are kept.
+    """
+    if options is not None:
+        return None
+    default = SimOptions()
+    ends = [ph.until_time for ph in mission.phases if math.isfinite(ph.until_time)]
+    if not ends or max(ends) <= default.max_time:
+        return None
+    return dataclasses.replace(default, max_time=max(ends) + 60.0,
+                               output_interval=LONG_FLIGHT_OUTPUT, max_step=LONG_FLIGHT_OUTPUT)
+
+
 def fly(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None) -> FlightResult:
     """Aim (when the mission names a target and what to solve), then fly."""
     result_aim = None
+    options = _options_for(mission, options) or options
     if "inclination" in mission.aim:
         mission, result_aim = aim_inclination(vehicle, mission, options)
     elif mission.target is not None and mission.aim:
