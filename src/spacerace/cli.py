@@ -152,7 +152,7 @@ def fly_cmd(
     if plot is not None:
         from spacerace.plots import plot_flight
 
-        written = plot_flight(result.trajectory, title, plot, stem)
+        written = plot_flight(result.trajectory, title, plot, stem, result.mission.epoch)
     if as_json:
         print(json.dumps(to_dict(result), indent=2))
         return

@@ -83,14 +83,18 @@ def plot_time_histories(traj: Trajectory, title: str, path: str | Path) -> Path:
     return _save(plt, fig, path)
 
 
-def plot_flight(traj: Trajectory, title: str, folder: str | Path, stem: str) -> list[Path]:
+def plot_flight(traj: Trajectory, title: str, folder: str | Path, stem: str,
+                epoch: Any = None) -> list[Path]:
     """The figures of a flight: ``<stem>-profile.png``, ``<stem>-time.png`` and, for flights
-    that go far (orbits, intercontinental shots), ``<stem>-track.png``."""
+    that go far (orbits, intercontinental shots), ``<stem>-track.png``; for flights that pass
+    the Moon (``epoch`` given), ``<stem>-moon.png``."""
     folder = Path(folder)
     paths = [plot_profile(traj, title, folder / f"{stem}-profile.png"),
              plot_time_histories(traj, title, folder / f"{stem}-time.png")]
     if float(np.max(traj["downrange"])) > 1000e3:
         paths.append(plot_ground_track(traj, title, folder / f"{stem}-track.png"))
+    if epoch is not None and any(e.name == "closest approach to the Moon" for e in traj.events):
+        paths.append(plot_moon(traj, epoch, title, folder / f"{stem}-moon.png"))
     return paths
 
 
@@ -173,4 +177,53 @@ def plot_ground_track(traj: Trajectory, title: str, path: str | Path) -> Path:
     ax.set_title(title)
     ax.grid(alpha=0.3)
     ax.legend(loc="lower left", fontsize=8)
+    return _save(plt, fig, path)
+
+
+def plot_moon(traj: Trajectory, epoch: Any, title: str, path: str | Path) -> Path:
+    """A flight to the Moon: the path in the Earth-centred frame and in the frame turning
+    with the Moon (Earth at the origin, Moon on the x axis), and the distance to the Moon."""
+    from spacerace.ephem import moon_sun_eci
+
+    plt = _pyplot()
+    t = traj["t"]
+    r = np.stack([traj["x_eci"], traj["y_eci"], traj["z_eci"]], axis=1)
+    moon = np.asarray(moon_sun_eci(epoch, t)[0])
+    # the Moon's orbital plane: x towards the Moon, z along its angular momentum
+    vm = (np.asarray(moon_sun_eci(epoch, t + 1.0)[0])
+          - np.asarray(moon_sun_eci(epoch, np.maximum(t - 1.0, 0.0))[0]))
+    h = np.cross(moon, vm)
+    ex = moon / np.linalg.norm(moon, axis=1)[:, None]
+    ez = h / np.linalg.norm(h, axis=1)[:, None]
+    ey = np.cross(ez, ex)
+    rot = np.stack([np.sum(r * ex, axis=1), np.sum(r * ey, axis=1)], axis=1)
+    n0 = ez[0]
+    e1 = ex[0]
+    e2 = np.cross(n0, e1)
+    fixed = np.stack([r @ e1, r @ e2], axis=1)
+    moon_fixed = np.stack([moon @ e1, moon @ e2], axis=1)
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5))
+    ax = axes[0]
+    ax.plot(fixed[:, 0] / 1e3, fixed[:, 1] / 1e3, color="tab:red", lw=1.2, label="craft")
+    ax.plot(moon_fixed[:, 0] / 1e3, moon_fixed[:, 1] / 1e3, color="0.5", lw=1.0, label="Moon")
+    ax.plot(0, 0, "o", color="tab:blue", ms=6, label="Earth")
+    ax.set_title("Earth-centred, in the Moon's plane")
+    ax = axes[1]
+    ax.plot(rot[:, 0] / 1e3, rot[:, 1] / 1e3, color="tab:red", lw=1.2)
+    ax.plot(0, 0, "o", color="tab:blue", ms=6)
+    ax.plot(float(np.mean(np.linalg.norm(moon, axis=1))) / 1e3, 0, "o", color="0.5", ms=5)
+    ax.set_title("turning with the Moon (Moon on the x axis)")
+    for ax in axes[:2]:
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_xlabel("km")
+        ax.set_ylabel("km")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=8)
+    ax = axes[2]
+    ax.plot(t / 86400.0, np.linalg.norm(r - moon, axis=1) / 1e3, color="tab:red")
+    ax.set_yscale("log")
+    ax.set_xlabel("days since liftoff")
+    ax.set_ylabel("distance to the Moon's centre [km]")
+    ax.grid(alpha=0.3, which="both")
+    fig.suptitle(title)
     return _save(plt, fig, path)

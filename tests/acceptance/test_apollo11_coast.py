@@ -43,16 +43,21 @@ def _tli_state() -> np.ndarray:
     return np.concatenate([r, v, [45_000.0]])
 
 
-def test_translunar_coast_reaches_the_moon():
+def test_translunar_coast_reaches_the_moon(tmp_path):
     vehicle, _ = load("v2-london")  # any vehicle: the coast has no engine and no drag
     mission = Mission("apollo-11-coast", "Apollo 11 translunar coast", vehicle.id, EPOCH,
                       LaunchSite("TLI", math.radians(9.983), math.radians(-164.8373), 334.4e3),
                       0.0, (Phase("translunar coast", "coast", engine_on=False,
                                   until_time=3.5 * 86400.0),), third_bodies=True)
     options = SimOptions(max_time=3.5 * 86400.0, output_interval=600.0, max_step=600.0)
-    figures = simulate(vehicle, mission, options, initial_state=_tli_state()).figures
+    result = simulate(vehicle, mission, options, initial_state=_tli_state())
+    figures = result.figures
     altitude = figures["moon_closest_approach_m"] - MOON_RADIUS
     assert 0.0 < altitude < 5000e3, f"pericynthion {altitude / 1e3:.0f} km above the Moon"
     when = EPOCH + dt.timedelta(seconds=figures["moon_closest_approach_time_s"])
     loi = dt.datetime(1969, 7, 19, 17, 21, 50, tzinfo=dt.UTC)
     assert abs((when - loi).total_seconds()) < 3 * 3600, f"closest approach at {when}"
+    from spacerace.plots import plot_moon
+
+    png = plot_moon(result.trajectory, EPOCH, mission.name, tmp_path / "coast-moon.png")
+    assert png.stat().st_size > 20_000
