@@ -81,3 +81,23 @@ def test_vacuum_ballistic_arc_matches_kepler(speed, gamma_deg):
     lon0 = res.trajectory["lon"][0]
     assert math.remainder(imp.lon - lon0 - range_angle, 2 * math.pi) == pytest.approx(0, abs=1e-9)
     assert imp.lat == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("speed,gamma_deg", [(1600.0, 45.0), (6000.0, 25.0)])
+def test_free_flight_range_function_matches_the_conic(speed, gamma_deg):
+    """The range-control function (Bate, Mueller & White sec. 6.2) from the launch state gives
+    the same range angle as the coast that the kernel integrates."""
+    from spacerace.dynamics import free_flight_range
+
+    g = math.radians(gamma_deg)
+    r0 = WGS84_A
+    state = np.array([r0, 0.0, 0.0, speed * math.sin(g), speed * math.cos(g), 0.0, 1000.0])
+    opts = SimOptions(atmosphere=False, earth_rotation=False, j2=False, max_time=10000.0,
+                      output_interval=5.0)
+    res = _coast(state, opts)
+    imp = res.trajectory.event("impact")
+    flown = math.remainder(imp.lon - res.trajectory["lon"][0], 2 * math.pi) % (2 * math.pi)
+    assert free_flight_range(state, GM_EARTH, WGS84_A) == pytest.approx(flown, abs=1e-9)
+    # a state going down already, below the sphere's speed to come back up: no range
+    assert free_flight_range(np.array([r0, 0, 0, -10.0, 10.0, 0, 1.0]), GM_EARTH,
+                             2 * WGS84_A) == -1.0

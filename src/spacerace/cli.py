@@ -70,8 +70,10 @@ def _print_result(result: FlightResult) -> None:
     m = result.mission
     out.print(f"[bold]{m.name}[/bold]  ({result.vehicle.name})")
     if result.aim is not None and m.target is not None:
-        out.print(f"aimed at {m.target.name}: cut-off {result.aim.cutoff_speed:,.1f} m/s, "
-                  f"azimuth {math.degrees(result.aim.azimuth) % 360:.2f} deg, miss "
+        speed = result.aim.cutoff_speed
+        cut = f"cut-off {speed:,.1f} m/s, " if math.isfinite(speed) else ""
+        out.print(f"aimed at {m.target.name}: {cut}azimuth "
+                  f"{math.degrees(result.aim.azimuth) % 360:.2f} deg, miss "
                   f"{result.aim.miss_distance:.1f} m")
     elif result.aim is not None:
         out.print(f"aimed at an inclination of {math.degrees(m.target_inclination):.3f} deg: "
@@ -233,7 +235,11 @@ def _mc_table(summary: dict) -> None:
                   f"{imp['range_extent_95_m'] / 1e3:.1f} km x "
                   f"{imp['crossrange_extent_95_m'] / 1e3:.1f} km")
     for key, a in summary["archive"].items():
-        t.add_row(f"archive: {key}", f"{a['value'] / 1e3:.1f} km ({a['source']}) {a['note']}")
+        if a["range"] is not None:
+            text = f"{a['range'][0] / 1e3:.1f}-{a['range'][1] / 1e3:.1f} km"
+        else:
+            text = f"{a['value'] / 1e3:.1f} km"
+        t.add_row(f"archive: {key}", f"{text} ({a['source']}) {a['note']}")
     for name, f in summary["figures"].items():
         t.add_row(name, f"mean {f['mean']:,.1f}, sd {f['sd']:,.2f}, 5-95 % "
                   f"{f['p05']:,.1f} - {f['p95']:,.1f}")

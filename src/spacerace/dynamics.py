@@ -30,7 +30,7 @@ import math
 import numpy as np
 
 from spacerace._jit import jit
-from spacerace.constants import GM_EARTH, J2_EARTH, OMEGA_EARTH
+from spacerace.constants import GM_EARTH, J2_EARTH, OMEGA_EARTH, WGS84_A
 from spacerace.ephem import body_xyz
 from spacerace.models.aero import drag_coefficient, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
@@ -101,17 +101,19 @@ PH_T_START = 17  # time the phase began [s]
 PH_CURVE = 18  # ``tab`` row of the thrust curve of a lone solid motor, -1: none
 PH_HOLD = 19  # held thrust direction, inertial (3 values) [-]
 PH_PLANE = 22  # normal of the steering plane, inertial (3 values) [-]
-N_PH = 25
+PH_RANGE_END = 25  # cut-off when the predicted free-flight range angle reaches this [rad]
+N_PH = 26
 
 # --- events --------------------------------------------------------------------------------
 EV_MACH1, EV_MAXQ, EV_APOGEE, EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_IMPACT = range(7)
 EV_CUTOFF_ENERGY = 7
 EV_MOON_CA = 8  # closest approach to the Moon (range rate from - to +)
-N_EVENTS = 9
+EV_CUTOFF_RANGE = 9  # predicted free-flight range reached (a missile's range control)
+N_EVENTS = 10
 # Sign change that counts (+1 rising, -1 falling, 0 both) and what a root ends
 # (0 nothing, 1 the phase, 2 the flight).
-EVENT_DIRECTION = np.array([0, -1, -1, 1, 1, -1, -1, 1, 1], dtype=np.int64)
-EVENT_ENDS = np.array([0, 0, 0, 1, 1, 1, 2, 1, 0], dtype=np.int64)
+EVENT_DIRECTION = np.array([0, -1, -1, 1, 1, -1, -1, 1, 1, 1], dtype=np.int64)
+EVENT_ENDS = np.array([0, 0, 0, 1, 1, 1, 2, 1, 0, 1], dtype=np.int64)
 
 # --- diagnostics (outputs of ``diagnostics``) ----------------------------------------------
 D_ALT, D_LAT, D_LON, D_VREL, D_MACH, D_Q, D_THRUST, D_DRAG, D_ACCEL, D_DHDT, D_DQDT = range(11)
@@ -315,6 +317,41 @@ def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
 
 
 @jit
+def free_flight_range(y: np.ndarray, mu: float, radius: float) -> float:
+    """Angle [rad] the vehicle would travel, coasting on a Kepler conic, to ``radius`` [m].
+
+    The range function of ballistic-missile guidance: the central angle from the present
+    position to where the descending branch of the conic meets a sphere of ``radius``;
+    -1 while the conic does not reach that sphere on the way down (too slow to lift off it,
+    or an escape). Earth rotation and drag are left to the aiming.
+
+    References
+    ----------
+    Bate, R. R., Mueller, D. D. & White, J. E., Fundamentals of Astrodynamics (1971),
+    sec. 6.2 (the free-flight range equation).
+    """
+    rx, ry, rz, vx, vy, vz = y[X], y[Y], y[Z], y[VX], y[VY], y[VZ]
+    r = math.sqrt(rx * rx + ry * ry + rz * rz)
+    hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
+    h2 = hx * hx + hy * hy + hz * hz
+    if h2 <= 0.0 or mu <= 0.0:
+        return -1.0
+    p = h2 / mu
+    v2 = vx * vx + vy * vy + vz * vz
+    e = math.sqrt(max(0.0, 1.0 + (v2 - 2.0 * mu / r) * h2 / (mu * mu)))
+    if e < 1e-9 or e >= 1.0:
+        return -1.0
+    c0 = min(1.0, max(-1.0, (p / r - 1.0) / e))
+    c1 = (p / radius - 1.0) / e
+    if c1 > 1.0 or c1 < -1.0:
+        return -1.0
+    rdot = (rx * vx + ry * vy + rz * vz) / r
+    nu0 = math.acos(c0) if rdot >= 0.0 else 2.0 * math.pi - math.acos(c0)
+    nu1 = 2.0 * math.pi - math.acos(c1)  # the descending crossing
+    return nu1 - nu0 if nu1 > nu0 else -1.0
+
+
+@jit
 def event_values(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, diag: np.ndarray,
                  out: np.ndarray) -> None:
     """Event functions at a state whose diagnostics are in ``diag``; roots are the events."""
@@ -331,6 +368,9 @@ def event_values(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, diag: n
     v2 = y[VX] * y[VX] + y[VY] * y[VY] + y[VZ] * y[VZ]
     out[EV_CUTOFF_ENERGY] = 0.5 * v2 - p[P_MU] / r - ph[PH_E_END]
     out[EV_MOON_CA] = diag[D_MOON_RDOT]
+    out[EV_CUTOFF_RANGE] = -1.0
+    if ph[PH_RANGE_END] < 100.0 and ph[PH_THROTTLE] > 0.0:  # only in a phase that asks
+        out[EV_CUTOFF_RANGE] = free_flight_range(y, p[P_MU], WGS84_A) - ph[PH_RANGE_END]
 
 
 def default_params() -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from spacerace.dynamics import (
     EV_APOGEE,
     EV_CUTOFF_ENERGY,
+    EV_CUTOFF_RANGE,
     EV_CUTOFF_SPEED,
     EV_CUTOFF_TIME,
     EV_DEPLETION,
@@ -31,6 +32,7 @@ _REASONS = {
     EV_CUTOFF_TIME: "time reached",
     EV_DEPLETION: "propellant depleted",
     EV_CUTOFF_ENERGY: "target orbit reached",
+    EV_CUTOFF_RANGE: "free-flight range reached",
 }
 
 

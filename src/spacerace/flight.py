@@ -16,7 +16,7 @@ import numpy as np
 from geographiclib.geodesic import Geodesic
 
 from spacerace._version import __version__
-from spacerace.constants import GM_EARTH, MOON_RADIUS
+from spacerace.constants import GM_EARTH, MOON_RADIUS, WGS84_A
 from spacerace.dynamics import (
     D_ACCEL,
     D_ALT,
@@ -29,6 +29,7 @@ from spacerace.dynamics import (
     D_THRUST,
     D_VREL,
     EV_CUTOFF_ENERGY,
+    EV_CUTOFF_RANGE,
     EV_CUTOFF_SPEED,
     EV_CUTOFF_TIME,
     EV_DEPLETION,
@@ -72,7 +73,8 @@ from spacerace.vehicle import Vehicle
 
 REENTRY_INTERFACE = 100e3  # altitude taken as the top of the atmosphere on the way down [m]
 MAX_Q_FLOOR = 1000.0  # dynamic pressure below which a maximum is not reported [Pa]
-CUTOFF_EVENTS = (EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_CUTOFF_ENERGY)
+CUTOFF_EVENTS = (EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_CUTOFF_ENERGY,
+                 EV_CUTOFF_RANGE)
 
 __all__ = ["AimResult", "FlightResult", "SimOptions", "aim", "check_liftoff", "fly",
            "pad_state", "simulate"]
@@ -314,10 +316,18 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
                         metadata=traj.metadata)
 
 
-def _with_aim(mission: Mission, speed: float | None, azimuth: float) -> Mission:
-    phases = tuple(dataclasses.replace(ph, until_speed=speed)
-                   if speed is not None and math.isfinite(ph.until_speed) else ph
-                   for ph in mission.phases)
+# What aiming may solve for the range, and the phase field that holds it.
+_RANGE_KNOBS = {"cutoff_speed": "until_speed", "cutoff_range": "until_range"}
+
+
+def _with_aim(mission: Mission, knob: str | None, value: float | None,
+              azimuth: float) -> Mission:
+    """The mission with its range-setting cut-off value and its azimuth replaced."""
+    if knob is None or value is None:
+        return dataclasses.replace(mission, azimuth=azimuth)
+    changes: dict[str, Any] = {knob: value}
+    phases = tuple(dataclasses.replace(ph, **changes)
+                   if math.isfinite(getattr(ph, knob)) else ph for ph in mission.phases)
     return dataclasses.replace(mission, phases=phases, azimuth=azimuth)
 
 
@@ -339,11 +349,13 @@ def _impact_point(vehicle: Vehicle, mission: Mission, options: SimOptions
 
 def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
         tolerance: float = 1.0, max_iterations: int = 30) -> tuple[Mission, AimResult]:
-    """Solve the cut-off speed and azimuth that bring the impact onto the mission's target.
+    """Solve the cut-off and azimuth that bring the impact onto the mission's target.
 
-    The range is set by the speed at which the engine is cut off (Brennschluss), the
-    direction by the launch azimuth; from the file's values, a secant step on the speed and a
-    fixed-point step on the azimuth are repeated until the miss is below ``tolerance`` [m].
+    The range is set by the cut-off, on speed (the V-2's Brennschluss, ``cutoff_speed``) or
+    on the predicted free-flight range (an ICBM's range control, ``cutoff_range``); the
+    direction by the launch azimuth. From the file's values, a secant step on the cut-off
+    value and a fixed-point step on the azimuth are repeated until the miss is below
+    ``tolerance`` [m].
 
     Returns
     -------
@@ -355,28 +367,35 @@ def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
     options = options or SimOptions()
     site, tgt = mission.site, mission.target
     s_t, az_t = _geodesic(site.lat, site.lon, tgt.lat, tgt.lon)
-    speeds = [ph.until_speed for ph in mission.phases if math.isfinite(ph.until_speed)]
-    v = speeds[0] if speeds and "cutoff_speed" in mission.aim else None
+    knob = next((_RANGE_KNOBS[k] for k in mission.aim if k in _RANGE_KNOBS), None)
+    values = [getattr(ph, knob) for ph in mission.phases
+              if knob and math.isfinite(getattr(ph, knob))]
+    v = values[0] if values else None
     az = az_t if "azimuth" in mission.aim else mission.azimuth
     prev: tuple[float, float] | None = None
     miss = math.inf
     for it in range(1, max_iterations + 1):
-        trial = _with_aim(mission, v, az)
+        trial = _with_aim(mission, knob, v, az)
         hit = _impact_point(vehicle, trial, options)
         if hit is None:
             raise SimulationError(f"{mission.id}: aiming failed, the flight has no impact")
         s_i, az_i = _geodesic(site.lat, site.lon, *hit)
         miss = _geodesic(hit[0], hit[1], tgt.lat, tgt.lon)[0]
         if miss < tolerance:
-            return trial, AimResult(v or math.nan, az, miss, it)
+            speed = v if knob == "until_speed" and v is not None else math.nan
+            return trial, AimResult(speed, az, miss, it)
         if "azimuth" in mission.aim:
             az -= math.remainder(az_i - az_t, 2 * math.pi)
         if v is not None:
             err = s_i - s_t
-            slope = 2.0 * s_i / v if prev is None else (err - prev[1]) / (v - prev[0])
+            # first step: range grows like speed squared, or like the range angle
+            first = 2.0 * s_i / v if knob == "until_speed" else WGS84_A
+            slope = first if prev is None else (err - prev[1]) / (v - prev[0])
             prev = (v, err)
             v -= err / slope
-    return _with_aim(mission, v, az), AimResult(v or math.nan, az, miss, max_iterations)
+    return (_with_aim(mission, knob, v, az),
+            AimResult(v if knob == "until_speed" and v is not None else math.nan, az, miss,
+                      max_iterations))
 
 
 def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions) -> np.ndarray:

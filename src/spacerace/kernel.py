@@ -17,6 +17,7 @@ from spacerace.dynamics import (
     D_VREL,
     EV_APOGEE,
     EV_CUTOFF_ENERGY,
+    EV_CUTOFF_RANGE,
     EV_CUTOFF_SPEED,
     EV_CUTOFF_TIME,
     EV_DEPLETION,
@@ -422,7 +423,7 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
             if np.isnan(out[R_APOGEE_ALT]) or diag[D_ALT] > out[R_APOGEE_ALT]:
                 out[R_APOGEE_ALT] = diag[D_ALT]
         elif ((code == EV_CUTOFF_SPEED or code == EV_CUTOFF_TIME or code == EV_DEPLETION
-               or code == EV_CUTOFF_ENERGY)
+               or code == EV_CUTOFF_ENERGY or code == EV_CUTOFF_RANGE)
               and ph[PH_THROTTLE] > 0.0
               and (iph + 1 >= n_ph or phases[iph + 1][PH_THROTTLE] == 0.0)):
             out[R_CUTOFF_T] = ev_t[i]

@@ -52,6 +52,10 @@ class Phase:
     until_energy : float
         Ends when the specific orbital energy reaches this value [J/kg] (inf: none): the
         target orbit's size is reached.
+    until_range : float
+        Ends when the free-flight range the vehicle would coast, on a Kepler conic to the
+        equatorial radius, reaches this central angle [rad] (inf: none): the range control
+        of an intercontinental missile.
     burn : tuple of int
         Stages whose engines burn (default: ``stage`` alone); parallel staging burns several.
     drop : tuple of int
@@ -75,6 +79,7 @@ class Phase:
     until_time: float = float("inf")
     until_speed: float = float("inf")
     until_energy: float = float("inf")
+    until_range: float = float("inf")
     burn: tuple[int, ...] = ()
     drop: tuple[int, ...] = ()
     jettison: float = 0.0

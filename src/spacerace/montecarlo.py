@@ -518,6 +518,8 @@ def study_summary(spec: StudySpec, cols: dict[str, np.ndarray]) -> dict[str, Any
                           "semi_minor_m": e.semi_minor,
                           "azimuth_deg": math.degrees(e.azimuth)} for e in s.ellipses],
         }
-    out["archive"] = {f.key: {"value": f.value, "source": f.source, "note": f.note}
+    out["archive"] = {f.key: {"value": f.value, "range": [f.low, f.high]
+                              if f.low is not None else None, "source": f.source,
+                              "note": f.note}
                       for f in m.archive if f.key.startswith("mc_")}
     return out

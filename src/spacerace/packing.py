@@ -49,6 +49,7 @@ from spacerace.dynamics import (
     PH_GUIDE_B,
     PH_GUIDE_T0,
     PH_MODE,
+    PH_RANGE_END,
     PH_T_END,
     PH_THROTTLE,
     PH_V_END,
@@ -158,6 +159,7 @@ def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
         rows[i, PH_T_END] = ph.until_time
         rows[i, PH_V_END] = ph.until_speed
         rows[i, PH_E_END] = ph.until_energy
+        rows[i, PH_RANGE_END] = ph.until_range if math.isfinite(ph.until_range) else 1e9
     return rows
 
 

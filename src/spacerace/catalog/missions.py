@@ -32,7 +32,7 @@ from spacerace.mission import (
 
 GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast", "hold", "hold_horizontal",
             "linear_tangent")
-AIMABLE = ("cutoff_speed", "azimuth", "inclination")
+AIMABLE = ("cutoff_speed", "cutoff_range", "azimuth", "inclination")
 # Unit shown beside an archival figure, by the suffix of the figure's key.
 _SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass",
                 "_days": "time"}
@@ -93,7 +93,7 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
         raise where.child("engine").error("expected \"on\" or \"off\"")
     until = t.get("until", {})
     uw = where.child("until")
-    check_keys(until, uw, {"time", "speed", "impact", "depletion", "orbit"}, set())
+    check_keys(until, uw, {"time", "speed", "impact", "depletion", "orbit", "range"}, set())
     stage = t.get("stage", 0)
     if isinstance(stage, str) and stage_names and stage in stage_names:
         stage = stage_names[stage]
@@ -111,6 +111,8 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
         if "time" in until else math.inf,
         until_speed=parse_positive(until["speed"], uw.child("speed"), "speed")
         if "speed" in until else math.inf,
+        until_range=parse_positive(until["range"], uw.child("range"), "length") / WGS84_A
+        if "range" in until else math.inf,
         burn=_indices(t.get("burn", []), where.child("burn"), stage_names),
         drop=_indices(t.get("drop", []), where.child("drop"), stage_names),
         jettison=parse_positive(t["jettison"], where.child("jettison"), "mass",
@@ -268,7 +270,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         if "inclination" in head else math.nan
     if "inclination" in aim and math.isnan(inclination):
         raise w.child("inclination").error("missing; aiming at an inclination needs it")
-    if set(aim) & {"cutoff_speed", "azimuth"} and target is None:
+    if set(aim) & {"cutoff_speed", "cutoff_range", "azimuth"} and target is None:
         raise w.child("target").error("missing; aim needs a target")
     phases = data["phases"]
     if not isinstance(phases, list) or not phases:
