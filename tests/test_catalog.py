@@ -27,7 +27,7 @@ def _figures(node, path="", inherited=None):
     covers the numbers directly inside it (a drag table, a pitch programme, an orbit target).
     """
     if isinstance(node, dict):
-        if "value" in node or "range" in node:
+        if "value" in node or isinstance(node.get("range"), list):
             yield path, node, node.get("source")
             return
         here = node.get("source", inherited)
