@@ -56,6 +56,9 @@ class Phase:
         Ends when the free-flight range the vehicle would coast, on a Kepler conic to the
         equatorial radius, reaches this central angle [rad] (inf: none): the range control
         of an intercontinental missile.
+    throttle : float
+        Fraction of the burning engines' rated flow and thrust [-]; 0.8 is one engine of
+        five shut down (a centre-engine cut-off).
     burn : tuple of int
         Stages whose engines burn (default: ``stage`` alone); parallel staging burns several.
     drop : tuple of int
@@ -80,6 +83,7 @@ class Phase:
     until_speed: float = float("inf")
     until_energy: float = float("inf")
     until_range: float = float("inf")
+    throttle: float = 1.0
     burn: tuple[int, ...] = ()
     drop: tuple[int, ...] = ()
     jettison: float = 0.0

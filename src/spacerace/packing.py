@@ -150,7 +150,7 @@ def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
         attached = [k for k in range(len(vehicle.stages)) if k not in dropped]
         lowest = attached[0] if attached else len(vehicle.stages) - 1
         rows[i, PH_MODE] = mode_code(ph.guidance)
-        rows[i, PH_THROTTLE] = 1.0 if ph.burning else 0.0
+        rows[i, PH_THROTTLE] = ph.throttle if ph.burning else 0.0
         rows[i, PH_BURN] = sum(1 << k for k in ph.burning)
         rows[i, PH_DROP_MASK] = sum(1 << k for k in ph.drop)
         rows[i, PH_DROP] = ph.jettison

@@ -66,6 +66,13 @@ def _indices(raw: Any, where: Field, names: dict[str, int] | None) -> tuple[int,
     return tuple(out)
 
 
+def _throttle(raw: Any, where: Field) -> float:
+    value = parse_number(raw, where)
+    if not 0.0 < value <= 1.5:
+        raise where.error("expected a fraction of the rated flow, above 0 and at most 1.5")
+    return value
+
+
 def _target(t: Any, where: Field) -> tuple[float, float]:
     check_keys(t, where, {"perigee", "apogee", "flight_path_angle", "cycle", "source", "note"},
                {"perigee", "apogee"})
@@ -84,7 +91,8 @@ def _orbit_energy(t: Any, where: Field) -> float:
 
 def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
     check_keys(t, where, {"name", "guidance", "stage", "engine", "until", "burn", "drop",
-                          "jettison", "target", "note", "source"}, {"name", "guidance"})
+                          "jettison", "target", "throttle", "note", "source"},
+               {"name", "guidance"})
     if t["guidance"] not in GUIDANCE:
         raise where.child("guidance").error(f"expected one of {', '.join(GUIDANCE)}; found "
                                             f"{t['guidance']!r}")
@@ -117,6 +125,7 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
         drop=_indices(t.get("drop", []), where.child("drop"), stage_names),
         jettison=parse_positive(t["jettison"], where.child("jettison"), "mass",
                                 allow_zero=True) if "jettison" in t else 0.0,
+        throttle=_throttle(t.get("throttle", 1.0), where.child("throttle")),
         until_energy=_orbit_energy(until["orbit"], uw.child("orbit")) if "orbit" in until
         else math.inf,
         target_perigee=tp, target_apogee=ta,
