@@ -8,7 +8,7 @@ import pytest
 
 from spacerace.catalog import load
 from spacerace.dynamics import D_MACH, N_DIAG
-from spacerace.flight import SimOptions, aim, simulate
+from spacerace.flight import SimOptions, aim, aim_inclination, simulate
 from spacerace.mission import Phase
 
 
@@ -83,3 +83,19 @@ def test_aim_reports_a_small_miss(v2):
     assert 1400 < result.cutoff_speed < 1750
     assert math.degrees(result.azimuth) % 360 == pytest.approx(260.6, abs=2.0)
     assert solved.phases[1].until_speed == result.cutoff_speed
+
+
+def test_a_phase_reported_by_name_gives_its_end_state():
+    from spacerace.report import to_dict
+
+    vehicle, mission = load("sputnik-1")
+    phases = list(mission.phases)
+    phases[2] = dataclasses.replace(phases[2], report="core_cutoff")
+    result = simulate(vehicle, aim_inclination(vehicle, dataclasses.replace(
+        mission, phases=tuple(phases)))[0])
+    f = result.figures
+    assert f["core_cutoff_t_s"] == pytest.approx(f["cutoff_time_s"], abs=1e-9)
+    assert f["core_cutoff_altitude_m"] == pytest.approx(f["cutoff_altitude_m"], abs=1e-3)
+    assert f["core_cutoff_inertial_speed_m_s"] == pytest.approx(f["cutoff_inertial_speed_m_s"])
+    assert f["core_cutoff_flight_path_angle_deg"] == pytest.approx(0.4, abs=1e-3)
+    assert to_dict(result)["figures"]["core_cutoff"]["t_s"] == f["core_cutoff_t_s"]

@@ -265,6 +265,28 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
     return fig
 
 
+def _phase_end_figures(mission: Mission, ev: tuple[np.ndarray, ...]) -> dict[str, float]:
+    """Figures of the state where each phase with a ``report`` name ended."""
+    ev_t, ev_code, _, ev_phase, ev_y = ev
+    out: dict[str, float] = {}
+    for i, ph in enumerate(mission.phases):
+        if not ph.report:
+            continue
+        ends = [j for j in range(len(ev_t)) if ev_phase[j] == i and ev_code[j] in CUTOFF_EVENTS]
+        if not ends:
+            continue
+        y = np.asarray(ev_y[ends[-1]])
+        r = float(np.linalg.norm(y[:3]))
+        # latitude and height do not depend on the turn about the axis: no need for ECEF
+        _, _, alt = geodetic_from_ecef(float(y[0]), float(y[1]), float(y[2]))
+        out[f"{ph.report}_t_s"] = float(ev_t[ends[-1]])
+        out[f"{ph.report}_altitude_m"] = float(alt)
+        out[f"{ph.report}_inertial_speed_m_s"] = float(np.linalg.norm(y[3:6]))
+        out[f"{ph.report}_flight_path_angle_deg"] = math.degrees(math.asin(
+            float(np.dot(y[:3], y[3:6])) / (r * float(np.linalg.norm(y[3:6])))))
+    return out
+
+
 def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
              initial_state: np.ndarray | None = None) -> FlightResult:
     """Fly ``vehicle`` on ``mission`` as planned (no aiming) and return the result.
@@ -310,6 +332,7 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
                   "options": dataclasses.asdict(options)},
     )
     figures = _figures(mission, traj, cutoff, cut_y)
+    figures.update(_phase_end_figures(mission, tuple(ev)))
     if cut_y is not None:
         traj.metadata["cutoff_state"] = [float(x) for x in cut_y]
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[int(status)],

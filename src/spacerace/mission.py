@@ -56,6 +56,10 @@ class Phase:
         Ends when the free-flight range the vehicle would coast, on a Kepler conic to the
         equatorial radius, reaches this central angle [rad] (inf: none): the range control
         of an intercontinental missile.
+    report : str
+        Name under which the state at the phase's end is reported (``s_ic_cutoff`` gives
+        ``s_ic_cutoff_t_s``, ``_altitude_m``, ``_inertial_speed_m_s``,
+        ``_flight_path_angle_deg``); empty: not reported.
     throttle : float
         Fraction of the burning engines' rated flow and thrust [-]; 0.8 is one engine of
         five shut down (a centre-engine cut-off).
@@ -84,6 +88,7 @@ class Phase:
     until_energy: float = float("inf")
     until_range: float = float("inf")
     throttle: float = 1.0
+    report: str = ""
     burn: tuple[int, ...] = ()
     drop: tuple[int, ...] = ()
     jettison: float = 0.0

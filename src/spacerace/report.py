@@ -61,6 +61,11 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
         ],
         "sources": {**result.vehicle.sources, **m.sources},
     }
+    for ph in m.phases:  # phases reported by name: also as one object each
+        if ph.report and f"{ph.report}_t_s" in result.figures:
+            doc["figures"][ph.report] = {
+                k: result.figures[f"{ph.report}_{k}"]
+                for k in ("t_s", "altitude_m", "inertial_speed_m_s", "flight_path_angle_deg")}
     if "moon_closest_approach_time_s" in result.figures:
         when = m.epoch + dt.timedelta(seconds=result.figures["moon_closest_approach_time_s"])
         doc["figures"]["moon_closest_approach_time"] = when.isoformat().replace("+00:00", "Z")

@@ -66,6 +66,12 @@ def _indices(raw: Any, where: Field, names: dict[str, int] | None) -> tuple[int,
     return tuple(out)
 
 
+def _report_name(raw: Any, where: Field) -> str:
+    if not isinstance(raw, str) or (raw and not raw.replace("_", "").isalnum()):
+        raise where.error("expected a name of letters, digits and underscores")
+    return raw
+
+
 def _throttle(raw: Any, where: Field) -> float:
     value = parse_number(raw, where)
     if not 0.0 < value <= 1.5:
@@ -91,7 +97,7 @@ def _orbit_energy(t: Any, where: Field) -> float:
 
 def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
     check_keys(t, where, {"name", "guidance", "stage", "engine", "until", "burn", "drop",
-                          "jettison", "target", "throttle", "note", "source"},
+                          "jettison", "target", "throttle", "report", "note", "source"},
                {"name", "guidance"})
     if t["guidance"] not in GUIDANCE:
         raise where.child("guidance").error(f"expected one of {', '.join(GUIDANCE)}; found "
@@ -126,6 +132,7 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
         jettison=parse_positive(t["jettison"], where.child("jettison"), "mass",
                                 allow_zero=True) if "jettison" in t else 0.0,
         throttle=_throttle(t.get("throttle", 1.0), where.child("throttle")),
+        report=_report_name(t.get("report", ""), where.child("report")),
         until_energy=_orbit_energy(until["orbit"], uw.child("orbit")) if "orbit" in until
         else math.inf,
         target_perigee=tp, target_apogee=ta,
