@@ -1,0 +1,110 @@
+"""Acceptance: Apollo 11 on Saturn V AS-506, 16 July 1969, from LC-39A to the Moon.
+
+Data sources (see catalog/missions/apollo-11.toml): FER506 (Saturn V flight evaluation
+report, via the ORBITLAB and NILSON transcriptions) for the event times, the mass history
+and the S-IC state at outboard cut-off / separation (66.1-66.7 km, 2,764-2,773.9 m/s
+space-fixed, 19.0-19.1 deg); ORLOFF (Apollo by the Numbers, via JSORRERY) for the parking
+orbit (183.2 x 185.9 km, 32.521 deg) and the translunar injection (10,834.3 m/s inertial,
+7.367 deg, e = 0.97696, C3 = -1.392 km^2/s^2).
+
+Tolerances: the project's acceptance criteria (S-IC cut-off 3 % and 1.5 deg, parking orbit
+10 km and 0.2 deg, TLI speed 0.5 %). What the simulation does not yet reach is marked
+xfail (strict) with the reason.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from spacerace.api import fly
+from spacerace.constants import MOON_RADIUS
+from spacerace.orbit import elements_from_state
+
+pytest.importorskip("de421", reason="the Moon's ephemeris needs the de421 package")
+
+OECO = 161.63  # S-IC outboard engine cut-off [s] (FER506 via ORBITLAB)
+
+
+@pytest.fixture(scope="module")
+def result():
+    return fly("apollo-11")
+
+
+def _state_at(result, t):
+    """Inertial state of the trajectory sample nearest ``t`` (no interpolation: the
+    samples of a long flight are far apart)."""
+    c = result.trajectory.columns
+    k = int(np.argmin(np.abs(c["t"] - t)))
+    return np.array([c[n][k] for n in ("x_eci", "y_eci", "z_eci", "vx_eci", "vy_eci",
+                                       "vz_eci")])
+
+
+def _event(result, name, t):
+    return min((e for e in result.trajectory.events if e.name == name),
+               key=lambda e: abs(e.t - t))
+
+
+def test_sic_outboard_cutoff(result):
+    e = _event(result, "cut-off", OECO)
+    assert e.t == pytest.approx(OECO)
+    assert e.altitude == pytest.approx(66.7e3, rel=0.03)
+    assert e.inertial_speed == pytest.approx(2773.9, rel=0.03)
+    # the events carry no flight-path angle: the space-fixed one from the trajectory sample
+    # nearest the cut-off (phase ends are sampled)
+    s = _state_at(result, OECO)
+    assert abs(result.trajectory.columns["t"][np.argmin(np.abs(
+        result.trajectory.columns["t"] - OECO))] - OECO) < 1.0
+    gamma = math.degrees(math.asin(np.dot(s[:3], s[3:]) / np.linalg.norm(s[:3])
+                                   / np.linalg.norm(s[3:])))
+    assert gamma == pytest.approx(19.0, abs=1.5)
+
+
+def test_sii_cutoff(result):
+    e = _event(result, "cut-off", 548.22)
+    assert e.t == pytest.approx(548.22)
+    assert e.altitude == pytest.approx(187.3e3, abs=10e3)
+    assert e.inertial_speed == pytest.approx(6916.0, rel=0.01)
+
+
+def test_parking_orbit(result):
+    e = _event(result, "cut-off", 699.34)
+    assert e.t == pytest.approx(699.34, abs=15.0)  # guidance cut-off (FER506)
+    assert e.inertial_speed == pytest.approx(7793.1, rel=0.005)  # ORLOFF, at cut-off + 10 s
+    # osculating elements at insertion (later, J2 swings the apsides by +/-10 km)
+    el = elements_from_state(*np.split(_state_at(result, e.t), 2))
+    assert el.perigee_altitude() == pytest.approx(183.2e3, abs=10e3)
+    assert el.apogee_altitude() == pytest.approx(185.9e3, abs=10e3)
+    assert math.degrees(el.i) == pytest.approx(32.521, abs=0.2)
+
+
+def test_tli_cutoff_state(result):
+    f = result.figures
+    assert f["cutoff_time_s"] == pytest.approx(10203.03, abs=30.0)
+    assert f["cutoff_flight_path_angle_deg"] == pytest.approx(7.367, abs=0.5)
+    assert f["perigee_altitude_m"] == pytest.approx(219.4e3, abs=20e3)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the S-IVB runs dry about 45 m/s short of the TLI speed: the S-II, flown with one mean "
+    "flow and Isp (no mixture-ratio shift), leaves about 27 m/s less than the archive, so the "
+    "first S-IVB burn lasts about 155 s instead of 147 s and uses some 1.7 t of the TLI "
+    "propellant"))
+def test_tli_speed(result):
+    f = result.figures
+    assert f["cutoff_inertial_speed_m_s"] == pytest.approx(10834.3, rel=0.005)
+    assert "propellant" not in result.trajectory.metadata["event_details"][
+        [e.name for e in result.trajectory.events].index("cut-off", 20)]
+
+
+@pytest.mark.xfail(strict=True, reason="TLI falls short (see test_tli_speed): the orbit's "
+                   "apogee stays far below the Moon's distance")
+def test_reaches_the_moon(result):
+    altitude = result.figures["moon_closest_approach_m"] - MOON_RADIUS
+    assert 0.0 < altitude < 5000e3
+
+
+@pytest.mark.xfail(strict=True, reason="the simulated TLI burns in the parking-orbit plane; "
+                   "the flown TLI turned it from 32.521 to 31.383 deg (ORLOFF)")
+def test_translunar_inclination(result):
+    assert result.figures["inclination_deg"] == pytest.approx(31.383, abs=0.2)
