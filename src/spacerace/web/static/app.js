@@ -59,7 +59,8 @@
 
   // The same rules as spacerace.report.format_value, plus kPa and g.
   function fmt(value, unit) {
-    if (value === null || value === undefined || Number.isNaN(value)) return "\u2013";
+    if (typeof value === "string") return value;  // an ISO time
+    if (typeof value !== "number" || Number.isNaN(value)) return "\u2013";
     if (unit === "m" && Math.abs(value) >= 1000) return `${group(value / 1000, 1)} km`;
     if (unit === "deg") return `${value.toFixed(4)}\u00b0`;
     if (unit === "s" && Math.abs(value) >= 600) return `${group(value, 1)} s (${group(value / 60, 1)} min)`;
@@ -439,7 +440,8 @@
     const other = $("other-figures").querySelector("tbody");
     other.replaceChildren();
     for (const [key, value] of Object.entries(doc.figures)) {
-      if (shown.has(key)) continue;
+      // objects are burn ends reported by name: their values are also in flat keys
+      if (shown.has(key) || (value !== null && typeof value === "object")) continue;
       other.append(el("tr", {}, el("td", { text: label(key) }),
         el("td", { class: "num sim", "data-figure": key, "data-value": value === null ? "" : String(value),
           text: fmt(value, unitOfKey(key)) })));
@@ -762,6 +764,8 @@
     try {
       await fly({ mission: ch.mission }, true);
     } catch (err) {
+      probe.error = `${ch.key}: ${err.message}`;
+      console.error(probe.error, err.stack || "");
       return;
     }
     if (state.viewer) {
