@@ -30,7 +30,7 @@ import math
 import numpy as np
 
 from spacerace._jit import jit
-from spacerace.constants import GM_EARTH, J2_EARTH, OMEGA_EARTH, WGS84_A
+from spacerace.constants import WGS84_A
 from spacerace.ephem import body_xyz
 from spacerace.models.aero import drag_coefficient, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
@@ -371,15 +371,3 @@ def event_values(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, diag: n
     out[EV_CUTOFF_RANGE] = -1.0
     if ph[PH_RANGE_END] < 100.0 and ph[PH_THROTTLE] > 0.0:  # only in a phase that asks
         out[EV_CUTOFF_RANGE] = free_flight_range(y, p[P_MU], WGS84_A) - ph[PH_RANGE_END]
-
-
-def default_params() -> np.ndarray:
-    """A flight-parameter array with the Earth's rotation, J2 and the atmosphere on."""
-    p = np.zeros(N_P)
-    p[P_OMEGA] = OMEGA_EARTH
-    p[P_J2] = J2_EARTH
-    p[P_ATMOS] = 1.0
-    p[P_MU] = GM_EARTH
-    p[P_RHO_SCALE] = 1.0
-    p[P_EPH_ROW] = -1.0
-    return p

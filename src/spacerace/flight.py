@@ -459,13 +459,13 @@ LONG_FLIGHT_OUTPUT = 600.0  # sampling and largest step of flights longer than a
 
 
 def _options_for(mission: Mission, options: SimOptions | None) -> SimOptions | None:
-    """Default options stretched to a flight plan longer than their time limit.
+    """The caller's options, or defaults stretched to a plan longer than their time limit.
 
     A plan whose phases end later than the default limit (a coast to the Moon) gets that
-    time, sampled every ``LONG_FLIGHT_OUTPUT`` s; options given by the caller are kept.
+    time, sampled every ``LONG_FLIGHT_OUTPUT`` s; otherwise None (the defaults).
     """
     if options is not None:
-        return None
+        return options
     default = SimOptions()
     ends = [ph.until_time for ph in mission.phases if math.isfinite(ph.until_time)]
     if not ends or max(ends) <= default.max_time:
@@ -477,7 +477,7 @@ def _options_for(mission: Mission, options: SimOptions | None) -> SimOptions | N
 def fly(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None) -> FlightResult:
     """Aim (when the mission names a target and what to solve), then fly."""
     result_aim = None
-    options = _options_for(mission, options) or options
+    options = _options_for(mission, options)
     if "inclination" in mission.aim:
         mission, result_aim = aim_inclination(vehicle, mission, options)
     elif mission.target is not None and mission.aim:

@@ -135,12 +135,11 @@ def draw(d: Dispersion, rng: np.random.Generator) -> float:
 def sample_run(vehicle: Vehicle, mission: Mission, seed: int, index: int
                ) -> tuple[Vehicle, Mission, dict[str, float]]:
     """The dispersed vehicle and mission of run ``index`` and the offsets drawn."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
+    offsets = draw_offsets(mission, seed, [index])[0]
     drawn = {}
-    for d in mission.dispersions:
-        x = draw(d, rng)
-        drawn[d.path] = x
-        vehicle, mission = perturb(vehicle, mission, d.path, x, d.relative)
+    for d, x in zip(mission.dispersions, offsets):
+        drawn[d.path] = float(x)
+        vehicle, mission = perturb(vehicle, mission, d.path, float(x), d.relative)
     return vehicle, mission, drawn
 
 

@@ -122,15 +122,6 @@ class Packed:
     tab: np.ndarray
 
 
-def _stage_masses(vehicle: Vehicle) -> list[float]:
-    """Mass of the stack from stage i upwards, for each i [kg]."""
-    out = []
-    for i in range(len(vehicle.stages)):
-        upper = vehicle.stages[i:]
-        out.append(vehicle.payload_mass + sum(s.dry_mass + s.propellant_mass for s in upper))
-    return out
-
-
 def _drag_tables(vehicle: Vehicle) -> tuple[np.ndarray, np.ndarray]:
     width = max(len(s.drag.mach) for s in vehicle.stages)
     mach = np.empty((len(vehicle.stages), width))
