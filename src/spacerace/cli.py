@@ -75,9 +75,14 @@ def _print_result(result: FlightResult) -> None:
         out.print(f"aimed at {m.target.name}: {cut}azimuth "
                   f"{math.degrees(result.aim.azimuth) % 360:.2f} deg, miss "
                   f"{result.aim.miss_distance:.1f} m")
-    elif result.aim is not None:
+    elif result.aim is not None and math.isfinite(m.target_inclination):
         out.print(f"aimed at an inclination of {math.degrees(m.target_inclination):.3f} deg: "
                   f"launch azimuth {math.degrees(result.aim.azimuth) % 360:.3f} deg")
+    if result.aim is not None and m.moon is not None:
+        out.print(f"injection aimed at the Moon ({m.moon.closest_approach / 1e3:,.1f} km "
+                  f"from its centre): target apogee {result.aim.injection_apogee / 1e3:,.0f} "
+                  f"km, yaw {math.degrees(result.aim.injection_yaw):+.3f} deg, "
+                  f"{result.aim.injection_flights} trial flights")
     t = Table(title="Simulated and archival figures")
     for col in ("figure", "simulated", "archival", "error", "tolerance", "verdict", "source"):
         t.add_column(col)

@@ -102,7 +102,8 @@ PH_CURVE = 18  # ``tab`` row of the thrust curve of a lone solid motor, -1: none
 PH_HOLD = 19  # held thrust direction, inertial (3 values) [-]
 PH_PLANE = 22  # normal of the steering plane, inertial (3 values) [-]
 PH_RANGE_END = 25  # cut-off when the predicted free-flight range angle reaches this [rad]
-N_PH = 26
+PH_YAW = 26  # steering plane turned about the local vertical, to the left of the flight [rad]
+N_PH = 27
 
 # --- events --------------------------------------------------------------------------------
 EV_MACH1, EV_MAXQ, EV_APOGEE, EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_IMPACT = range(7)

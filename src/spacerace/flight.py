@@ -51,6 +51,7 @@ from spacerace.kernel import (
     STATUS_TIME_LIMIT,
     diagnose,
 )
+from spacerace.lunar import aim_moon, injection_phase
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_UPPER
 from spacerace.models.earth import (
@@ -90,6 +91,11 @@ class AimResult:
     azimuth: float  # [rad]
     miss_distance: float  # [m]
     iterations: int
+    # lunar injection (the ``moon`` aim): target apogee altitude [m], yaw of the steering
+    # plane [rad], and the trial flights it took
+    injection_apogee: float = math.nan
+    injection_yaw: float = math.nan
+    injection_flights: int = 0
 
 
 @dataclass(frozen=True)
@@ -421,10 +427,12 @@ def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
                       max_iterations))
 
 
-def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions) -> np.ndarray:
-    """Inertial state at the last engine cut-off (the kernel only, no tables)."""
+def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions,
+                  stop: int | None = None) -> np.ndarray:
+    """Inertial state at the last engine cut-off before phase ``stop`` (default: of the
+    flight; the kernel only, no tables)."""
     pk = pack(vehicle, mission, options)
-    *_, ev_t, ev_code, _, ev_phase, ev_y, status, working = run_packed(pk, options)
+    *_, ev_t, ev_code, _, ev_phase, ev_y, status, working = run_packed(pk, options, stop=stop)
     for j in range(len(ev_t) - 1, -1, -1):
         iph = int(ev_phase[j])
         nxt = iph + 1 < len(mission.phases) and mission.phases[iph + 1].burning
@@ -436,16 +444,21 @@ def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions) -> np
 def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
                     tolerance: float = 1e-5, max_iterations: int = 20
                     ) -> tuple[Mission, AimResult]:
-    """Solve the launch azimuth that gives the mission's target inclination (secant)."""
+    """Solve the launch azimuth that gives the mission's target inclination (secant).
+
+    The inclination is that of the last cut-off, or, on a mission aimed at the Moon, of the
+    last cut-off before the lunar injection (the parking orbit).
+    """
     options = options or SimOptions()
     check_liftoff(vehicle, mission)
+    stop = injection_phase(mission) if "moon" in mission.aim else None
     goal = mission.target_inclination
     az = mission.azimuth
     prev: tuple[float, float] | None = None
     err = math.inf
     for it in range(1, max_iterations + 1):
         trial = dataclasses.replace(mission, azimuth=az)
-        st = _cutoff_state(vehicle, trial, options)
+        st = _cutoff_state(vehicle, trial, options, stop)
         err = elements_from_state(st[:3], st[3:6]).i - goal
         if abs(err) < tolerance:
             return trial, AimResult(math.nan, az, 0.0, it)
@@ -482,5 +495,12 @@ def fly(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None) -
         mission, result_aim = aim_inclination(vehicle, mission, options)
     elif mission.target is not None and mission.aim:
         mission, result_aim = aim(vehicle, mission, options)
+    if "moon" in mission.aim:
+        mission, lunar = aim_moon(vehicle, mission, options or SimOptions())
+        result_aim = dataclasses.replace(
+            result_aim or AimResult(math.nan, mission.azimuth, math.nan, 0),
+            miss_distance=lunar.miss,
+            injection_apogee=lunar.apogee, injection_yaw=lunar.yaw,
+            injection_flights=lunar.flights)
     res = simulate(vehicle, mission, options)
     return dataclasses.replace(res, aim=result_aim)

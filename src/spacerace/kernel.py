@@ -42,6 +42,7 @@ from spacerace.dynamics import (
     PH_T_END,
     PH_T_START,
     PH_THROTTLE,
+    PH_YAW,
     STG_A_EXIT,
     STG_CURVE,
     STG_DRY,
@@ -190,7 +191,14 @@ def begin_phase(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, stg: np.
         nz = y[0] * y[4] - y[1] * y[3]
         nn = np.sqrt(nx * nx + ny * ny + nz * nz)
         if nn > 0.0:
-            ph[PH_PLANE], ph[PH_PLANE + 1], ph[PH_PLANE + 2] = nx / nn, ny / nn, nz / nn
+            nx, ny, nz = nx / nn, ny / nn, nz / nn
+            # yaw: n' = n cos(psi) - (n x u) sin(psi) turns the downrange direction n' x u
+            # towards n, to the left of the flight
+            ux, uy, uz = y[0] / r, y[1] / r, y[2] / r
+            hx, hy, hz = ny * uz - nz * uy, nz * ux - nx * uz, nx * uy - ny * ux
+            c, s = np.cos(ph[PH_YAW]), np.sin(ph[PH_YAW])
+            ph[PH_PLANE], ph[PH_PLANE + 1], ph[PH_PLANE + 2] = (c * nx - s * hx, c * ny - s * hy,
+                                                                c * nz - s * hz)
 
 
 @jit

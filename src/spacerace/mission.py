@@ -77,6 +77,9 @@ class Phase:
     cycle : float
         Guidance cycle of a closed-loop phase [s]: the steering law is solved again this
         often, as the flight computers did.
+    yaw : float
+        Closed-loop phases: the steering plane turned about the local vertical at the phase's
+        start, to the left of the flight [rad] (0: the plane of the orbit flown so far).
     """
 
     name: str
@@ -96,6 +99,7 @@ class Phase:
     target_apogee: float = float("nan")
     target_flight_path_angle: float = 0.0
     cycle: float = 1.0
+    yaw: float = 0.0
 
     @property
     def burning(self) -> tuple[int, ...]:
@@ -212,6 +216,25 @@ class Environment:
 
 
 @dataclass(frozen=True)
+class MoonTarget:
+    """What a lunar injection is aimed at (the ``moon`` aim).
+
+    Attributes
+    ----------
+    closest_approach : float
+        Distance of the closest approach from the Moon's centre [m].
+    inclination : float
+        Inclination of the orbit the injection leaves on [rad] (NaN: not aimed at).
+    time : float
+        Time of the closest approach since liftoff [s] (NaN: not aimed at).
+    """
+
+    closest_approach: float
+    inclination: float = float("nan")
+    time: float = float("nan")
+
+
+@dataclass(frozen=True)
 class Mission:
     """A mission: who flies, from where, when, how, at what, and what the records say."""
 
@@ -230,6 +253,7 @@ class Mission:
     environment: Environment = field(default_factory=Environment)
     satellite: Satellite | None = None
     third_bodies: bool = False
+    moon: MoonTarget | None = None
     dispersions: tuple[Dispersion, ...] = ()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     origin: str = ""

@@ -53,6 +53,7 @@ from spacerace.dynamics import (
     PH_T_END,
     PH_THROTTLE,
     PH_V_END,
+    PH_YAW,
     STG_A_EXIT,
     STG_CURVE,
     STG_DRY,
@@ -151,6 +152,7 @@ def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
         rows[i, PH_V_END] = ph.until_speed
         rows[i, PH_E_END] = ph.until_energy
         rows[i, PH_RANGE_END] = ph.until_range if math.isfinite(ph.until_range) else 1e9
+        rows[i, PH_YAW] = ph.yaw
     return rows
 
 
@@ -318,37 +320,67 @@ def _buffers(n_max: int, ev_max: int) -> tuple[np.ndarray, ...]:
             np.empty(ev_max, dtype=np.int64), np.empty((ev_max, N_STATE)))
 
 
-def run_packed(pk: Packed, options: SimOptions) -> tuple[Any, ...]:
-    """Fly all phases; returns the samples, the events, the status and the working phases.
+@dataclass
+class Paused:
+    """A flight stopped where phase ``phase`` begins: everything needed to go on from there.
 
-    Open-loop phases run straight through the kernel; a closed-loop phase (one with a target
-    orbit) is flown in guidance cycles, its steering law solved again before each.
+    ``y`` state [m, m/s, kg], ``clock`` time since liftoff [s] (shape (1,)), ``phases`` the
+    working phase table, ``prop_left`` the propellant each stage has left [kg].
     """
+
+    phase: int
+    y: np.ndarray
+    clock: np.ndarray
+    phases: np.ndarray
+    prop_left: np.ndarray
+
+    def copy(self) -> Paused:
+        return Paused(self.phase, self.y.copy(), self.clock.copy(), self.phases.copy(),
+                      self.prop_left.copy())
+
+
+def start_of_flight(pk: Packed) -> Paused:
+    """The flight on the pad (or at its initial state), before its first phase."""
+    return Paused(0, pk.y0.copy(), np.zeros(1), pk.phases.copy(), pk.stg[:, STG_PROP].copy())
+
+
+def run_packed(pk: Packed, options: SimOptions, start: Paused | None = None,
+               stop: int | None = None) -> tuple[Any, ...]:
+    """Fly the phases from ``start`` (default: liftoff) to ``stop`` (default: all).
+
+    Returns the samples, the events, the status and the working phase table; ``start``, when
+    given, is advanced in place to where the flight stopped. Open-loop phases run straight
+    through the kernel; a closed-loop phase (one with a target orbit) is flown in guidance
+    cycles, its steering law solved again before each.
+    """
+    at = start if start is not None else start_of_flight(pk)
+    stop = len(pk.phases) if stop is None else stop
     n_max = int(options.max_time / options.output_interval) + 4 * len(pk.phases) + 16
     ev_max = 64 + 8 * len(pk.phases)
     bufs = _buffers(n_max + 4096, ev_max + 4096)
     out_t, out_y, out_phase, ev_t, ev_code, ev_dir, ev_phase, ev_y = bufs
-    y, clock, phases = pk.y0.copy(), np.zeros(1), pk.phases.copy()
-    prop_left = pk.stg[:, STG_PROP].copy()
+    y, clock, phases, prop_left = at.y, at.clock, at.phases, at.prop_left
     n = n_ev = 0
     status = STATUS_PHASES_DONE
-    closed = [i for i in range(len(phases)) if np.isfinite(pk.targets[i, 0])]
-    start = 0
-    while start < len(phases) and status == STATUS_PHASES_DONE:
-        stop = next((i for i in closed if i >= start), len(phases))
-        if stop == start:  # a closed-loop phase
-            stop = start + 1
-            k, k_ev, status = _fly_closed_loop(pk, options, start, y, clock, phases, prop_left,
+    closed = [i for i in range(stop) if np.isfinite(pk.targets[i, 0])]
+    first = at.phase
+    while first < stop and status == STATUS_PHASES_DONE:
+        last = next((i for i in closed if i >= first), stop)
+        if last == first:  # a closed-loop phase
+            last = first + 1
+            k, k_ev, status = _fly_closed_loop(pk, options, first, y, clock, phases, prop_left,
                                                [b[n:] if j < 3 else b[n_ev:]
                                                 for j, b in enumerate(bufs)])
         else:
-            k, k_ev, status = run(y, clock, start, stop, options.max_time, pk.p, phases, pk.stg,
-                                  prop_left, pk.cd_mach, pk.cd_val, pk.tab, options.rtol, ATOL,
-                                  options.max_step, options.output_interval, out_t[n:],
-                                  out_y[n:], out_phase[n:], ev_t[n_ev:], ev_code[n_ev:],
-                                  ev_dir[n_ev:], ev_phase[n_ev:], ev_y[n_ev:])
+            k, k_ev, status = run(y, clock, first, last, options.max_time, pk.p, phases,
+                                  pk.stg, prop_left, pk.cd_mach, pk.cd_val, pk.tab,
+                                  options.rtol, ATOL, options.max_step,
+                                  options.output_interval, out_t[n:], out_y[n:],
+                                  out_phase[n:], ev_t[n_ev:], ev_code[n_ev:], ev_dir[n_ev:],
+                                  ev_phase[n_ev:], ev_y[n_ev:])
         n, n_ev = n + k, n_ev + k_ev
-        start = stop
+        first = last
+    at.phase = first
     return (out_t[:n], out_y[:n], out_phase[:n], ev_t[:n_ev], ev_code[:n_ev], ev_dir[:n_ev],
             ev_phase[:n_ev], ev_y[:n_ev], np.int64(status), phases)
 

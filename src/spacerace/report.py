@@ -74,6 +74,10 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
                       "azimuth_deg": math.degrees(result.aim.azimuth) % 360.0,
                       "miss_distance_m": result.aim.miss_distance,
                       "iterations": result.aim.iterations}
+        if math.isfinite(result.aim.injection_apogee):
+            doc["aim"].update(injection_apogee_m=result.aim.injection_apogee,
+                              injection_yaw_deg=math.degrees(result.aim.injection_yaw),
+                              injection_flights=result.aim.injection_flights)
     return doc
 
 

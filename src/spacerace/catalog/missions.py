@@ -24,6 +24,7 @@ from spacerace.mission import (
     Environment,
     LaunchSite,
     Mission,
+    MoonTarget,
     Phase,
     PitchProgram,
     Satellite,
@@ -32,7 +33,7 @@ from spacerace.mission import (
 
 GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast", "hold", "hold_horizontal",
             "linear_tangent")
-AIMABLE = ("cutoff_speed", "cutoff_range", "azimuth", "inclination")
+AIMABLE = ("cutoff_speed", "cutoff_range", "azimuth", "inclination", "moon")
 # Unit shown beside an archival figure, by the suffix of the figure's key.
 _SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass",
                 "_days": "time"}
@@ -251,6 +252,21 @@ def _satellite(t: Any, where: Field) -> Satellite:
                      parse_number(t["cd"], where.child("cd")))
 
 
+def _moon_target(t: Any, where: Field) -> MoonTarget:
+    check_keys(t, where, {"closest_approach", "inclination", "time", "source", "note"},
+               {"closest_approach"})
+    if "inclination" in t and "time" in t:
+        raise where.error("expected an inclination or a time, not both: with the closest "
+                          "approach they fix the injection's two free values")
+    return MoonTarget(
+        closest_approach=parse_positive(t["closest_approach"], where.child("closest_approach"),
+                                        "length"),
+        inclination=parse(t["inclination"], where.child("inclination"), "angle")
+        if "inclination" in t else math.nan,
+        time=parse_positive(t["time"], where.child("time"), "time") if "time" in t
+        else math.nan)
+
+
 def _epoch(raw: Any, where: Field) -> dt.datetime:
     if isinstance(raw, dt.datetime) and raw.tzinfo is not None:
         return raw.astimezone(dt.UTC)
@@ -270,7 +286,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
     head = data["mission"]
     w = where.child("mission")
     check_keys(head, w, {"id", "name", "vehicle", "epoch", "site", "azimuth", "target", "aim",
-                         "summary", "note", "inclination", "third_bodies"},
+                         "summary", "note", "inclination", "third_bodies", "moon"},
                {"id", "name", "vehicle", "epoch", "site", "azimuth"})
     site_t = head["site"]
     lat, lon = _latlon(site_t, w.child("site"), "site")
@@ -286,6 +302,13 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         if "inclination" in head else math.nan
     if "inclination" in aim and math.isnan(inclination):
         raise w.child("inclination").error("missing; aiming at an inclination needs it")
+    moon = _moon_target(head["moon"], w.child("moon")) if "moon" in head else None
+    if "moon" in aim and moon is None:
+        raise w.child("moon").error("missing; aiming at the Moon needs a [mission.moon] table "
+                                    "with the closest approach")
+    if "moon" in aim and head.get("third_bodies") is not True:
+        raise w.child("third_bodies").error("expected true: aiming at the Moon needs the Moon "
+                                            "in the equations of motion")
     if set(aim) & {"cutoff_speed", "cutoff_range", "azimuth"} and target is None:
         raise w.child("target").error("missing; aim needs a target")
     phases = data["phases"]
@@ -316,7 +339,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         pitch_program=program, target=target, aim=tuple(aim), archive=archive,
         target_inclination=inclination,
         environment=env, dispersions=dispersions, satellite=satellite,
-        third_bodies=bool(head.get("third_bodies", False)),
+        third_bodies=bool(head.get("third_bodies", False)), moon=moon,
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
         summary=str(head.get("summary", "")),
     )

@@ -1,0 +1,92 @@
+"""Benchmark: Apollo 11 from liftoff to the Moon, against the one-second budget.
+
+The flight is the catalog's ``apollo-11`` as aimed by ``spacerace fly`` (launch azimuth for
+the parking orbit's inclination, translunar injection aimed at the Moon); the aiming is done
+once, as a flight plan is, and then the whole flight is timed: S-IC, S-II and S-IVB under
+closed-loop guidance solved every second, the parking-orbit coast, TLI, and the 3.5-day coast
+in the Earth-Moon-Sun field past the closest approach to the Moon, with its trajectory table,
+events and figures. Median of several runs after compilation.
+
+Figures and references measured in the same run:
+
+- ``apollo_flight_s``: reference = one V-2 flight (``v2-london``, unaimed), so the ratio says
+  how many V-2 flights an Apollo flight costs; it is also checked against the 1 s budget;
+- ``apollo_aim_and_fly_s`` (what ``spacerace fly apollo-11`` computes): reference = the flight.
+
+Run: ``python benchmarks/bench_apollo.py [--out FILE] [--repeat N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from spacerace.catalog import load
+from spacerace.flight import _options_for, aim_inclination, fly, simulate
+from spacerace.lunar import aim_moon
+from spacerace.packing import SimOptions
+
+BUDGET_S = 1.0  # a full Apollo 11 flight to the Moon, after compilation [s]
+
+
+def _median_time(f: Callable[[], object], repeat: int) -> float:
+    f()  # compile / warm up
+    reps = []
+    for _ in range(repeat):
+        a = time.perf_counter()
+        f()
+        reps.append(time.perf_counter() - a)
+    return statistics.median(reps)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" /
+                    "apollo.json")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    v, m = load("apollo-11")
+    options = _options_for(m, None) or SimOptions()
+    m, _ = aim_inclination(v, m, options)
+    m, lunar = aim_moon(v, m, options)
+    result = simulate(v, m, options)
+    ca = result.figures["moon_closest_approach_altitude_m"]
+    flight = _median_time(lambda: simulate(v, m, options), args.repeat)
+    v2, m2 = load("v2-london")
+    v2_flight = _median_time(lambda: simulate(v2, m2), 50)
+    v0, m0 = load("apollo-11")
+    aim_and_fly = _median_time(lambda: fly(v0, m0), max(1, args.repeat // 2))
+    figures = {
+        "apollo_flight_s": {"value": flight, "reference": v2_flight,
+                            "reference_name": "one V-2 flight"},
+        "apollo_aim_and_fly_s": {"value": aim_and_fly, "reference": flight,
+                                 "reference_name": "the Apollo flight"},
+    }
+    print(f"Apollo 11: closest approach {ca / 1e3:,.1f} km above the Moon, "
+          f"{result.trajectory.columns['t'].size} samples, {lunar.flights} trial injections")
+    print(f"{'figure':24s} {'value':>12s} {'reference':>12s} {'ratio':>10s}  reference")
+    for name, f in figures.items():
+        f["ratio"] = f["value"] / f["reference"]
+        print(f"{name:24s} {f['value'] * 1e3:10.1f} ms {f['reference'] * 1e3:10.3f} ms "
+              f"{f['ratio']:10.4g}  {f['reference_name']}")
+    verdict = "met" if flight < BUDGET_S else "NOT met"
+    print(f"budget: a full flight in under {BUDGET_S:g} s after compilation: {verdict} "
+          f"({flight:.3f} s)")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "benchmark": "apollo-11 from liftoff past the lunar closest approach (aimed plan)",
+        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(),
+                    "platform": platform.platform()},
+        "repeat": args.repeat, "budget_s": BUDGET_S, "budget_met": flight < BUDGET_S,
+        "closest_approach_altitude_m": ca, "figures": figures}, indent=2))
+    print(f"saved {args.out}")
+
+
+if __name__ == "__main__":
+    main()
