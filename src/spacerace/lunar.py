@@ -100,17 +100,18 @@ def _trial(pk: Packed, options: SimOptions, at: Paused, k: int, perigee: float, 
     targets[k, 2] = math.inf  # one solution of the steering law, at ignition
     trial = dataclasses.replace(pk, targets=targets)
     *_, ev_t, ev_code, _, ev_phase, ev_y, _, working = run_packed(trial, options, ph)
+    # the closest approaches after the injection, and the end of the flight (still closing)
     passes = np.flatnonzero((ev_code == EV_MOON_CA) & (ev_phase >= k))
-    cuts = np.flatnonzero((ev_code == EV_CUTOFF_ENERGY) & (ev_phase == k))
-    if passes.size == 0:
-        raise SimulationError("aiming at the Moon failed: the coast after the injection "
-                              "has no closest approach to the Moon")
-    d = diagnose(ev_t[passes], ev_y[passes], ev_phase[passes], trial.p, working,
-                 trial.cd_mach, trial.cd_val, trial.tab)[:, D_MOON_R]
+    t = np.append(ev_t[passes], ph.clock[0])
+    y = np.vstack([ev_y[passes], ph.y])
+    iph = np.append(ev_phase[passes], min(ph.phase, len(working) - 1))
+    d = diagnose(t, y, iph, trial.p, working, trial.cd_mach, trial.cd_val,
+                 trial.tab)[:, D_MOON_R]
     j = int(np.argmin(d))
-    y_cut = ev_y[cuts[0]] if cuts.size else ev_y[passes[0]]
+    cuts = np.flatnonzero((ev_code == EV_CUTOFF_ENERGY) & (ev_phase == k))
+    y_cut = ev_y[cuts[0]] if cuts.size else y[0]
     incl = elements_from_state(y_cut[:3], y_cut[3:6]).i
-    return MoonPass(float(d[j]), float(ev_t[passes[j]]), incl)
+    return MoonPass(float(d[j]), float(t[j]), incl)
 
 
 def _residual(mp: MoonPass, mission: Mission) -> np.ndarray:
