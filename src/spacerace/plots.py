@@ -204,19 +204,19 @@ def plot_moon(traj: Trajectory, epoch: Any, title: str, path: str | Path) -> Pat
     moon_fixed = np.stack([moon @ e1, moon @ e2], axis=1)
     fig, axes = plt.subplots(1, 3, figsize=(15, 5))
     ax = axes[0]
-    ax.plot(fixed[:, 0] / 1e3, fixed[:, 1] / 1e3, color="tab:red", lw=1.2, label="craft")
-    ax.plot(moon_fixed[:, 0] / 1e3, moon_fixed[:, 1] / 1e3, color="0.5", lw=1.0, label="Moon")
+    ax.plot(fixed[:, 0] / 1e6, fixed[:, 1] / 1e6, color="tab:red", lw=1.2, label="craft")
+    ax.plot(moon_fixed[:, 0] / 1e6, moon_fixed[:, 1] / 1e6, color="0.5", lw=1.0, label="Moon")
     ax.plot(0, 0, "o", color="tab:blue", ms=6, label="Earth")
     ax.set_title("Earth-centred, in the Moon's plane")
     ax = axes[1]
-    ax.plot(rot[:, 0] / 1e3, rot[:, 1] / 1e3, color="tab:red", lw=1.2)
+    ax.plot(rot[:, 0] / 1e6, rot[:, 1] / 1e6, color="tab:red", lw=1.2)
     ax.plot(0, 0, "o", color="tab:blue", ms=6)
-    ax.plot(float(np.mean(np.linalg.norm(moon, axis=1))) / 1e3, 0, "o", color="0.5", ms=5)
+    ax.plot(float(np.mean(np.linalg.norm(moon, axis=1))) / 1e6, 0, "o", color="0.5", ms=5)
     ax.set_title("turning with the Moon (Moon on the x axis)")
     for ax in axes[:2]:
         ax.set_aspect("equal", adjustable="datalim")
-        ax.set_xlabel("km")
-        ax.set_ylabel("km")
+        ax.set_xlabel("thousand km")
+        ax.set_ylabel("thousand km")
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     ax = axes[2]
