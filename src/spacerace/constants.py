@@ -42,3 +42,7 @@ US76_P0 = 101325.0  # sea-level pressure [Pa]
 GM_MOON = 4.902800076e12  # [m^3/s^2]
 GM_SUN = 1.327124400409e20  # [m^3/s^2]
 MOON_RADIUS = 1737.4e3  # mean radius of the Moon [m] (IAU WGCCRE 2015, Archinal et al. 2018)
+MOON_MEAN_DISTANCE = 384_400e3  # semi-major axis of the Moon's orbit [m] (NASA Moon Fact Sheet)
+# Laplace's sphere of influence of the Moon in the Earth's field, a (m_Moon / m_Earth)^(2/5):
+# about 66,200 km. Inside it the motion is better described about the Moon than the Earth.
+MOON_SOI_RADIUS = MOON_MEAN_DISTANCE * (GM_MOON / GM_EARTH) ** 0.4  # [m]

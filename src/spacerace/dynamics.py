@@ -30,7 +30,7 @@ import math
 import numpy as np
 
 from spacerace._jit import jit
-from spacerace.constants import WGS84_A
+from spacerace.constants import MOON_SOI_RADIUS, WGS84_A
 from spacerace.ephem import body_xyz
 from spacerace.models.aero import drag_coefficient, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
@@ -110,11 +110,12 @@ EV_MACH1, EV_MAXQ, EV_APOGEE, EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_
 EV_CUTOFF_ENERGY = 7
 EV_MOON_CA = 8  # closest approach to the Moon (range rate from - to +)
 EV_CUTOFF_RANGE = 9  # predicted free-flight range reached (a missile's range control)
-N_EVENTS = 10
+EV_MOON_SOI = 10  # distance to the Moon crosses the radius of its sphere of influence
+N_EVENTS = 11
 # Sign change that counts (+1 rising, -1 falling, 0 both) and what a root ends
 # (0 nothing, 1 the phase, 2 the flight).
-EVENT_DIRECTION = np.array([0, -1, -1, 1, 1, -1, -1, 1, 1, 1], dtype=np.int64)
-EVENT_ENDS = np.array([0, 0, 0, 1, 1, 1, 2, 1, 0, 1], dtype=np.int64)
+EVENT_DIRECTION = np.array([0, -1, -1, 1, 1, -1, -1, 1, 1, 1, 0], dtype=np.int64)
+EVENT_ENDS = np.array([0, 0, 0, 1, 1, 1, 2, 1, 0, 1, 0], dtype=np.int64)
 
 # --- diagnostics (outputs of ``diagnostics``) ----------------------------------------------
 D_ALT, D_LAT, D_LON, D_VREL, D_MACH, D_Q, D_THRUST, D_DRAG, D_ACCEL, D_DHDT, D_DQDT = range(11)
@@ -369,6 +370,7 @@ def event_values(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, diag: n
     v2 = y[VX] * y[VX] + y[VY] * y[VY] + y[VZ] * y[VZ]
     out[EV_CUTOFF_ENERGY] = 0.5 * v2 - p[P_MU] / r - ph[PH_E_END]
     out[EV_MOON_CA] = diag[D_MOON_RDOT]
+    out[EV_MOON_SOI] = diag[D_MOON_R] - MOON_SOI_RADIUS
     out[EV_CUTOFF_RANGE] = -1.0
     if ph[PH_RANGE_END] < 100.0 and ph[PH_THROTTLE] > 0.0:  # only in a phase that asks
         out[EV_CUTOFF_RANGE] = free_flight_range(y, p[P_MU], WGS84_A) - ph[PH_RANGE_END]

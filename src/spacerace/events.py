@@ -18,6 +18,7 @@ from spacerace.dynamics import (
     EV_MACH1,
     EV_MAXQ,
     EV_MOON_CA,
+    EV_MOON_SOI,
 )
 
 LIFTOFF = "liftoff"
@@ -26,6 +27,8 @@ IMPACT = "impact"
 APOGEE = "apogee"
 MAX_Q = "max-Q"
 MOON_CA = "closest approach to the Moon"
+MOON_SOI_IN = "enters the Moon's sphere of influence"
+MOON_SOI_OUT = "leaves the Moon's sphere of influence"
 
 _REASONS = {
     EV_CUTOFF_SPEED: "speed reached",
@@ -63,6 +66,8 @@ def event_name(code: int, direction: int, engine_on: bool, next_engine_on: bool,
         return IMPACT, ""
     if code == EV_MOON_CA:
         return MOON_CA, ""
+    if code == EV_MOON_SOI:
+        return (MOON_SOI_IN, "") if direction < 0 else (MOON_SOI_OUT, "")
     reason = _REASONS[code]
     if engine_on and not next_engine_on:
         return CUTOFF, reason

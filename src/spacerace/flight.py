@@ -37,6 +37,7 @@ from spacerace.dynamics import (
     EV_MACH1,
     EV_MAXQ,
     EV_MOON_CA,
+    EV_MOON_SOI,
     N_DIAG,
     P_OMEGA,
     P_THETA0,
@@ -177,7 +178,7 @@ def _event_records(pk: Packed, mission: Mission, ev: tuple[np.ndarray, ...]
         name, detail = event_name(int(ev_code[i]), int(ev_dir[i]), bool(phases[iph].burning),
                                   bool(nxt and nxt.burning), nxt.name if nxt else "")
         value = float(d[i, D_Q]) if ev_code[i] == EV_MAXQ else 0.0
-        if ev_code[i] == EV_MOON_CA:
+        if ev_code[i] in (EV_MOON_CA, EV_MOON_SOI):
             value = float(d[i, D_MOON_R])
         if ev_code[i] == EV_MAXQ and value < MAX_Q_FLOOR:
             continue  # a turning point of a vanishing q high up is not a max-Q

@@ -117,3 +117,13 @@ def test_injection_turns_right_of_the_parking_plane(result):
     """The flown TLI, north-bound over the Pacific (heading 60 deg at 10 N, ORLOFF), lowered
     the inclination by 1.1 deg: its plane turned to the right of the flight (negative yaw)."""
     assert result.aim.injection_yaw < 0.0
+
+
+def test_sphere_of_influence_is_entered_before_the_closest_approach(result):
+    """Laplace's radius a (m_Moon / m_Earth)^(2/5) = 66,183 km for a = 384,400 km and the
+    DE421 Earth/Moon mass ratio 81.30056; the event is located on it (the flight ends 10 h
+    after the pass, still inside)."""
+    names = [e.name for e in result.trajectory.events]
+    enter = result.trajectory.events[names.index("enters the Moon's sphere of influence")]
+    assert enter.t < result.figures["moon_closest_approach_time_s"]
+    assert enter.value == pytest.approx(384_400e3 / 81.30056 ** 0.4, rel=1e-6)
