@@ -19,13 +19,9 @@ Run: ``python benchmarks/bench_apollo.py [--out FILE] [--repeat N]``.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from common import median_time, save
 
 from spacerace.catalog import load
 from spacerace.flight import _options_for, aim_inclination, fly, simulate
@@ -33,16 +29,6 @@ from spacerace.lunar import aim_moon
 from spacerace.packing import SimOptions
 
 BUDGET_S = 1.0  # a full Apollo 11 flight to the Moon, after compilation [s]
-
-
-def _median_time(f: Callable[[], object], repeat: int) -> float:
-    f()  # compile / warm up
-    reps = []
-    for _ in range(repeat):
-        a = time.perf_counter()
-        f()
-        reps.append(time.perf_counter() - a)
-    return statistics.median(reps)
 
 
 def main() -> None:
@@ -57,11 +43,12 @@ def main() -> None:
     m, lunar = aim_moon(v, m, options)
     result = simulate(v, m, options)
     ca = result.figures["moon_closest_approach_altitude_m"]
-    flight = _median_time(lambda: simulate(v, m, options), args.repeat)
+    flight = median_time(lambda: simulate(v, m, options), args.repeat)
     v2, m2 = load("v2-london")
-    v2_flight = _median_time(lambda: simulate(v2, m2), 50)
+    simulate(v2, m2)
+    v2_flight = median_time(lambda: simulate(v2, m2), 50)
     v0, m0 = load("apollo-11")
-    aim_and_fly = _median_time(lambda: fly(v0, m0), max(1, args.repeat // 2))
+    aim_and_fly = median_time(lambda: fly(v0, m0), max(1, args.repeat // 2))
     figures = {
         "apollo_flight_s": {"value": flight, "reference": v2_flight,
                             "reference_name": "one V-2 flight"},
@@ -78,14 +65,9 @@ def main() -> None:
     verdict = "met" if flight < BUDGET_S else "NOT met"
     print(f"budget: a full flight in under {BUDGET_S:g} s after compilation: {verdict} "
           f"({flight:.3f} s)")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "benchmark": "apollo-11 from liftoff past the lunar closest approach (aimed plan)",
-        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(),
-                    "platform": platform.platform()},
-        "repeat": args.repeat, "budget_s": BUDGET_S, "budget_met": flight < BUDGET_S,
-        "closest_approach_altitude_m": ca, "figures": figures}, indent=2))
-    print(f"saved {args.out}")
+    save(args.out, "apollo-11 from liftoff past the lunar closest approach (aimed plan)",
+         figures, repeat=args.repeat, budget_s=BUDGET_S, budget_met=flight < BUDGET_S,
+         closest_approach_altitude_m=ca)
 
 
 if __name__ == "__main__":

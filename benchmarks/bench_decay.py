@@ -15,13 +15,12 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import os
-import platform
 import statistics
 import time
 from pathlib import Path
 
 import numpy as np
+from common import machine
 
 from spacerace.catalog import load
 from spacerace.flight import fly, simulate
@@ -63,8 +62,7 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "benchmark": "sputnik-1 orbital decay from the simulated insertion",
-        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(),
-                    "platform": platform.platform()},
+        "machine": machine(),
         "figures": {"decay_s": {"value": value, "reference": reference,
                                 "reference_name": "one day of the orbit integrated numerically",
                                 "ratio": value / reference},

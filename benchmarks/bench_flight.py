@@ -16,13 +16,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import machine
 
 CHILD = """
 import time
@@ -87,8 +88,7 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "benchmark": "v2-london single flight (unaimed, full trajectory table)",
-        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(),
-                    "platform": platform.platform()},
+        "machine": machine(),
         "repeat": args.repeat, "figures": figures}, indent=2))
     print(f"saved {args.out}")
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import machine
 
 from spacerace.catalog import load
 from spacerace.montecarlo import MC_OPTIONS, StudySpec, fly_batch, linearize, nominal, run_study
@@ -69,8 +69,7 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "benchmark": f"v2-london Monte Carlo, {args.n} flights, seed 1",
-        "machine": {"python": platform.python_version(), "cpu_count": os.cpu_count(),
-                    "platform": platform.platform()},
+        "machine": machine(),
         "figures": figures}, indent=2))
     print(f"saved {args.out}")
 

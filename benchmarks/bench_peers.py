@@ -131,7 +131,6 @@ import json
 import math
 import os
 import platform
-import statistics
 import sys
 import time
 import warnings
@@ -140,6 +139,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from common import median_time
 
 from spacerace.catalog import load
 from spacerace.constants import GM_EARTH, US76_GAMMA, US76_P0, US76_R_AIR, WGS84_A, WGS84_B
@@ -268,18 +268,6 @@ def spacerace_mission(mission: Any, case: Case, t_exit: float, grid: np.ndarray,
         if f.name == "environment" and f.default_factory is not dataclasses.MISSING:
             changes["environment"] = f.default_factory()
     return dataclasses.replace(mission, **changes)
-
-
-# --- timing helpers ------------------------------------------------------------------------
-
-def median_time(fn: Callable[[], Any], repeat: int) -> float:
-    """Median wall time of ``repeat`` calls [s]."""
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return statistics.median(out)
 
 
 def version(dist: str) -> str | None:
