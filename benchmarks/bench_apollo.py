@@ -24,7 +24,7 @@ from pathlib import Path
 from common import median_time, save
 
 from spacerace.catalog import load
-from spacerace.flight import _options_for, aim_inclination, fly, simulate
+from spacerace.flight import aim_inclination, fly, options_for, simulate
 from spacerace.lunar import aim_moon
 from spacerace.packing import SimOptions
 
@@ -38,7 +38,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     v, m = load("apollo-11")
-    options = _options_for(m, None) or SimOptions()
+    options = options_for(m, None) or SimOptions()
     m, _ = aim_inclination(v, m, options)
     m, lunar = aim_moon(v, m, options)
     result = simulate(v, m, options)

@@ -90,7 +90,7 @@ class AimResult:
 
     cutoff_speed: float  # [m/s]
     azimuth: float  # [rad]
-    miss_distance: float  # [m]
+    miss_distance: float  # [m]: of the impact point, or of the Moon's closest approach
     iterations: int
     # lunar injection (the ``moon`` aim): target apogee altitude [m], yaw of the steering
     # plane [rad], and the trial flights it took
@@ -472,7 +472,7 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
 LONG_FLIGHT_OUTPUT = 600.0  # sampling and largest step of flights longer than a default [s]
 
 
-def _options_for(mission: Mission, options: SimOptions | None) -> SimOptions | None:
+def options_for(mission: Mission, options: SimOptions | None) -> SimOptions | None:
     """The caller's options, or defaults stretched to a plan longer than their time limit.
 
     A plan whose phases end later than the default limit (a coast to the Moon) gets that
@@ -491,17 +491,21 @@ def _options_for(mission: Mission, options: SimOptions | None) -> SimOptions | N
 def fly(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None) -> FlightResult:
     """Aim (when the mission names a target and what to solve), then fly."""
     result_aim = None
-    options = _options_for(mission, options)
+    options = options_for(mission, options)
     if "inclination" in mission.aim:
         mission, result_aim = aim_inclination(vehicle, mission, options)
     elif mission.target is not None and mission.aim:
         mission, result_aim = aim(vehicle, mission, options)
-    if "moon" in mission.aim:
+    lunar = None
+    if "moon" in mission.aim and mission.moon is not None:
         mission, lunar = aim_moon(vehicle, mission, options or SimOptions())
+    res = simulate(vehicle, mission, options)
+    if lunar is not None and mission.moon is not None:
+        # the miss of the flight as flown, its injection steered every guidance cycle
+        miss = abs(res.figures.get("moon_closest_approach_m", math.inf)
+                   - mission.moon.closest_approach)
         result_aim = dataclasses.replace(
             result_aim or AimResult(math.nan, mission.azimuth, math.nan, 0),
-            miss_distance=lunar.miss,
-            injection_apogee=lunar.apogee, injection_yaw=lunar.yaw,
+            miss_distance=miss, injection_apogee=lunar.apogee, injection_yaw=lunar.yaw,
             injection_flights=lunar.flights)
-    res = simulate(vehicle, mission, options)
     return dataclasses.replace(res, aim=result_aim)

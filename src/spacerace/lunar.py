@@ -27,9 +27,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from spacerace.constants import GM_EARTH, WGS84_A
-from spacerace.dynamics import D_MOON_R, EV_CUTOFF_ENERGY, EV_MOON_CA, PH_E_END, PH_YAW
+from spacerace.dynamics import (
+    D_MOON_R,
+    EV_CUTOFF_ENERGY,
+    EV_CUTOFF_TIME,
+    EV_DEPLETION,
+    EV_MOON_CA,
+    PH_E_END,
+    PH_YAW,
+)
 from spacerace.errors import CatalogError, SimulationError
-from spacerace.kernel import diagnose
+from spacerace.kernel import STATUS_IMPACT, STATUS_MESSAGES, STATUS_PHASES_DONE, diagnose
 from spacerace.mission import Mission
 from spacerace.orbit import elements_from_state
 from spacerace.packing import (
@@ -53,6 +61,7 @@ DISTANCE_SCALE, INCLINATION_SCALE, TIME_SCALE = 1e3, 1e-5, 10.0
 # Without a second condition: the smallest change, yaw and apogee weighed by these.
 YAW_WEIGHT, APOGEE_WEIGHT = 0.01, 0.01  # [rad], relative [-]
 SEARCH_OUTPUT = 1e9  # sampling interval while solving: events only [s]
+CUTOFFS = (EV_CUTOFF_ENERGY, EV_DEPLETION, EV_CUTOFF_TIME)  # how an injection burn can end
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,16 @@ def injection_phase(mission: Mission) -> int:
 def _trial(pk: Packed, options: SimOptions, at: Paused, k: int, perigee: float, yaw: float,
            apogee: float) -> MoonPass:
     """Fly the injection ``k`` from ``at`` with this yaw [rad] and target orbit (perigee and
-    apogee altitudes [m]), and the coast after it."""
+    apogee altitudes [m]), and the coast after it.
+
+    The pass is the nearest of the closest approaches after the injection and the end of the
+    flight (a trial still closing on the Moon when the plan ends, or fallen back to Earth).
+
+    Raises
+    ------
+    SimulationError
+        The trial stopped before its plan ended (time or step limit) or has no cut-off.
+    """
     ph = at.copy()
     rp, ra = WGS84_A + perigee, WGS84_A + apogee
     ph.phases[k, PH_YAW] = yaw
@@ -99,8 +117,13 @@ def _trial(pk: Packed, options: SimOptions, at: Paused, k: int, perigee: float, 
     targets[k, 0] = cutoff_radius(rp, ra, targets[k, 1])
     targets[k, 2] = math.inf  # one solution of the steering law, at ignition
     trial = dataclasses.replace(pk, targets=targets)
-    *_, ev_t, ev_code, _, ev_phase, ev_y, _, working = run_packed(trial, options, ph)
-    # the closest approaches after the injection, and the end of the flight (still closing)
+    *_, ev_t, ev_code, _, ev_phase, ev_y, status, working = run_packed(trial, options, ph)
+    if status not in (STATUS_PHASES_DONE, STATUS_IMPACT):
+        raise SimulationError(f"aiming at the Moon failed: a trial flight stopped early "
+                              f"({STATUS_MESSAGES[int(status)]})")
+    cuts = np.flatnonzero(np.isin(ev_code, CUTOFFS) & (ev_phase == k))
+    if cuts.size == 0:
+        raise SimulationError("aiming at the Moon failed: a trial injection has no cut-off")
     passes = np.flatnonzero((ev_code == EV_MOON_CA) & (ev_phase >= k))
     t = np.append(ev_t[passes], ph.clock[0])
     y = np.vstack([ev_y[passes], ph.y])
@@ -108,10 +131,8 @@ def _trial(pk: Packed, options: SimOptions, at: Paused, k: int, perigee: float, 
     d = diagnose(t, y, iph, trial.p, working, trial.cd_mach, trial.cd_val,
                  trial.tab)[:, D_MOON_R]
     j = int(np.argmin(d))
-    cuts = np.flatnonzero((ev_code == EV_CUTOFF_ENERGY) & (ev_phase == k))
-    y_cut = ev_y[cuts[0]] if cuts.size else y[0]
-    incl = elements_from_state(y_cut[:3], y_cut[3:6]).i
-    return MoonPass(float(d[j]), float(t[j]), incl)
+    y_cut = ev_y[cuts[-1]]
+    return MoonPass(float(d[j]), float(t[j]), elements_from_state(y_cut[:3], y_cut[3:6]).i)
 
 
 def _residual(mp: MoonPass, mission: Mission) -> np.ndarray:
@@ -136,7 +157,9 @@ def aim_moon(vehicle: Vehicle, mission: Mission, options: SimOptions,
     CatalogError
         The mission has no closed-loop injection or no Moon target.
     SimulationError
-        A trial flight has no lunar pass.
+        The flight ends before the injection, a trial stops early, or Newton's method does
+        not meet the target (the closest approach within 1 km and the inclination within
+        1e-5 rad or the time within 10 s) in ``max_iterations`` steps.
     """
     if mission.moon is None:
         raise CatalogError(mission.origin or mission.id, "mission.moon", "a Moon target")
@@ -148,8 +171,8 @@ def aim_moon(vehicle: Vehicle, mission: Mission, options: SimOptions,
     pk = pack(vehicle, mission, options)
     search = dataclasses.replace(options, output_interval=SEARCH_OUTPUT)
     at = start_of_flight(pk)
-    run_packed(pk, search, at, stop=k)
-    if at.phase != k:
+    status = run_packed(pk, search, at, stop=k)[8]
+    if status != STATUS_PHASES_DONE or at.phase != k:
         raise SimulationError(f"{mission.id}: aiming at the Moon failed, the flight ended "
                               "before the injection")
     x = np.array([inj.yaw, inj.target_apogee])
@@ -178,11 +201,20 @@ def aim_moon(vehicle: Vehicle, mission: Mission, options: SimOptions,
             if np.linalg.norm(trial_f) < np.linalg.norm(f):
                 break
             dx = dx / 2
+        else:
+            break  # no step along this direction helps: stuck
         x, mp, f = x + dx, trial_mp, trial_f
+    goal = mission.moon
+    if np.any(np.abs(f) >= 1.0):
+        raise SimulationError(
+            f"{mission.id}: aiming at the Moon did not converge after {flights} trial flights: "
+            f"closest approach {mp.distance / 1e3:,.0f} km from the Moon's centre (wanted "
+            f"{goal.closest_approach / 1e3:,.0f} km), inclination "
+            f"{math.degrees(mp.inclination):.3f} deg, {mp.time / 3600:.2f} h after liftoff")
     phases = list(mission.phases)
     rp, ra = WGS84_A + inj.target_perigee, WGS84_A + x[1]
     phases[k] = dataclasses.replace(inj, yaw=float(x[0]), target_apogee=float(x[1]),
                                     until_energy=-GM_EARTH / (rp + ra))
     return (dataclasses.replace(mission, phases=tuple(phases)),
-            MoonAim(float(x[1]), float(x[0]), mp,
-                    abs(mp.distance - mission.moon.closest_approach), flights))
+            MoonAim(float(x[1]), float(x[0]), mp, abs(mp.distance - goal.closest_approach),
+                    flights))

@@ -349,7 +349,8 @@ def run_packed(pk: Packed, options: SimOptions, start: Paused | None = None,
     """Fly the phases from ``start`` (default: liftoff) to ``stop`` (default: all).
 
     Returns the samples, the events, the status and the working phase table; ``start``, when
-    given, is advanced in place to where the flight stopped. Open-loop phases run straight
+    given, is advanced in place to where the flight stopped (its ``phase`` to ``stop`` when
+    the phases were all flown, else to the phase it stopped in). Open-loop phases run straight
     through the kernel; a closed-loop phase (one with a target orbit) is flown in guidance
     cycles, its steering law solved again before each.
     """
@@ -379,7 +380,10 @@ def run_packed(pk: Packed, options: SimOptions, start: Paused | None = None,
                                   out_phase[n:], ev_t[n_ev:], ev_code[n_ev:], ev_dir[n_ev:],
                                   ev_phase[n_ev:], ev_y[n_ev:])
         n, n_ev = n + k, n_ev + k_ev
-        first = last
+        if status == STATUS_PHASES_DONE:
+            first = last
+        elif n:
+            first = int(out_phase[n - 1])  # the phase the flight stopped in
     at.phase = first
     return (out_t[:n], out_y[:n], out_phase[:n], ev_t[:n_ev], ev_code[:n_ev], ev_dir[:n_ev],
             ev_phase[:n_ev], ev_y[:n_ev], np.int64(status), phases)

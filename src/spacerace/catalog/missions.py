@@ -252,6 +252,13 @@ def _satellite(t: Any, where: Field) -> Satellite:
                      parse_number(t["cd"], where.child("cd")))
 
 
+def _inclination(raw: Any, where: Field) -> float:
+    i = parse(raw, where, "angle")
+    if not 0.0 <= i <= math.pi:
+        raise where.error("expected an inclination from 0 to 180 deg")
+    return i
+
+
 def _moon_target(t: Any, where: Field) -> MoonTarget:
     check_keys(t, where, {"closest_approach", "inclination", "time", "source", "note"},
                {"closest_approach"})
@@ -261,10 +268,23 @@ def _moon_target(t: Any, where: Field) -> MoonTarget:
     return MoonTarget(
         closest_approach=parse_positive(t["closest_approach"], where.child("closest_approach"),
                                         "length"),
-        inclination=parse(t["inclination"], where.child("inclination"), "angle")
+        inclination=_inclination(t["inclination"], where.child("inclination"))
         if "inclination" in t else math.nan,
         time=parse_positive(t["time"], where.child("time"), "time") if "time" in t
         else math.nan)
+
+
+def _check_injection(phases: tuple[Phase, ...], where: Field) -> None:
+    """A mission aimed at the Moon needs its injection: a closed-loop burn with a target
+    orbit that ends on reaching it (the last such burn is the one aimed)."""
+    burns = [i for i, ph in enumerate(phases)
+             if ph.guidance == "linear_tangent" and ph.burning and math.isfinite(ph.target_apogee)]
+    if not burns:
+        raise where.error("expected a closed-loop burn (guidance = \"linear_tangent\" with a "
+                          "target) to aim at the Moon")
+    if not math.isfinite(phases[burns[-1]].until_energy):
+        raise where.child(burns[-1]).child("until").error(
+            "expected an orbit cut-off (until = { orbit = ... }) on the lunar injection")
 
 
 def _epoch(raw: Any, where: Field) -> dt.datetime:
@@ -298,7 +318,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
     aim = head.get("aim", [])
     if not isinstance(aim, list) or any(a not in AIMABLE for a in aim):
         raise w.child("aim").error(f"expected a list drawn from {', '.join(AIMABLE)}")
-    inclination = parse(head["inclination"], w.child("inclination"), "angle") \
+    inclination = _inclination(head["inclination"], w.child("inclination")) \
         if "inclination" in head else math.nan
     if "inclination" in aim and math.isnan(inclination):
         raise w.child("inclination").error("missing; aiming at an inclination needs it")
@@ -329,14 +349,16 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         if "satellite" in data else None
     used = {str(s).split()[0] for s in _collect_sources(data)}
     registry()  # make sure units are ready before the mission is used
+    built_phases = tuple(_phase(p, where.child("phases").child(i), stage_names)
+                         for i, p in enumerate(phases))
+    if "moon" in aim:
+        _check_injection(built_phases, where.child("phases"))
     return Mission(
         id=str(head["id"]), name=str(head["name"]), vehicle=str(head["vehicle"]),
         epoch=_epoch(head["epoch"], w.child("epoch")),
         site=LaunchSite(str(site_t.get("name", "launch site")), lat, lon, alt),
         azimuth=parse(head["azimuth"], w.child("azimuth"), "angle"),
-        phases=tuple(_phase(p, where.child("phases").child(i), stage_names)
-                     for i, p in enumerate(phases)),
-        pitch_program=program, target=target, aim=tuple(aim), archive=archive,
+        phases=built_phases, pitch_program=program, target=target, aim=tuple(aim), archive=archive,
         target_inclination=inclination,
         environment=env, dispersions=dispersions, satellite=satellite,
         third_bodies=bool(head.get("third_bodies", False)), moon=moon,
