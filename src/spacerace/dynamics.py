@@ -236,7 +236,9 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     q = dynamic_pressure(rho, va)
     drag = q * cd * ph[PH_AREF]
     m = y[M]
-    burning = ph[PH_THROTTLE] > 0.0 and m > ph[PH_M_EMPTY]
+    # the engines burn for the whole phase (their depletion event ends it), so that a step
+    # straddling the depletion sees smooth equations and the event is found on it
+    burning = ph[PH_THROTTLE] > 0.0
     frac = curve_fraction(t, ph, tab) if burning else 0.0
     f = thrust(ph[PH_F_VAC] * frac, ph[PH_A_EXIT], pa, ph[PH_THROTTLE]) if burning else 0.0
     mdot = ph[PH_MDOT] * ph[PH_THROTTLE] * frac

@@ -93,18 +93,25 @@ def _event_at(theta: float, rc: np.ndarray, t: float, p: np.ndarray, ph: np.ndar
 
 
 @jit
-def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray,
-            p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
-            tab: np.ndarray, ys: np.ndarray, acc: np.ndarray,
+def _locate(code: int, t0: float, h: float, g0: float, g1: float, t_stop: float,
+            rc: np.ndarray, p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray,
+            cd_val: np.ndarray, tab: np.ndarray, ys: np.ndarray, acc: np.ndarray,
             diag: np.ndarray, g: np.ndarray) -> float:
-    """Root of event ``code`` inside the step [t0, t0 + h] by the Illinois method."""
+    """Root of event ``code`` inside the step [t0, t0 + h] by the Illinois method.
+
+    Returns inf as soon as the root is known to come after ``t_stop`` [s], where it no
+    longer matters. Each trial point keeps half the tolerance away from the bracket's ends,
+    so that a root at one end (an event function linear in time) closes the bracket at once.
+    """
     ta, ga, tb, gb = t0, g0, t0 + h, g1
     side = 0
     tol = 1e-10 * (1.0 + abs(t0)) + 1e-12 * h
     for _ in range(ROOT_ITERATIONS):
         if abs(tb - ta) <= tol:
             break
-        tm = illinois_next(ta, ga, tb, gb)
+        if ta > t_stop:
+            return np.inf
+        tm = min(max(illinois_next(ta, ga, tb, gb), ta + 0.5 * tol), tb - 0.5 * tol)
         _event_at((tm - t0) / h, rc, tm, p, ph, cd_mach, cd_val, tab,
                   ys, acc, diag, g)
         gm = g[code]
@@ -121,6 +128,44 @@ def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray
                 gb *= 0.5
             side = 1
     return tb
+
+
+@jit
+def _step_roots(t: float, h: float, g_prev: np.ndarray, g_new: np.ndarray, rc: np.ndarray,
+                p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+                tab: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
+                g: np.ndarray, guess: np.ndarray, roots: np.ndarray) -> tuple[int, float]:
+    """Roots of the events crossed in the step [t, t + h] that come before its end.
+
+    The crossings that end something are located first, in the order of their secant
+    guesses, then the others; each only as far as it can still come before the earliest
+    end found (the roots after it are left at inf in ``roots``; ``guess`` is scratch).
+    Returns what that end ends (0 nothing, 1 the phase, 2 the flight) and its time [s].
+    """
+    t_end = t + h
+    ends = 0
+    for e in range(N_EVENTS):
+        roots[e] = np.inf
+        guess[e] = np.inf
+        if crossed(g_prev[e], g_new[e], EVENT_DIRECTION[e]):
+            guess[e] = illinois_next(t, g_prev[e], t + h, g_new[e])
+            if EVENT_ENDS[e] == 0:
+                guess[e] += 2.0 * h  # after every crossing that ends something
+    while True:
+        e = int(np.argmin(guess))
+        if guess[e] == np.inf:
+            break
+        guess[e] = np.inf
+        root = _locate(e, t, h, g_prev[e], g_new[e], t_end, rc, p, ph, cd_mach, cd_val,
+                       tab, ys, acc, diag, g)
+        if root > t_end:
+            continue
+        roots[e] = root
+        if EVENT_ENDS[e] > 0:
+            if root < t_end or EVENT_ENDS[e] > ends:
+                ends = EVENT_ENDS[e]
+            t_end = root
+    return ends, t_end
 
 
 @jit
@@ -268,6 +313,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
     g_new = np.empty(N_EVENTS)
     g_tmp = np.empty(N_EVENTS)
     roots = np.empty(N_EVENTS)
+    guess = np.empty(N_EVENTS)
     n_out, n_ev = 0, 0
     t = clock[0]
     h = 0.05
@@ -313,18 +359,8 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 continue
             dense_prepare(y, y1, h, k, rc)
             event_values(t + h, y1, p, ph, diag, g_new)
-            # locate every counted crossing in the step, find the first one that ends something
-            t_end = t + h
-            ends = 0
-            for e in range(N_EVENTS):
-                roots[e] = np.inf
-                if crossed(g_prev[e], g_new[e], EVENT_DIRECTION[e]):
-                    roots[e] = _locate(e, t, h, g_prev[e], g_new[e], rc, p, ph, cd_mach,
-                                       cd_val, tab, ys, acc, diag, g_tmp)
-                    if EVENT_ENDS[e] > 0 and roots[e] <= t_end:
-                        if roots[e] < t_end or EVENT_ENDS[e] > ends:
-                            ends = EVENT_ENDS[e]
-                        t_end = roots[e]
+            ends, t_end = _step_roots(t, h, g_prev, g_new, rc, p, ph, cd_mach, cd_val, tab,
+                                      ys, acc, diag, g_tmp, guess, roots)
             # samples on the output grid inside the step
             while next_out < t_end:
                 dense_eval(rc, (next_out - t) / h, ys)
