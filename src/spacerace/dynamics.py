@@ -34,7 +34,7 @@ from spacerace.constants import WGS84_A
 from spacerace.ephem import body_xyz
 from spacerace.models.aero import drag_coefficient, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
-from spacerace.models.earth import geodetic_from_ecef
+from spacerace.models.earth import geodetic_height
 from spacerace.models.gravity import gravity_accel
 from spacerace.models.propulsion import thrust
 from spacerace.models.tables import interp_clamped
@@ -195,18 +195,18 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     acc : ndarray, shape (3,)
         Output: inertial acceleration [m/s^2].
     diag : ndarray, shape (N_DIAG,)
-        Output: altitude [m], latitude and longitude [rad], speed relative to the Earth
-        [m/s], Mach [-],
-        dynamic pressure [Pa], thrust [N], drag [N], non-gravitational acceleration [m/s^2],
-        altitude rate [m/s], dynamic-pressure rate [Pa/s] (the last two only if ``rates``).
+        Output: altitude [m], latitude and longitude [rad] (NaN unless ``rates``), speed
+        relative to the Earth [m/s], Mach [-], dynamic pressure [Pa], thrust [N], drag [N],
+        non-gravitational acceleration [m/s^2], altitude rate [m/s], dynamic-pressure rate
+        [Pa/s] and the Moon's distance and range rate (the last four only if ``rates``).
     rates : bool
-        Whether to compute the altitude and dynamic-pressure rates (event functions).
+        Whether to compute all the diagnostics: the event functions and the tables need
+        them, the equations of motion do not.
     """
     w = p[P_OMEGA]
-    theta = p[P_THETA0] + w * t
-    c, s = math.cos(theta), math.sin(theta)
     x, yy, z = y[X], y[Y], y[Z]
-    lat, lon, alt = geodetic_from_ecef(c * x + s * yy, -s * x + c * yy, z)
+    # the height and the latitude do not depend on the Earth's turn about its axis
+    alt, d_axis, tz = geodetic_height(x, yy, z)
     # velocity relative to the rotating Earth: v - w x r
     vrx = y[VX] + w * yy
     vry = y[VY] - w * x
@@ -215,6 +215,12 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     # relative to the air, which turns with the Earth and blows with the wind
     vax, vay, vaz = vrx, vry, vrz
     wind = interp_clamped(alt, tab[TAB_WIND_H], tab[TAB_WIND_V])
+    lat, lon = math.nan, math.nan
+    c, s = 1.0, 0.0  # cosine and sine of the Earth's turn, where they are needed
+    if rates or wind != 0.0:
+        theta = p[P_THETA0] + w * t
+        c, s = math.cos(theta), math.sin(theta)
+        lat, lon = math.atan2(tz, d_axis), math.atan2(-s * x + c * yy, c * x + s * yy)
     wux, wuy, wuz = 0.0, 0.0, 0.0  # unit vector the wind blows along, inertial axes
     if wind != 0.0:
         # the wind blows towards P_WIND_FROM + pi: east and north parts, then inertial axes

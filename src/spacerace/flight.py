@@ -38,8 +38,6 @@ from spacerace.dynamics import (
     EV_MAXQ,
     EV_MOON_CA,
     N_DIAG,
-    P_OMEGA,
-    P_THETA0,
     M,
 )
 from spacerace.errors import CatalogError, OutOfRangeError, SimulationError
@@ -49,7 +47,14 @@ from spacerace.kernel import (
     STATUS_MESSAGES,
     STATUS_PHASES_DONE,
     STATUS_TIME_LIMIT,
+    T_DOWNRANGE,
+    T_FLIGHT_PATH_ANGLE,
+    T_HEADING,
+    T_SPEED_INERTIAL,
+    T_X_ECEF,
+    T_Y_ECEF,
     diagnose,
+    table_rows,
 )
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_UPPER
@@ -57,7 +62,6 @@ from spacerace.models.earth import (
     ecef_from_geodetic,
     geodetic_from_ecef,
     vincenty_distance,
-    vincenty_distances,
 )
 from spacerace.orbit import elements_from_state, flight_path_angle
 from spacerace.packing import (
@@ -112,42 +116,27 @@ class FlightResult:
 
 def _columns(pk: Packed, t: np.ndarray, y: np.ndarray, phase: np.ndarray,
              site_ecef: np.ndarray) -> dict[str, np.ndarray]:
-    d = diagnose(t, y, phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val, pk.tab)
-    theta = pk.p[P_THETA0] + pk.p[P_OMEGA] * t
-    c, s = np.cos(theta), np.sin(theta)
-    x_ecef = c * y[:, 0] + s * y[:, 1]
-    y_ecef = -s * y[:, 0] + c * y[:, 1]
-    w = pk.p[P_OMEGA]
-    vrel = np.stack([y[:, 3] + w * y[:, 1], y[:, 4] - w * y[:, 0], y[:, 5]], axis=1)
-    # rotate the relative velocity into Earth-fixed axes, then local east-north-up
-    ve = c * vrel[:, 0] + s * vrel[:, 1]
-    vn_ = -s * vrel[:, 0] + c * vrel[:, 1]
-    lat, lon = d[:, D_LAT], d[:, D_LON]
-    east = -np.sin(lon) * ve + np.cos(lon) * vn_
-    north = (-np.sin(lat) * np.cos(lon) * ve - np.sin(lat) * np.sin(lon) * vn_
-             + np.cos(lat) * vrel[:, 2])
-    up = np.cos(lat) * np.cos(lon) * ve + np.cos(lat) * np.sin(lon) * vn_ + np.sin(lat) * vrel[:, 2]
-    horiz = np.hypot(east, north)
     lat0, lon0 = geodetic_from_ecef(*site_ecef)[:2]
-    downrange = vincenty_distances(lat0, lon0, lat, lon)
+    rows = table_rows(t, y, phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val, pk.tab, lat0, lon0)
+    lat, lon, downrange = rows[D_LAT], rows[D_LON], rows[T_DOWNRANGE]
     for i in np.flatnonzero(np.isnan(downrange)):  # nearly antipodal: Karney's method
         downrange[i] = _geodesic(lat0, lon0, lat[i], lon[i])[0]
     return {
         "t": t,
         "x_eci": y[:, 0], "y_eci": y[:, 1], "z_eci": y[:, 2],
         "vx_eci": y[:, 3], "vy_eci": y[:, 4], "vz_eci": y[:, 5],
-        "x_ecef": x_ecef, "y_ecef": y_ecef, "z_ecef": y[:, 2].copy(),
-        "lat": lat, "lon": lon, "alt": d[:, D_ALT],
+        "x_ecef": rows[T_X_ECEF], "y_ecef": rows[T_Y_ECEF], "z_ecef": y[:, 2].copy(),
+        "lat": lat, "lon": lon, "alt": rows[D_ALT],
         "mass": y[:, M],
-        "speed_inertial": np.linalg.norm(y[:, 3:6], axis=1),
-        "speed_relative": d[:, D_VREL],
-        "mach": d[:, D_MACH],
-        "dynamic_pressure": d[:, D_Q],
-        "thrust": d[:, D_THRUST],
-        "drag": d[:, D_DRAG],
-        "acceleration": d[:, D_ACCEL],
-        "flight_path_angle": np.arctan2(up, horiz),
-        "heading": np.mod(np.arctan2(east, north), 2 * np.pi),
+        "speed_inertial": rows[T_SPEED_INERTIAL],
+        "speed_relative": rows[D_VREL],
+        "mach": rows[D_MACH],
+        "dynamic_pressure": rows[D_Q],
+        "thrust": rows[D_THRUST],
+        "drag": rows[D_DRAG],
+        "acceleration": rows[D_ACCEL],
+        "flight_path_angle": rows[T_FLIGHT_PATH_ANGLE],
+        "heading": rows[T_HEADING],
         "downrange": downrange,
         "phase": phase.astype(np.float64),
     }

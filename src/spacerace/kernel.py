@@ -7,10 +7,13 @@ sample in a batch gives a status, not an exception (the sgp4 ``SGP4_ERRORS`` ide
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from spacerace._jit import jit, jit_parallel, prange
 from spacerace.dynamics import (
+    D_ACCEL,
     D_ALT,
     D_LAT,
     D_LON,
@@ -28,6 +31,8 @@ from spacerace.dynamics import (
     N_DIAG,
     N_EVENTS,
     N_STATE,
+    P_OMEGA,
+    P_THETA0,
     PH_A_EXIT,
     PH_BURN,
     PH_CURVE,
@@ -62,6 +67,7 @@ from spacerace.integrate import (
     stage_state,
     step_factor,
 )
+from spacerace.models.earth import vincenty_distance
 
 STATUS_IMPACT = 0
 STATUS_PHASES_DONE = 1
@@ -424,6 +430,53 @@ def diagnose(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.
     return out
 
 
+# --- trajectory table ---------------------------------------------------------------------------
+# Rows of ``table_rows``: the diagnostics ``D_ALT`` .. ``D_ACCEL`` at their own indices, then:
+T_X_ECEF, T_Y_ECEF = D_ACCEL + 1, D_ACCEL + 2  # Earth-fixed x and y [m]
+T_SPEED_INERTIAL = D_ACCEL + 3  # [m/s]
+T_FLIGHT_PATH_ANGLE = D_ACCEL + 4  # of the velocity relative to the Earth [rad]
+T_HEADING = D_ACCEL + 5  # of that velocity, clockwise from north, in [0, 2 pi) [rad]
+T_DOWNRANGE = D_ACCEL + 6  # from (lat0, lon0) along the ellipsoid (Vincenty; NaN: failed) [m]
+N_T = D_ACCEL + 7
+
+
+@jit
+def table_rows(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.ndarray,
+               phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
+               lat0: float, lon0: float) -> np.ndarray:
+    """Derived quantities at each output sample, shape (N_T, n) (rows ``D_*`` and ``T_*``).
+
+    ``lat0``, ``lon0`` [rad] is the point the downrange distance is measured from.
+    """
+    n = out_t.size
+    out = np.empty((N_T, n))
+    acc = np.empty(3)
+    diag = np.empty(N_DIAG)
+    w = p[P_OMEGA]
+    for i in range(n):
+        y = out_y[i]
+        forces(out_t[i], y, p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, diag, True)
+        for j in range(D_ACCEL + 1):
+            out[j, i] = diag[j]
+        theta = p[P_THETA0] + w * out_t[i]
+        c, s = math.cos(theta), math.sin(theta)
+        out[T_X_ECEF, i] = c * y[0] + s * y[1]
+        out[T_Y_ECEF, i] = -s * y[0] + c * y[1]
+        # the velocity relative to the Earth in Earth-fixed axes, then local east-north-up
+        vx, vy, vz = y[3] + w * y[1], y[4] - w * y[0], y[5]
+        ve, vn = c * vx + s * vy, -s * vx + c * vy
+        lat, lon = diag[D_LAT], diag[D_LON]
+        sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
+        east = -so * ve + co * vn
+        north = -sl * co * ve - sl * so * vn + cl * vz
+        up = cl * co * ve + cl * so * vn + sl * vz
+        out[T_SPEED_INERTIAL, i] = math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5])
+        out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.hypot(east, north))
+        out[T_HEADING, i] = math.atan2(east, north) % (2.0 * math.pi)
+        out[T_DOWNRANGE, i] = vincenty_distance(lat0, lon0, lat, lon)
+    return out
+
+
 # --- batches ----------------------------------------------------------------------------------
 R_STATUS, R_T_END, R_IMPACT_T, R_IMPACT_LAT, R_IMPACT_LON, R_IMPACT_SPEED = range(6)
 R_APOGEE_ALT, R_CUTOFF_T, R_CUTOFF_SPEED, R_CUTOFF_ALT, R_CUTOFF_INERTIAL = range(6, 11)
@@ -449,7 +502,7 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
         code = ev_code[i]
         iph = ev_phase[i]
         ph = phases[iph]
-        forces(ev_t[i], ev_y[i], p, ph, cd_mach, cd_val, tab, acc, diag, False)
+        forces(ev_t[i], ev_y[i], p, ph, cd_mach, cd_val, tab, acc, diag, True)
         if code == EV_IMPACT:
             out[R_IMPACT_T] = ev_t[i]
             out[R_IMPACT_LAT] = diag[D_LAT]

@@ -57,12 +57,13 @@ def ecef_from_geodetic(lat: float, lon: float, h: float) -> np.ndarray:
 
 
 @jit
-def geodetic_from_ecef(x: float, y: float, z: float) -> tuple[float, float, float]:
-    """Geodetic latitude, longitude and height of an Earth-fixed point on WGS-84.
+def geodetic_height(x: float, y: float, z: float) -> tuple[float, float, float]:
+    """Height above the WGS-84 ellipsoid of an Earth-fixed point, with no trigonometry.
 
-    Heikkinen's closed form for the latitude (exact to rounding: measured 2e-16 rad and 4e-9 m
-    against PROJ over -5 km to 40,000 km), then the height formula that stays exact near
-    the poles.
+    Heikkinen's closed form (exact to rounding: measured 2e-16 rad and 4e-9 m against PROJ
+    over -5 km to 40,000 km), then the height formula that stays exact near the poles, with
+    the sine and cosine of the latitude taken from its tangent. The geodetic latitude is
+    ``atan2(tz, d)`` of the returned legs; a caller that needs only the height skips it.
 
     Parameters
     ----------
@@ -72,13 +73,13 @@ def geodetic_from_ecef(x: float, y: float, z: float) -> tuple[float, float, floa
     Returns
     -------
     tuple of float
-        Geodetic latitude [rad], longitude [rad], height above the ellipsoid [m].
+        Height above the ellipsoid ``h`` [m], distance from the axis ``d`` [m] and ``tz``
+        [m], the legs of the latitude (``d`` = 0 on the axis).
     """
     a, b, e2 = WGS84_A, WGS84_B, WGS84_E2
     p = np.sqrt(x * x + y * y)
-    lon = np.arctan2(y, x)
     if p < 1e-9 * a:  # on the axis
-        return (math.copysign(0.5 * np.pi, z), lon, abs(z) - b)
+        return abs(z) - b, 0.0, math.copysign(1.0, z)
     ep2 = (a * a - b * b) / (b * b)
     f = 54.0 * b * b * z * z
     g = p * p + (1.0 - e2) * z * z - e2 * (a * a - b * b)
@@ -92,10 +93,31 @@ def geodetic_from_ecef(x: float, y: float, z: float) -> tuple[float, float, floa
             - 0.5 * pp * p * p, 0.0))
     v = np.sqrt((p - e2 * r0) ** 2 + (1.0 - e2) * z * z)
     z0 = b * b * z / (a * v)
-    lat = np.arctan2(z + ep2 * z0, p)
-    sl, cl = np.sin(lat), np.cos(lat)
+    tz = z + ep2 * z0
+    n = np.sqrt(p * p + tz * tz)
+    sl, cl = tz / n, p / n
     h = p * cl + z * sl - a * np.sqrt(1.0 - e2 * sl * sl)
-    return lat, lon, h
+    return h, p, tz
+
+
+@jit
+def geodetic_from_ecef(x: float, y: float, z: float) -> tuple[float, float, float]:
+    """Geodetic latitude, longitude and height of an Earth-fixed point on WGS-84.
+
+    See ``geodetic_height`` for the method.
+
+    Parameters
+    ----------
+    x, y, z : float
+        Earth-fixed position [m].
+
+    Returns
+    -------
+    tuple of float
+        Geodetic latitude [rad], longitude [rad], height above the ellipsoid [m].
+    """
+    h, d, tz = geodetic_height(x, y, z)
+    return np.arctan2(tz, d), np.arctan2(y, x), h
 
 
 @jit
@@ -207,13 +229,3 @@ def vincenty_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
                                                * (-3.0 + 4.0 * c2sm * c2sm)))
             return b * ca * (sigma - ds)
     return math.nan
-
-
-@jit
-def vincenty_distances(lat0: float, lon0: float, lat: np.ndarray, lon: np.ndarray
-                       ) -> np.ndarray:
-    """``vincenty_distance`` from one point to each of many [m] (NaN where it fails)."""
-    out = np.empty(lat.size)
-    for i in range(lat.size):
-        out[i] = vincenty_distance(lat0, lon0, lat[i], lon[i])
-    return out
