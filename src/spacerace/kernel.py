@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from spacerace._jit import jit, jit_parallel, prange
+from spacerace._jit import jit, jit_borrow, jit_parallel, prange
 from spacerace.dynamics import (
     D_ACCEL,
     D_ALT,
@@ -87,7 +87,7 @@ MAX_STEPS = 200_000
 ROOT_ITERATIONS = 80
 
 
-@jit
+@jit_borrow
 def _event_at(theta: float, rc: np.ndarray, t: float, p: np.ndarray, ph: np.ndarray,
               cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
               ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
@@ -98,7 +98,7 @@ def _event_at(theta: float, rc: np.ndarray, t: float, p: np.ndarray, ph: np.ndar
     event_values(t, ys, p, ph, diag, g)
 
 
-@jit
+@jit_borrow
 def _locate(code: int, t0: float, h: float, g0: float, g1: float, t_stop: float,
             rc: np.ndarray, p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray,
             cd_val: np.ndarray, tab: np.ndarray, ys: np.ndarray, acc: np.ndarray,
@@ -136,7 +136,7 @@ def _locate(code: int, t0: float, h: float, g0: float, g1: float, t_stop: float,
     return tb
 
 
-@jit
+@jit_borrow
 def _step_roots(t: float, h: float, g_prev: np.ndarray, g_new: np.ndarray, rc: np.ndarray,
                 p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
                 tab: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
@@ -174,19 +174,20 @@ def _step_roots(t: float, h: float, g_prev: np.ndarray, g_new: np.ndarray, rc: n
     return ends, t_end
 
 
-@jit
+@jit_borrow
 def _sample(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, n_out: int, t: float,
             y: np.ndarray, iph: int) -> bool:
     """Write one output sample at index ``n_out``; False if the buffer is full."""
     if n_out >= out_t.size:
         return False
     out_t[n_out] = t
-    out_y[n_out] = y
+    for j in range(y.size):
+        out_y[n_out, j] = y[j]
     out_phase[n_out] = iph
     return True
 
 
-@jit
+@jit_borrow
 def begin_phase(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, stg: np.ndarray,
                 prop_left: np.ndarray, tab: np.ndarray) -> None:
     """Set up a phase at time ``t``: separate stages, light engines, fix held directions.
@@ -244,7 +245,7 @@ def begin_phase(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, stg: np.
             ph[PH_PLANE], ph[PH_PLANE + 1], ph[PH_PLANE + 2] = nx / nn, ny / nn, nz / nn
 
 
-@jit
+@jit_borrow
 def end_phase(t: float, ph: np.ndarray, stg: np.ndarray, prop_left: np.ndarray,
               m_start: float, m_end: float) -> None:
     """Book the propellant each burning stage used during the phase."""
