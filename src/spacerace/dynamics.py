@@ -34,7 +34,7 @@ from spacerace.constants import WGS84_A
 from spacerace.ephem import body_xyz
 from spacerace.models.aero import drag_coefficient_row, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
-from spacerace.models.earth import geodetic_height
+from spacerace.models.earth import geodetic_from_ecef, geodetic_height
 from spacerace.models.gravity import gravity_accel
 from spacerace.models.propulsion import thrust
 from spacerace.models.tables import interp_rows
@@ -204,8 +204,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     """
     w = p[P_OMEGA]
     x, yy, z = y[X], y[Y], y[Z]
-    # the height and the latitude do not depend on the Earth's turn about its axis
-    alt, d_axis, tz = geodetic_height(x, yy, z)
+    alt = geodetic_height(x, yy, z)  # the Earth's turn about its axis does not change it
     # velocity relative to the rotating Earth: v - w x r
     vrx = y[VX] + w * yy
     vry = y[VY] - w * x
@@ -219,7 +218,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     if rates or wind != 0.0:
         theta = p[P_THETA0] + w * t
         c, s = math.cos(theta), math.sin(theta)
-        lat, lon = math.atan2(tz, d_axis), math.atan2(-s * x + c * yy, c * x + s * yy)
+        lat, lon, _ = geodetic_from_ecef(c * x + s * yy, -s * x + c * yy, z)
     wux, wuy, wuz = 0.0, 0.0, 0.0  # unit vector the wind blows along, inertial axes
     if wind != 0.0:
         # the wind blows towards P_WIND_FROM + pi: east and north parts, then inertial axes

@@ -67,7 +67,7 @@ from spacerace.integrate import (
     stage_state,
     step_factor,
 )
-from spacerace.models.earth import vincenty_distance
+from spacerace.models.earth import geodetic_from_ecef, vincenty_distance
 
 STATUS_IMPACT = 0
 STATUS_PHASES_DONE = 1
@@ -441,6 +441,37 @@ T_DOWNRANGE = D_ACCEL + 6  # from (lat0, lon0) along the ellipsoid (Vincenty; Na
 N_T = D_ACCEL + 7
 
 
+@jit_borrow
+def _table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray,
+               p: np.ndarray, phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+               tab: np.ndarray, lat0: float, lon0: float, acc: np.ndarray, diag: np.ndarray,
+               out: np.ndarray) -> None:
+    """Column ``i`` of ``table_rows`` (``acc``, ``diag`` are scratch)."""
+    y = out_y[i]
+    t = out_t[i]
+    forces(t, y, p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, diag, False)
+    for j in range(D_ACCEL + 1):
+        out[j, i] = diag[j]
+    w = p[P_OMEGA]
+    theta = p[P_THETA0] + w * t
+    c, s = math.cos(theta), math.sin(theta)
+    xe, ye = c * y[0] + s * y[1], -s * y[0] + c * y[1]
+    lat, lon, _ = geodetic_from_ecef(xe, ye, y[2])
+    out[D_LAT, i], out[D_LON, i] = lat, lon
+    out[T_X_ECEF, i], out[T_Y_ECEF, i] = xe, ye
+    # the velocity relative to the Earth in Earth-fixed axes, then local east-north-up
+    vx, vy, vz = y[3] + w * y[1], y[4] - w * y[0], y[5]
+    ve, vn = c * vx + s * vy, -s * vx + c * vy
+    sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
+    east = -so * ve + co * vn
+    north = -sl * co * ve - sl * so * vn + cl * vz
+    up = cl * co * ve + cl * so * vn + sl * vz
+    out[T_SPEED_INERTIAL, i] = math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5])
+    out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.hypot(east, north))
+    out[T_HEADING, i] = math.atan2(east, north) % (2.0 * math.pi)
+    out[T_DOWNRANGE, i] = vincenty_distance(lat0, lon0, lat, lon)
+
+
 @jit
 def table_rows(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.ndarray,
                phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
@@ -449,32 +480,12 @@ def table_rows(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: n
 
     ``lat0``, ``lon0`` [rad] is the point the downrange distance is measured from.
     """
-    n = out_t.size
-    out = np.empty((N_T, n))
+    out = np.empty((N_T, out_t.size))
     acc = np.empty(3)
     diag = np.empty(N_DIAG)
-    w = p[P_OMEGA]
-    for i in range(n):
-        y = out_y[i]
-        forces(out_t[i], y, p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, diag, True)
-        for j in range(D_ACCEL + 1):
-            out[j, i] = diag[j]
-        theta = p[P_THETA0] + w * out_t[i]
-        c, s = math.cos(theta), math.sin(theta)
-        out[T_X_ECEF, i] = c * y[0] + s * y[1]
-        out[T_Y_ECEF, i] = -s * y[0] + c * y[1]
-        # the velocity relative to the Earth in Earth-fixed axes, then local east-north-up
-        vx, vy, vz = y[3] + w * y[1], y[4] - w * y[0], y[5]
-        ve, vn = c * vx + s * vy, -s * vx + c * vy
-        lat, lon = diag[D_LAT], diag[D_LON]
-        sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
-        east = -so * ve + co * vn
-        north = -sl * co * ve - sl * so * vn + cl * vz
-        up = cl * co * ve + cl * so * vn + sl * vz
-        out[T_SPEED_INERTIAL, i] = math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5])
-        out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.hypot(east, north))
-        out[T_HEADING, i] = math.atan2(east, north) % (2.0 * math.pi)
-        out[T_DOWNRANGE, i] = vincenty_distance(lat0, lon0, lat, lon)
+    for i in range(out_t.size):
+        _table_row(i, out_t, out_y, out_phase, p, phases, cd_mach, cd_val, tab, lat0, lon0,
+                   acc, diag, out)
     return out
 
 
