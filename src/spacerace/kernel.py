@@ -140,16 +140,18 @@ def _locate(code: int, t0: float, h: float, g0: float, g1: float, t_stop: float,
 def _step_roots(t: float, h: float, g_prev: np.ndarray, g_new: np.ndarray, rc: np.ndarray,
                 p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
                 tab: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
-                g: np.ndarray, guess: np.ndarray, roots: np.ndarray) -> tuple[int, float]:
+                g: np.ndarray, guess: np.ndarray, roots: np.ndarray) -> tuple[int, float, int]:
     """Roots of the events crossed in the step [t, t + h] that come before its end.
 
     The crossings that end something are located first, in the order of their secant
     guesses, then the others; each only as far as it can still come before the earliest
     end found (the roots after it are left at inf in ``roots``; ``guess`` is scratch).
-    Returns what that end ends (0 nothing, 1 the phase, 2 the flight) and its time [s].
+    Returns what that end ends (0 nothing, 1 the phase, 2 the flight), its time [s] and the
+    event that makes it (-1: none).
     """
     t_end = t + h
     ends = 0
+    e_end = -1
     for e in range(N_EVENTS):
         roots[e] = np.inf
         guess[e] = np.inf
@@ -169,9 +171,65 @@ def _step_roots(t: float, h: float, g_prev: np.ndarray, g_new: np.ndarray, rc: n
         roots[e] = root
         if EVENT_ENDS[e] > 0:
             if root < t_end or EVENT_ENDS[e] > ends:
-                ends = EVENT_ENDS[e]
+                ends, e_end = EVENT_ENDS[e], e
             t_end = root
-    return ends, t_end
+    return ends, t_end, e_end
+
+
+@jit_borrow
+def _step_to(t: float, h: float, y: np.ndarray, k: np.ndarray, p: np.ndarray, ph: np.ndarray,
+             cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray, ys: np.ndarray,
+             acc: np.ndarray, diag: np.ndarray, out: np.ndarray) -> None:
+    """State at ``t + h`` by one step from ``(t, y)``, into ``out``.
+
+    ``k[0]`` must hold the derivative at ``y``; the other stages are overwritten. Used to
+    end a phase inside an accepted step: the continuous extension there is one order lower
+    than the step's own solution.
+    """
+    for s in range(1, 6):
+        stage_state(y, h, k, s, ys)
+        rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc, diag)
+    stage_state(y, h, k, 6, out)  # the 5th-order solution (first same as last)
+
+
+@jit_borrow
+def _event_after_step(code: int, t: float, h: float, y: np.ndarray, k: np.ndarray,
+                      p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+                      tab: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
+                      g: np.ndarray, out: np.ndarray) -> float:
+    """Event function ``code`` at the state one step ``h`` from ``(t, y)`` (left in ``out``)."""
+    _step_to(t, h, y, k, p, ph, cd_mach, cd_val, tab, ys, acc, diag, out)
+    forces(t + h, out, p, ph, cd_mach, cd_val, tab, acc, diag, True)
+    event_values(t + h, out, p, ph, diag, g)
+    return g[code]
+
+
+@jit_borrow
+def _end_on_steps(code: int, t: float, t_root: float, y: np.ndarray, k: np.ndarray,
+                  p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+                  tab: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
+                  g: np.ndarray, out: np.ndarray) -> float:
+    """Time [s] where event ``code`` ends the phase, and the state there (into ``out``).
+
+    The root found on the continuous extension (``t_root``), which is one order below the
+    step's own solution, is refined by the secant method on steps from ``(t, y)``, so that
+    the phase ends where the solution itself meets the event (``k[0]`` must hold the
+    derivative at ``y``; the other stages are overwritten).
+    """
+    tol = 1e-10 * (1.0 + abs(t)) + 1e-12 * (t_root - t)
+    ta = t_root
+    ga = _event_after_step(code, t, ta - t, y, k, p, ph, cd_mach, cd_val, tab, ys, acc, diag,
+                           g, out)
+    if ga == 0.0:
+        return ta
+    tb = ta - max(tol, 1e-6 * (ta - t))
+    for _ in range(ROOT_ITERATIONS):
+        gb = _event_after_step(code, t, tb - t, y, k, p, ph, cd_mach, cd_val, tab, ys, acc,
+                               diag, g, out)
+        if gb == 0.0 or gb == ga or abs(tb - ta) <= tol:
+            return tb
+        ta, ga, tb = tb, gb, tb - gb * (tb - ta) / (gb - ga)
+    return ta  # the last point stepped to, whose state is in ``out``
 
 
 @jit_borrow
@@ -366,8 +424,14 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 continue
             dense_prepare(y, y1, h, k, rc)
             event_values(t + h, y1, p, ph, diag, g_new)
-            ends, t_end = _step_roots(t, h, g_prev, g_new, rc, p, ph, cd_mach, cd_val, tab,
-                                      ys, acc, diag, g_tmp, guess, roots)
+            ends, t_end, e_end = _step_roots(t, h, g_prev, g_new, rc, p, ph, cd_mach, cd_val,
+                                             tab, ys, acc, diag, g_tmp, guess, roots)
+            t_events = t_end  # the crossings found up to here all happen in this phase
+            if ends > 0:
+                t_end = _end_on_steps(e_end, t, t_end, y, k, p, ph, cd_mach, cd_val, tab, ys,
+                                      acc, diag, g_tmp, y1)
+                roots[e_end] = t_end
+                t_events = max(t_events, t_end)
             # samples on the output grid inside the step
             while next_out < t_end:
                 dense_eval(rc, (next_out - t) / h, ys)
@@ -380,14 +444,17 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
             while True:
                 best, tb = -1, np.inf
                 for e in range(N_EVENTS):
-                    if roots[e] <= t_end and roots[e] < tb:
+                    if roots[e] <= t_events and roots[e] < tb:
                         best, tb = e, roots[e]
                 if best < 0:
                     break
                 if n_ev >= max_ev:
                     clock[0] = t
                     return n_out, n_ev, STATUS_BUFFER_FULL
-                dense_eval(rc, (tb - t) / h, ys)
+                if ends > 0 and best == e_end:
+                    ys[:] = y1
+                else:
+                    dense_eval(rc, (tb - t) / h, ys)
                 ev_t[n_ev] = tb
                 ev_code[n_ev] = best
                 ev_dir[n_ev] = 1 if g_new[best] > g_prev[best] else -1
@@ -396,7 +463,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 n_ev += 1
                 roots[best] = np.inf
             if ends > 0:
-                dense_eval(rc, (t_end - t) / h, y)
+                y[:] = y1
                 t = t_end
                 end_phase(t, ph, stg, prop_left, m_start, y[6])
                 if not _sample(out_t, out_y, out_phase, n_out, t, y, iph):
