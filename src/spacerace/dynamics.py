@@ -294,7 +294,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     dhdt = vrx * ue_x + vry * ue_y + vrz * uz
     dq = 0.0
     if rho > 0.0 and va > 0.0:
-        drho_dh = density_gradient(alt) * p[P_RHO_SCALE]
+        drho_dh = density_gradient(alt, rho)  # rho already scaled
         # d(v_air)/dt = a - w x v - u dW/dh dh/dt (the turning of u along the path neglected)
         dwind = (interp_rows(alt + 10.0, tab, TAB_WIND_H, tab, TAB_WIND_V) - wind) / 10.0
         dw = dwind * dhdt

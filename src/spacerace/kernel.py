@@ -177,6 +177,31 @@ def _step_roots(t: float, h: float, g_prev: np.ndarray, g_new: np.ndarray, rc: n
 
 
 @jit_borrow
+def _stages(t: float, h: float, y: np.ndarray, k: np.ndarray, last: int, p: np.ndarray,
+            ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
+            ys: np.ndarray, acc: np.ndarray, diag: np.ndarray) -> None:
+    """Stages 1 .. ``last`` of a step ``h`` from ``(t, y)`` into ``k`` (``k[0]`` given).
+
+    ``ys`` is left at the state of stage ``last``; stage 6, the step's end, also leaves the
+    diagnostics the event functions need in ``diag``.
+    """
+    for s in range(1, last + 1):
+        stage_state(y, h, k, s, ys)
+        rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc, diag, s == 6)
+
+
+@jit_borrow
+def _accept(y: np.ndarray, y1: np.ndarray, g_prev: np.ndarray, g_new: np.ndarray,
+            k: np.ndarray) -> None:
+    """Move to the end of an accepted step: state, event values and derivative (FSAL)."""
+    for i in range(y.size):
+        y[i] = y1[i]
+        k[0, i] = k[6, i]
+    for e in range(g_prev.size):
+        g_prev[e] = g_new[e]
+
+
+@jit_borrow
 def _step_to(t: float, h: float, y: np.ndarray, k: np.ndarray, p: np.ndarray, ph: np.ndarray,
              cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray, ys: np.ndarray,
              acc: np.ndarray, diag: np.ndarray, out: np.ndarray) -> None:
@@ -186,9 +211,7 @@ def _step_to(t: float, h: float, y: np.ndarray, k: np.ndarray, p: np.ndarray, ph
     end a phase inside an accepted step: the continuous extension there is one order lower
     than the step's own solution.
     """
-    for s in range(1, 6):
-        stage_state(y, h, k, s, ys)
-        rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc, diag)
+    _stages(t, h, y, k, 5, p, ph, cd_mach, cd_val, tab, ys, acc, diag)
     stage_state(y, h, k, 6, out)  # the 5th-order solution (first same as last)
 
 
@@ -413,11 +436,8 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 end_phase(t, ph, stg, prop_left, m_start, y[6])
                 clock[0] = t
                 return n_out, n_ev, status
-            for s in range(1, 7):
-                stage_state(y, h, k, s, ys)
-                # the last stage is the step's end (FSAL): keep its diagnostics for the events
-                rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc, diag, s == 6)
-            y1[:] = ys  # stage 7 state is the 5th-order solution (FSAL)
+            # the last stage is the step's 5th-order end (first same as last)
+            _stages(t, h, y, k, 6, p, ph, cd_mach, cd_val, tab, y1, acc, diag)
             err = error_norm(y, y1, h, k, rtol, atol)
             if err > 1.0:
                 h *= step_factor(err)
@@ -476,9 +496,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 phase_over = True
             else:
                 t += h
-                y[:] = y1
-                g_prev[:] = g_new
-                k[0] = k[6]
+                _accept(y, y1, g_prev, g_new, k)
                 h *= step_factor(err)
     clock[0] = t
     return n_out, n_ev, STATUS_PHASES_DONE
