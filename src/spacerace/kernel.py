@@ -228,16 +228,18 @@ def _event_after_step(code: int, t: float, h: float, y: np.ndarray, k: np.ndarra
 
 
 @jit_borrow
-def _end_on_steps(code: int, t: float, t_root: float, y: np.ndarray, k: np.ndarray,
-                  p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
-                  tab: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
-                  g: np.ndarray, out: np.ndarray) -> float:
+def _end_on_steps(code: int, t: float, h: float, t_root: float, rc: np.ndarray, y: np.ndarray,
+                  k: np.ndarray, p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray,
+                  cd_val: np.ndarray, tab: np.ndarray, ys: np.ndarray, acc: np.ndarray,
+                  diag: np.ndarray, g: np.ndarray, out: np.ndarray) -> float:
     """Time [s] where event ``code`` ends the phase, and the state there (into ``out``).
 
-    The root found on the continuous extension (``t_root``), which is one order below the
-    step's own solution, is refined by the secant method on steps from ``(t, y)``, so that
-    the phase ends where the solution itself meets the event (``k[0]`` must hold the
-    derivative at ``y``; the other stages are overwritten).
+    The root found on the continuous extension of the step [t, t + h] (``t_root``), which
+    is one order below the step's own solution, is refined by Newton's method with the
+    extension's slope, then secants, on steps from ``(t, y)``: the phase ends where the
+    solution itself meets the event (``k[0]`` must hold the derivative at ``y``; the other
+    stages are overwritten). An event function that the extension already meets exactly
+    (a time, or a mass falling linearly) costs one step.
     """
     tol = 1e-10 * (1.0 + abs(t)) + 1e-12 * (t_root - t)
     ta = t_root
@@ -245,13 +247,25 @@ def _end_on_steps(code: int, t: float, t_root: float, y: np.ndarray, k: np.ndarr
                            g, out)
     if ga == 0.0:
         return ta
-    tb = ta - max(tol, 1e-6 * (ta - t))
+    dt = max(tol, 1e-6 * (ta - t))
+    _event_at((ta - t) / h, rc, ta, p, ph, cd_mach, cd_val, tab, ys, acc, diag, g)
+    g1 = g[code]
+    _event_at((ta - dt - t) / h, rc, ta - dt, p, ph, cd_mach, cd_val, tab, ys, acc, diag, g)
+    slope = (g1 - g[code]) / dt
+    if slope == 0.0:
+        return ta
+    tb = ta - ga / slope
+    if abs(tb - ta) <= tol:
+        return ta  # ``out`` holds the state at ``ta``
     for _ in range(ROOT_ITERATIONS):
         gb = _event_after_step(code, t, tb - t, y, k, p, ph, cd_mach, cd_val, tab, ys, acc,
                                diag, g, out)
-        if gb == 0.0 or gb == ga or abs(tb - ta) <= tol:
+        if gb == 0.0 or gb == ga:
             return tb
-        ta, ga, tb = tb, gb, tb - gb * (tb - ta) / (gb - ga)
+        tn = tb - gb * (tb - ta) / (gb - ga)
+        if abs(tn - tb) <= tol:
+            return tb  # ``out`` holds the state at ``tb``, within the tolerance of the root
+        ta, ga, tb = tb, gb, tn
     return ta  # the last point stepped to, whose state is in ``out``
 
 
@@ -448,8 +462,8 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                                              tab, ys, acc, diag, g_tmp, guess, roots)
             t_events = t_end  # the crossings found up to here all happen in this phase
             if ends > 0:
-                t_end = _end_on_steps(e_end, t, t_end, y, k, p, ph, cd_mach, cd_val, tab, ys,
-                                      acc, diag, g_tmp, y1)
+                t_end = _end_on_steps(e_end, t, h, t_end, rc, y, k, p, ph, cd_mach, cd_val,
+                                      tab, ys, acc, diag, g_tmp, y1)
                 roots[e_end] = t_end
                 t_events = max(t_events, t_end)
             # samples on the output grid inside the step
