@@ -36,4 +36,6 @@ def interp_clamped(x: float, xs: np.ndarray, ys: np.ndarray) -> float:
 
     ``xs`` must be non-decreasing; repeated trailing entries (padding) are allowed.
     """
-    return interp_rows(x, xs.reshape((1, xs.size)), 0, ys.reshape((1, ys.size)), 0)
+    xs2 = np.ascontiguousarray(xs).reshape((1, xs.size))
+    ys2 = np.ascontiguousarray(ys).reshape((1, ys.size))
+    return interp_rows(x, xs2, 0, ys2, 0)
