@@ -194,10 +194,11 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     acc : ndarray, shape (3,)
         Output: inertial acceleration [m/s^2].
     diag : ndarray, shape (N_DIAG,)
-        Output: altitude [m], latitude and longitude [rad] (NaN unless ``rates``), speed
-        relative to the Earth [m/s], Mach [-], dynamic pressure [Pa], thrust [N], drag [N],
-        non-gravitational acceleration [m/s^2], altitude rate [m/s], dynamic-pressure rate
-        [Pa/s] and the Moon's distance and range rate (the last four only if ``rates``).
+        Output: altitude [m], latitude and longitude [rad] (NaN without ``rates`` unless a
+        wind needs them), speed relative to the Earth [m/s], Mach [-], dynamic pressure
+        [Pa], thrust [N], drag [N], non-gravitational acceleration [m/s^2], altitude rate
+        [m/s], dynamic-pressure rate [Pa/s] and the Moon's distance and range rate (the
+        last four only if ``rates``).
     rates : bool
         Whether to compute all the diagnostics: the event functions and the tables need
         them, the equations of motion do not.
