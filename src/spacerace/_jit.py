@@ -67,8 +67,8 @@ def jit_borrow(func: F) -> F:
     counts each array argument up and down on every call, atomically, and for the equations
     of motion (eight arrays, called thousands of times a flight) that cost more than the
     physics. Such a function must not allocate or return an array, nor keep one beyond the
-    call. Uses numba's internal ``_nrt`` option; a numba without it
-    compiles the function as ``jit`` does.
+    call. Uses numba's internal ``_nrt`` option; a numba without it compiles the function
+    as ``jit`` does.
     """
     if _numba is None:  # pragma: no cover
         return func
