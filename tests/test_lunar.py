@@ -70,8 +70,10 @@ def test_yaw_on_any_state_turns_the_flight_direction_left_by_the_angle():
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_a_flight_paused_at_a_phase_goes_on_as_if_flown_at_once(k):
     """Sputnik 1 flown in one go, and flown to phase k then resumed, end in the same state.
-    Each resumption starts the step-size control afresh, so the two differ by the
-    integration tolerance (millimetres over the ascent), not bit for bit."""
+    Each resumption starts the step-size control afresh, so the two differ within what the
+    tolerance allows (centimetres over the 7,000 km ascent; rtol 1e-9 against 1e-13 moves
+    the V-2's apogee by a metre), not bit for bit. A state not carried over (mass,
+    propellant, steering plane) would put them kilometres apart."""
     v, m = load("sputnik-1")
     options = SimOptions()
     pk = pack(v, m, options)
@@ -81,8 +83,9 @@ def test_a_flight_paused_at_a_phase_goes_on_as_if_flown_at_once(k):
     assert at.phase == k
     np.testing.assert_array_equal(at.y, first[1][-1])
     run_packed(pk, options, at)
-    np.testing.assert_allclose(at.y[:3], whole[1][-1][:3], rtol=0, atol=0.05)
-    np.testing.assert_allclose(at.y[3:6], whole[1][-1][3:6], rtol=0, atol=1e-4)
+    np.testing.assert_allclose(at.y[:3], whole[1][-1][:3], rtol=0, atol=0.5)
+    np.testing.assert_allclose(at.y[3:6], whole[1][-1][3:6], rtol=0, atol=1e-3)
+    assert at.y[6] == pytest.approx(whole[1][-1][6], rel=1e-6)
 
 
 def test_a_flight_that_stops_early_is_not_reported_paused_further_on():

@@ -60,6 +60,23 @@ def jit(func: F) -> F:
     return cast(F, _numba.njit(cache=True, error_model="numpy")(func))
 
 
+def jit_borrow(func: F) -> F:
+    """Like ``jit``, for a function that only reads and writes the arrays it is given.
+
+    Its array arguments are borrowed from the caller instead of reference-counted: numba
+    counts each array argument up and down on every call, atomically, and for the equations
+    of motion (eight arrays, called thousands of times a flight) that cost more than the
+    physics. Such a function must not allocate or return an array, nor keep one beyond the
+    call. Uses numba's internal ``_nrt`` option; a numba without it compiles the function
+    as ``jit`` does.
+    """
+    if _numba is None:  # pragma: no cover
+        return func
+    if not hasattr(_numba.core.options.DefaultOptions, "_nrt"):  # pragma: no cover
+        return jit(func)
+    return cast(F, _numba.njit(cache=True, error_model="numpy", _nrt=False)(func))
+
+
 def jit_parallel(func: F) -> F:
     """Like ``jit``, with ``prange`` loops spread over threads."""
     if _numba is None:  # pragma: no cover

@@ -29,15 +29,15 @@ import math
 
 import numpy as np
 
-from spacerace._jit import jit
+from spacerace._jit import jit, jit_borrow
 from spacerace.constants import MOON_SOI_RADIUS, WGS84_A
 from spacerace.ephem import body_xyz
-from spacerace.models.aero import drag_coefficient, dynamic_pressure
+from spacerace.models.aero import drag_coefficient_row, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
-from spacerace.models.earth import geodetic_from_ecef
+from spacerace.models.earth import geodetic_from_ecef, geodetic_height
 from spacerace.models.gravity import gravity_accel
 from spacerace.models.propulsion import thrust
-from spacerace.models.tables import interp_clamped
+from spacerace.models.tables import interp_rows
 
 # --- state ---------------------------------------------------------------------------------
 X, Y, Z, VX, VY, VZ, M = range(7)
@@ -132,7 +132,7 @@ def _air(alt: float, atmos_on: float) -> tuple[float, float, float]:
     return p, rho, a
 
 
-@jit
+@jit_borrow
 def _thrust_direction(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
                       vax: float, vay: float, vaz: float, va: float,
                       tab: np.ndarray) -> tuple[float, float, float]:
@@ -152,7 +152,7 @@ def _thrust_direction(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         ct, st = math.cos(th), math.sin(th)
         return ct * hx + st * ux, ct * hy + st * uy, ct * hz + st * uz
     if mode == MODE_PITCH_PROGRAM:
-        el = interp_clamped(t, tab[TAB_PITCH_T], tab[TAB_PITCH_EL])
+        el = interp_rows(t, tab, TAB_PITCH_T, tab, TAB_PITCH_EL)
         ce, se = math.cos(el), math.sin(el)
         ca, sa = math.cos(p[P_AZ]), math.sin(p[P_AZ])
         dx = ce * (ca * p[P_NORTH] + sa * p[P_EAST]) + se * p[P_UP]
@@ -162,20 +162,19 @@ def _thrust_direction(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     return p[P_UP], p[P_UP + 1], p[P_UP + 2]
 
 
-@jit
+@jit_borrow
 def curve_fraction(t: float, ph: np.ndarray, tab: np.ndarray) -> float:
     """Thrust-curve fraction of a lone solid motor (1 for liquid engines, 0 after burn-out)."""
     row = int(ph[PH_CURVE])
     if row < 0:
         return 1.0
     tc = t - ph[PH_T_START]
-    times = tab[row]
-    if tc < times[0] or tc > times[times.size - 1]:
+    if tc < tab[row, 0] or tc > tab[row, tab.shape[1] - 1]:
         return 0.0
-    return interp_clamped(tc, times, tab[row + 1])
+    return interp_rows(tc, tab, row, tab, row + 1)
 
 
-@jit
+@jit_borrow
 def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
            cd_mach: np.ndarray, cd_val: np.ndarray,
            tab: np.ndarray,
@@ -197,18 +196,18 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     acc : ndarray, shape (3,)
         Output: inertial acceleration [m/s^2].
     diag : ndarray, shape (N_DIAG,)
-        Output: altitude [m], latitude and longitude [rad], speed relative to the Earth
-        [m/s], Mach [-],
-        dynamic pressure [Pa], thrust [N], drag [N], non-gravitational acceleration [m/s^2],
-        altitude rate [m/s], dynamic-pressure rate [Pa/s] (the last two only if ``rates``).
+        Output: altitude [m], latitude and longitude [rad] (NaN without ``rates`` unless a
+        wind needs them), speed relative to the Earth [m/s], Mach [-], dynamic pressure
+        [Pa], thrust [N], drag [N], non-gravitational acceleration [m/s^2], altitude rate
+        [m/s], dynamic-pressure rate [Pa/s] and the Moon's distance and range rate (the
+        last four only if ``rates``).
     rates : bool
-        Whether to compute the altitude and dynamic-pressure rates (event functions).
+        Whether to compute all the diagnostics: the event functions and the tables need
+        them, the equations of motion do not.
     """
     w = p[P_OMEGA]
-    theta = p[P_THETA0] + w * t
-    c, s = math.cos(theta), math.sin(theta)
     x, yy, z = y[X], y[Y], y[Z]
-    lat, lon, alt = geodetic_from_ecef(c * x + s * yy, -s * x + c * yy, z)
+    alt = geodetic_height(x, yy, z)  # the Earth's turn about its axis does not change it
     # velocity relative to the rotating Earth: v - w x r
     vrx = y[VX] + w * yy
     vry = y[VY] - w * x
@@ -216,7 +215,13 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     vr = math.sqrt(vrx * vrx + vry * vry + vrz * vrz)
     # relative to the air, which turns with the Earth and blows with the wind
     vax, vay, vaz = vrx, vry, vrz
-    wind = interp_clamped(alt, tab[TAB_WIND_H], tab[TAB_WIND_V])
+    wind = interp_rows(alt, tab, TAB_WIND_H, tab, TAB_WIND_V)
+    lat, lon = math.nan, math.nan
+    c, s = 1.0, 0.0  # cosine and sine of the Earth's turn, where they are needed
+    if rates or wind != 0.0:
+        theta = p[P_THETA0] + w * t
+        c, s = math.cos(theta), math.sin(theta)
+        lat, lon, _ = geodetic_from_ecef(c * x + s * yy, -s * x + c * yy, z)
     wux, wuy, wuz = 0.0, 0.0, 0.0  # unit vector the wind blows along, inertial axes
     if wind != 0.0:
         # the wind blows towards P_WIND_FROM + pi: east and north parts, then inertial axes
@@ -234,11 +239,13 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     rho *= p[P_RHO_SCALE]
     mach = va / a
     row = int(ph[PH_CD_ROW])
-    cd = drag_coefficient(mach, cd_mach[row], cd_val[row])
+    cd = drag_coefficient_row(mach, cd_mach, cd_val, row)
     q = dynamic_pressure(rho, va)
     drag = q * cd * ph[PH_AREF]
     m = y[M]
-    burning = ph[PH_THROTTLE] > 0.0 and m > ph[PH_M_EMPTY]
+    # the engines burn for the whole phase (their depletion event ends it), so that a step
+    # straddling the depletion sees smooth equations and the event is found on it
+    burning = ph[PH_THROTTLE] > 0.0
     frac = curve_fraction(t, ph, tab) if burning else 0.0
     f = thrust(ph[PH_F_VAC] * frac, ph[PH_A_EXIT], pa, ph[PH_THROTTLE]) if burning else 0.0
     mdot = ph[PH_MDOT] * ph[PH_THROTTLE] * frac
@@ -290,9 +297,9 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     dhdt = vrx * ue_x + vry * ue_y + vrz * uz
     dq = 0.0
     if rho > 0.0 and va > 0.0:
-        drho_dh = density_gradient(alt) * p[P_RHO_SCALE]
+        drho_dh = density_gradient(alt, rho)  # rho already scaled
         # d(v_air)/dt = a - w x v - u dW/dh dh/dt (the turning of u along the path neglected)
-        dwind = (interp_clamped(alt + 10.0, tab[TAB_WIND_H], tab[TAB_WIND_V]) - wind) / 10.0
+        dwind = (interp_rows(alt + 10.0, tab, TAB_WIND_H, tab, TAB_WIND_V) - wind) / 10.0
         dw = dwind * dhdt
         arx = acc[0] + w * y[VY] - dw * wux
         ary = acc[1] - w * y[VX] - dw * wuy
@@ -304,7 +311,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     return -mdot
 
 
-@jit
+@jit_borrow
 def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
         dy: np.ndarray, acc: np.ndarray, diag: np.ndarray, rates: bool = False) -> None:
@@ -318,7 +325,7 @@ def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     dy[M] = dm
 
 
-@jit
+@jit_borrow
 def free_flight_range(y: np.ndarray, mu: float, radius: float) -> float:
     """Angle [rad] the vehicle would travel, coasting on a Kepler conic, to ``radius`` [m].
 
@@ -353,7 +360,7 @@ def free_flight_range(y: np.ndarray, mu: float, radius: float) -> float:
     return nu1 - nu0 if nu1 > nu0 else -1.0
 
 
-@jit
+@jit_borrow
 def event_values(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, diag: np.ndarray,
                  out: np.ndarray) -> None:
     """Event functions at a state whose diagnostics are in ``diag``; roots are the events."""

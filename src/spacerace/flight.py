@@ -39,8 +39,6 @@ from spacerace.dynamics import (
     EV_MOON_CA,
     EV_MOON_SOI,
     N_DIAG,
-    P_OMEGA,
-    P_THETA0,
     M,
 )
 from spacerace.errors import CatalogError, OutOfRangeError, SimulationError
@@ -50,7 +48,14 @@ from spacerace.kernel import (
     STATUS_MESSAGES,
     STATUS_PHASES_DONE,
     STATUS_TIME_LIMIT,
+    T_DOWNRANGE,
+    T_FLIGHT_PATH_ANGLE,
+    T_HEADING,
+    T_SPEED_INERTIAL,
+    T_X_ECEF,
+    T_Y_ECEF,
     diagnose,
+    table_rows,
 )
 from spacerace.lunar import aim_moon, injection_phase
 from spacerace.mission import Mission
@@ -59,7 +64,6 @@ from spacerace.models.earth import (
     ecef_from_geodetic,
     geodetic_from_ecef,
     vincenty_distance,
-    vincenty_distances,
 )
 from spacerace.orbit import elements_from_state, flight_path_angle
 from spacerace.packing import (
@@ -74,6 +78,7 @@ from spacerace.results import EventRecord, Trajectory
 from spacerace.vehicle import Vehicle
 
 REENTRY_INTERFACE = 100e3  # altitude taken as the top of the atmosphere on the way down [m]
+ORBIT_MIN_PERIGEE = 100e3  # lowest perigee altitude counted as an orbit [m]
 MAX_Q_FLOOR = 1000.0  # dynamic pressure below which a maximum is not reported [Pa]
 CUTOFF_EVENTS = (EV_CUTOFF_SPEED, EV_CUTOFF_TIME, EV_DEPLETION, EV_CUTOFF_ENERGY,
                  EV_CUTOFF_RANGE)
@@ -119,42 +124,27 @@ class FlightResult:
 
 def _columns(pk: Packed, t: np.ndarray, y: np.ndarray, phase: np.ndarray,
              site_ecef: np.ndarray) -> dict[str, np.ndarray]:
-    d = diagnose(t, y, phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val, pk.tab)
-    theta = pk.p[P_THETA0] + pk.p[P_OMEGA] * t
-    c, s = np.cos(theta), np.sin(theta)
-    x_ecef = c * y[:, 0] + s * y[:, 1]
-    y_ecef = -s * y[:, 0] + c * y[:, 1]
-    w = pk.p[P_OMEGA]
-    vrel = np.stack([y[:, 3] + w * y[:, 1], y[:, 4] - w * y[:, 0], y[:, 5]], axis=1)
-    # rotate the relative velocity into Earth-fixed axes, then local east-north-up
-    ve = c * vrel[:, 0] + s * vrel[:, 1]
-    vn_ = -s * vrel[:, 0] + c * vrel[:, 1]
-    lat, lon = d[:, D_LAT], d[:, D_LON]
-    east = -np.sin(lon) * ve + np.cos(lon) * vn_
-    north = (-np.sin(lat) * np.cos(lon) * ve - np.sin(lat) * np.sin(lon) * vn_
-             + np.cos(lat) * vrel[:, 2])
-    up = np.cos(lat) * np.cos(lon) * ve + np.cos(lat) * np.sin(lon) * vn_ + np.sin(lat) * vrel[:, 2]
-    horiz = np.hypot(east, north)
     lat0, lon0 = geodetic_from_ecef(*site_ecef)[:2]
-    downrange = vincenty_distances(lat0, lon0, lat, lon)
+    rows = table_rows(t, y, phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val, pk.tab, lat0, lon0)
+    lat, lon, downrange = rows[D_LAT], rows[D_LON], rows[T_DOWNRANGE]
     for i in np.flatnonzero(np.isnan(downrange)):  # nearly antipodal: Karney's method
         downrange[i] = _geodesic(lat0, lon0, lat[i], lon[i])[0]
     return {
         "t": t,
         "x_eci": y[:, 0], "y_eci": y[:, 1], "z_eci": y[:, 2],
         "vx_eci": y[:, 3], "vy_eci": y[:, 4], "vz_eci": y[:, 5],
-        "x_ecef": x_ecef, "y_ecef": y_ecef, "z_ecef": y[:, 2].copy(),
-        "lat": lat, "lon": lon, "alt": d[:, D_ALT],
+        "x_ecef": rows[T_X_ECEF], "y_ecef": rows[T_Y_ECEF], "z_ecef": y[:, 2].copy(),
+        "lat": lat, "lon": lon, "alt": rows[D_ALT],
         "mass": y[:, M],
-        "speed_inertial": np.linalg.norm(y[:, 3:6], axis=1),
-        "speed_relative": d[:, D_VREL],
-        "mach": d[:, D_MACH],
-        "dynamic_pressure": d[:, D_Q],
-        "thrust": d[:, D_THRUST],
-        "drag": d[:, D_DRAG],
-        "acceleration": d[:, D_ACCEL],
-        "flight_path_angle": np.arctan2(up, horiz),
-        "heading": np.mod(np.arctan2(east, north), 2 * np.pi),
+        "speed_inertial": rows[T_SPEED_INERTIAL],
+        "speed_relative": rows[D_VREL],
+        "mach": rows[D_MACH],
+        "dynamic_pressure": rows[D_Q],
+        "thrust": rows[D_THRUST],
+        "drag": rows[D_DRAG],
+        "acceleration": rows[D_ACCEL],
+        "flight_path_angle": rows[T_FLIGHT_PATH_ANGLE],
+        "heading": rows[T_HEADING],
         "downrange": downrange,
         "phase": phase.astype(np.float64),
     }
@@ -167,11 +157,11 @@ def _event_records(pk: Packed, mission: Mission, ev: tuple[np.ndarray, ...]
     d = diagnose(ev_t, ev_y, ev_phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
                  pk.tab) if len(ev_t) else np.empty((0, N_DIAG))
     phases = mission.phases
-    records = [EventRecord(LIFTOFF, 0.0, mission.site.alt, 0.0,
-                           float(np.linalg.norm(pk.y0[3:6])), mission.site.lat,
-                           mission.site.lon)]
+    records = [EventRecord(LIFTOFF, 0.0, mission.site.alt, 0.0, math.hypot(*pk.y0[3:6]),
+                           mission.site.lat, mission.site.lon)]
     details = [""]
     states = [pk.y0]
+    speeds = np.linalg.norm(ev_y[:, 3:6], axis=1)
     for i in range(len(ev_t)):
         iph = int(ev_phase[i])
         nxt = phases[iph + 1] if iph + 1 < len(phases) else None
@@ -185,7 +175,7 @@ def _event_records(pk: Packed, mission: Mission, ev: tuple[np.ndarray, ...]
         if ev_code[i] == EV_MACH1 and d[i, D_ALT] > ALT_UPPER:
             continue  # above 86 km the standard defines no speed of sound
         records.append(EventRecord(name, float(ev_t[i]), float(d[i, D_ALT]),
-                                   float(d[i, D_VREL]), float(np.linalg.norm(ev_y[i, 3:6])),
+                                   float(d[i, D_VREL]), float(speeds[i]),
                                    float(d[i, D_LAT]), float(d[i, D_LON]), value))
         details.append(detail)
         states.append(ev_y[i])
@@ -207,17 +197,31 @@ def _geodesic(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float
     return float(g["s12"]), math.radians(g["azi1"])
 
 
+def _perigee_radius(state: np.ndarray, mu: float) -> float:
+    """Perigee radius [m] of the conic through an inertial state [m, m/s], mu [m^3/s^2]."""
+    x, y, z, vx, vy, vz = (float(c) for c in state[:6])
+    r = math.sqrt(x * x + y * y + z * z)
+    if mu <= 0.0 or r == 0.0:
+        return math.inf
+    h2 = (y * vz - z * vy) ** 2 + (z * vx - x * vz) ** 2 + (x * vy - y * vx) ** 2
+    energy = 0.5 * (vx * vx + vy * vy + vz * vz) - mu / r
+    e2 = max(1.0 + 2.0 * energy * h2 / (mu * mu), 0.0)  # rounds below 0 on a circle
+    return h2 / mu / (1.0 + math.sqrt(e2))
+
+
 def orbit_figures(state: np.ndarray, t: float, mu: float = GM_EARTH) -> dict[str, float]:
     """Orbital figures of an inertial state [m, m/s] at time ``t`` [s], if it is an orbit.
 
     Apsis altitudes are above a sphere of the WGS-84 equatorial radius (6,378.137 km), the
     convention of the catalogues the archive quotes. Empty if the perigee is below 100 km.
     """
+    if _perigee_radius(state, mu) < WGS84_A + ORBIT_MIN_PERIGEE - 10.0:
+        return {}  # clearly no orbit (most flights; 10 m over the rounding): no elements
     try:
         el = elements_from_state(state[:3], state[3:6], mu)
     except OutOfRangeError:  # a vertical shot has no orbital plane
         return {}
-    if el.e >= 1.0 or el.perigee_altitude() < 100e3:
+    if el.e >= 1.0 or el.perigee_altitude() < ORBIT_MIN_PERIGEE:
         return {}
     return {"insertion_time_s": t, "perigee_altitude_m": el.perigee_altitude(),
             "apogee_altitude_m": el.apogee_altitude(), "inclination_deg": math.degrees(el.i),
@@ -319,9 +323,9 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
         The kernel failed (step limit, step underflow).
     """
     options = options or SimOptions()
-    if initial_state is None:
-        check_liftoff(vehicle, mission)
     pk = pack(vehicle, mission, options, initial_state)
+    if initial_state is None:
+        check_liftoff(vehicle, mission, pk)
     out_t, out_y, out_phase, *ev, status, working = run_packed(pk, options)
     pk = dataclasses.replace(pk, phases=working)  # diagnostics need the lit engines
     if status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):

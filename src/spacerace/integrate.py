@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from spacerace._jit import jit
+from spacerace._jit import jit, jit_borrow
 
 # Butcher tableau, Hairer-Norsett-Wanner Table 5.2 (row i: coefficients of k_1..k_i).
 C = np.array([0.0, 1 / 5, 3 / 10, 4 / 5, 8 / 9, 1.0, 1.0])
@@ -44,7 +44,7 @@ MIN_FACTOR = 0.2
 MAX_FACTOR = 5.0
 
 
-@jit
+@jit_borrow
 def stage_state(y: np.ndarray, h: float, k: np.ndarray, stage: int, out: np.ndarray) -> None:
     """State at which stage ``stage`` (1..6) is evaluated: y + h sum_j A[stage, j] k_j."""
     for i in range(y.size):
@@ -54,7 +54,7 @@ def stage_state(y: np.ndarray, h: float, k: np.ndarray, stage: int, out: np.ndar
         out[i] = y[i] + h * acc
 
 
-@jit
+@jit_borrow
 def error_norm(y0: np.ndarray, y1: np.ndarray, h: float, k: np.ndarray,
                rtol: float, atol: np.ndarray) -> float:
     """RMS of the local error estimate scaled by atol + rtol max(|y0|, |y1|)."""
@@ -79,7 +79,7 @@ def step_factor(err: float) -> float:
     return min(MAX_FACTOR, max(MIN_FACTOR, f))
 
 
-@jit
+@jit_borrow
 def dense_prepare(y0: np.ndarray, y1: np.ndarray, h: float, k: np.ndarray,
                   rc: np.ndarray) -> None:
     """Coefficients ``rc`` (5 x n) of the continuous extension over a step of size ``h``."""
@@ -96,7 +96,7 @@ def dense_prepare(y0: np.ndarray, y1: np.ndarray, h: float, k: np.ndarray,
         rc[4, i] = h * acc
 
 
-@jit
+@jit_borrow
 def dense_eval(rc: np.ndarray, theta: float, out: np.ndarray) -> None:
     """State at fraction ``theta`` in [0, 1] of the step described by ``rc``."""
     t1 = 1.0 - theta

@@ -7,10 +7,13 @@ sample in a batch gives a status, not an exception (the sgp4 ``SGP4_ERRORS`` ide
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from spacerace._jit import jit, jit_parallel, prange
+from spacerace._jit import jit, jit_borrow, jit_parallel, prange
 from spacerace.dynamics import (
+    D_ACCEL,
     D_ALT,
     D_LAT,
     D_LON,
@@ -28,6 +31,8 @@ from spacerace.dynamics import (
     N_DIAG,
     N_EVENTS,
     N_STATE,
+    P_OMEGA,
+    P_THETA0,
     PH_A_EXIT,
     PH_BURN,
     PH_CURVE,
@@ -63,6 +68,7 @@ from spacerace.integrate import (
     stage_state,
     step_factor,
 )
+from spacerace.models.earth import geodetic_from_ecef, vincenty_distance
 
 STATUS_IMPACT = 0
 STATUS_PHASES_DONE = 1
@@ -82,7 +88,7 @@ MAX_STEPS = 200_000
 ROOT_ITERATIONS = 80
 
 
-@jit
+@jit_borrow
 def _event_at(theta: float, rc: np.ndarray, t: float, p: np.ndarray, ph: np.ndarray,
               cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
               ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
@@ -93,19 +99,26 @@ def _event_at(theta: float, rc: np.ndarray, t: float, p: np.ndarray, ph: np.ndar
     event_values(t, ys, p, ph, diag, g)
 
 
-@jit
-def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray,
-            p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
-            tab: np.ndarray, ys: np.ndarray, acc: np.ndarray,
+@jit_borrow
+def _locate(code: int, t0: float, h: float, g0: float, g1: float, t_stop: float,
+            rc: np.ndarray, p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray,
+            cd_val: np.ndarray, tab: np.ndarray, ys: np.ndarray, acc: np.ndarray,
             diag: np.ndarray, g: np.ndarray) -> float:
-    """Root of event ``code`` inside the step [t0, t0 + h] by the Illinois method."""
+    """Root of event ``code`` inside the step [t0, t0 + h] by the Illinois method.
+
+    Returns inf as soon as the root is known to come after ``t_stop`` [s], where it no
+    longer matters. Each trial point keeps half the tolerance away from the bracket's ends,
+    so that a root at one end (an event function linear in time) closes the bracket at once.
+    """
     ta, ga, tb, gb = t0, g0, t0 + h, g1
     side = 0
     tol = 1e-10 * (1.0 + abs(t0)) + 1e-12 * h
     for _ in range(ROOT_ITERATIONS):
         if abs(tb - ta) <= tol:
             break
-        tm = illinois_next(ta, ga, tb, gb)
+        if ta > t_stop:
+            return np.inf
+        tm = min(max(illinois_next(ta, ga, tb, gb), ta + 0.5 * tol), tb - 0.5 * tol)
         _event_at((tm - t0) / h, rc, tm, p, ph, cd_mach, cd_val, tab,
                   ys, acc, diag, g)
         gm = g[code]
@@ -124,19 +137,153 @@ def _locate(code: int, t0: float, h: float, g0: float, g1: float, rc: np.ndarray
     return tb
 
 
-@jit
+@jit_borrow
+def _step_roots(t: float, h: float, g_prev: np.ndarray, g_new: np.ndarray, rc: np.ndarray,
+                p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+                tab: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
+                g: np.ndarray, guess: np.ndarray, roots: np.ndarray) -> tuple[int, float, int]:
+    """Roots of the events crossed in the step [t, t + h] that come before its end.
+
+    The crossings that end something are located first, in the order of their secant
+    guesses, then the others; each only as far as it can still come before the earliest
+    end found (the roots after it are left at inf in ``roots``; ``guess`` is scratch).
+    Returns what that end ends (0 nothing, 1 the phase, 2 the flight), its time [s] and the
+    event that makes it (-1: none).
+    """
+    t_end = t + h
+    ends = 0
+    e_end = -1
+    for e in range(N_EVENTS):
+        roots[e] = np.inf
+        guess[e] = np.inf
+        if crossed(g_prev[e], g_new[e], EVENT_DIRECTION[e]):
+            guess[e] = illinois_next(t, g_prev[e], t + h, g_new[e])
+            if EVENT_ENDS[e] == 0:
+                guess[e] += 2.0 * h  # after every crossing that ends something
+    while True:
+        e = int(np.argmin(guess))
+        if guess[e] == np.inf:
+            break
+        guess[e] = np.inf
+        root = _locate(e, t, h, g_prev[e], g_new[e], t_end, rc, p, ph, cd_mach, cd_val,
+                       tab, ys, acc, diag, g)
+        if root > t_end:
+            continue
+        roots[e] = root
+        if EVENT_ENDS[e] > 0:
+            if root < t_end or EVENT_ENDS[e] > ends:
+                ends, e_end = EVENT_ENDS[e], e
+            t_end = root
+    return ends, t_end, e_end
+
+
+@jit_borrow
+def _stages(t: float, h: float, y: np.ndarray, k: np.ndarray, last: int, p: np.ndarray,
+            ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
+            ys: np.ndarray, acc: np.ndarray, diag: np.ndarray) -> None:
+    """Stages 1 .. ``last`` of a step ``h`` from ``(t, y)`` into ``k`` (``k[0]`` given).
+
+    ``ys`` is left at the state of stage ``last``; stage 6, the step's end, also leaves the
+    diagnostics the event functions need in ``diag``.
+    """
+    for s in range(1, last + 1):
+        stage_state(y, h, k, s, ys)
+        rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc, diag, s == 6)
+
+
+@jit_borrow
+def _accept(y: np.ndarray, y1: np.ndarray, g_prev: np.ndarray, g_new: np.ndarray,
+            k: np.ndarray) -> None:
+    """Move to the end of an accepted step: state, event values and derivative (FSAL)."""
+    for i in range(y.size):
+        y[i] = y1[i]
+        k[0, i] = k[6, i]
+    for e in range(g_prev.size):
+        g_prev[e] = g_new[e]
+
+
+@jit_borrow
+def _step_to(t: float, h: float, y: np.ndarray, k: np.ndarray, p: np.ndarray, ph: np.ndarray,
+             cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray, ys: np.ndarray,
+             acc: np.ndarray, diag: np.ndarray, out: np.ndarray) -> None:
+    """State at ``t + h`` by one step from ``(t, y)``, into ``out``.
+
+    ``k[0]`` must hold the derivative at ``y``; the other stages are overwritten. Used to
+    end a phase inside an accepted step: the continuous extension there is one order lower
+    than the step's own solution.
+    """
+    _stages(t, h, y, k, 5, p, ph, cd_mach, cd_val, tab, ys, acc, diag)
+    stage_state(y, h, k, 6, out)  # the 5th-order solution (first same as last)
+
+
+@jit_borrow
+def _event_after_step(code: int, t: float, h: float, y: np.ndarray, k: np.ndarray,
+                      p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+                      tab: np.ndarray, ys: np.ndarray, acc: np.ndarray, diag: np.ndarray,
+                      g: np.ndarray, out: np.ndarray) -> float:
+    """Event function ``code`` at the state one step ``h`` from ``(t, y)`` (left in ``out``)."""
+    _step_to(t, h, y, k, p, ph, cd_mach, cd_val, tab, ys, acc, diag, out)
+    forces(t + h, out, p, ph, cd_mach, cd_val, tab, acc, diag, True)
+    event_values(t + h, out, p, ph, diag, g)
+    return g[code]
+
+
+@jit_borrow
+def _end_on_steps(code: int, t: float, h: float, t_root: float, rc: np.ndarray, y: np.ndarray,
+                  k: np.ndarray, p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray,
+                  cd_val: np.ndarray, tab: np.ndarray, ys: np.ndarray, acc: np.ndarray,
+                  diag: np.ndarray, g: np.ndarray, out: np.ndarray) -> float:
+    """Time [s] where event ``code`` ends the phase, and the state there (into ``out``).
+
+    The root found on the continuous extension of the step [t, t + h] (``t_root``), which
+    is one order below the step's own solution, is refined by Newton's method with the
+    extension's slope, then secants, on steps from ``(t, y)``: the phase ends where the
+    solution itself meets the event (``k[0]`` must hold the derivative at ``y``; the other
+    stages are overwritten). An event function that the extension already meets exactly
+    (a time, or a mass falling linearly) costs one step.
+    """
+    tol = 1e-10 * (1.0 + abs(t)) + 1e-12 * (t_root - t)
+    ta = t_root
+    ga = _event_after_step(code, t, ta - t, y, k, p, ph, cd_mach, cd_val, tab, ys, acc, diag,
+                           g, out)
+    if ga == 0.0:
+        return ta
+    dt = max(tol, 1e-6 * (ta - t))
+    _event_at((ta - t) / h, rc, ta, p, ph, cd_mach, cd_val, tab, ys, acc, diag, g)
+    g1 = g[code]
+    _event_at((ta - dt - t) / h, rc, ta - dt, p, ph, cd_mach, cd_val, tab, ys, acc, diag, g)
+    slope = (g1 - g[code]) / dt
+    if slope == 0.0:
+        return ta
+    tb = ta - ga / slope
+    if abs(tb - ta) <= tol:
+        return ta  # ``out`` holds the state at ``ta``
+    for _ in range(ROOT_ITERATIONS):
+        gb = _event_after_step(code, t, tb - t, y, k, p, ph, cd_mach, cd_val, tab, ys, acc,
+                               diag, g, out)
+        if gb == 0.0 or gb == ga:
+            return tb
+        tn = tb - gb * (tb - ta) / (gb - ga)
+        if abs(tn - tb) <= tol:
+            return tb  # ``out`` holds the state at ``tb``, within the tolerance of the root
+        ta, ga, tb = tb, gb, tn
+    return ta  # the last point stepped to, whose state is in ``out``
+
+
+@jit_borrow
 def _sample(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, n_out: int, t: float,
             y: np.ndarray, iph: int) -> bool:
     """Write one output sample at index ``n_out``; False if the buffer is full."""
     if n_out >= out_t.size:
         return False
     out_t[n_out] = t
-    out_y[n_out] = y
+    for j in range(y.size):
+        out_y[n_out, j] = y[j]
     out_phase[n_out] = iph
     return True
 
 
-@jit
+@jit_borrow
 def begin_phase(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, stg: np.ndarray,
                 prop_left: np.ndarray, tab: np.ndarray) -> None:
     """Set up a phase at time ``t``: separate stages, light engines, fix held directions.
@@ -201,7 +348,7 @@ def begin_phase(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray, stg: np.
                                                                 c * nz - s * hz)
 
 
-@jit
+@jit_borrow
 def end_phase(t: float, ph: np.ndarray, stg: np.ndarray, prop_left: np.ndarray,
               m_start: float, m_end: float) -> None:
     """Book the propellant each burning stage used during the phase."""
@@ -276,6 +423,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
     g_new = np.empty(N_EVENTS)
     g_tmp = np.empty(N_EVENTS)
     roots = np.empty(N_EVENTS)
+    guess = np.empty(N_EVENTS)
     n_out, n_ev = 0, 0
     t = clock[0]
     h = 0.05
@@ -310,29 +458,22 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 end_phase(t, ph, stg, prop_left, m_start, y[6])
                 clock[0] = t
                 return n_out, n_ev, status
-            for s in range(1, 7):
-                stage_state(y, h, k, s, ys)
-                # the last stage is the step's end (FSAL): keep its diagnostics for the events
-                rhs(t + C[s] * h, ys, p, ph, cd_mach, cd_val, tab, k[s], acc, diag, s == 6)
-            y1[:] = ys  # stage 7 state is the 5th-order solution (FSAL)
+            # the last stage is the step's 5th-order end (first same as last)
+            _stages(t, h, y, k, 6, p, ph, cd_mach, cd_val, tab, y1, acc, diag)
             err = error_norm(y, y1, h, k, rtol, atol)
             if err > 1.0:
                 h *= step_factor(err)
                 continue
             dense_prepare(y, y1, h, k, rc)
             event_values(t + h, y1, p, ph, diag, g_new)
-            # locate every counted crossing in the step, find the first one that ends something
-            t_end = t + h
-            ends = 0
-            for e in range(N_EVENTS):
-                roots[e] = np.inf
-                if crossed(g_prev[e], g_new[e], EVENT_DIRECTION[e]):
-                    roots[e] = _locate(e, t, h, g_prev[e], g_new[e], rc, p, ph, cd_mach,
-                                       cd_val, tab, ys, acc, diag, g_tmp)
-                    if EVENT_ENDS[e] > 0 and roots[e] <= t_end:
-                        if roots[e] < t_end or EVENT_ENDS[e] > ends:
-                            ends = EVENT_ENDS[e]
-                        t_end = roots[e]
+            ends, t_end, e_end = _step_roots(t, h, g_prev, g_new, rc, p, ph, cd_mach, cd_val,
+                                             tab, ys, acc, diag, g_tmp, guess, roots)
+            t_events = t_end  # the crossings found up to here all happen in this phase
+            if ends > 0:
+                t_end = _end_on_steps(e_end, t, h, t_end, rc, y, k, p, ph, cd_mach, cd_val,
+                                      tab, ys, acc, diag, g_tmp, y1)
+                roots[e_end] = t_end
+                t_events = max(t_events, t_end)
             # samples on the output grid inside the step
             while next_out < t_end:
                 dense_eval(rc, (next_out - t) / h, ys)
@@ -345,14 +486,17 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
             while True:
                 best, tb = -1, np.inf
                 for e in range(N_EVENTS):
-                    if roots[e] <= t_end and roots[e] < tb:
+                    if roots[e] <= t_events and roots[e] < tb:
                         best, tb = e, roots[e]
                 if best < 0:
                     break
                 if n_ev >= max_ev:
                     clock[0] = t
                     return n_out, n_ev, STATUS_BUFFER_FULL
-                dense_eval(rc, (tb - t) / h, ys)
+                if ends > 0 and best == e_end:
+                    ys[:] = y1
+                else:
+                    dense_eval(rc, (tb - t) / h, ys)
                 ev_t[n_ev] = tb
                 ev_code[n_ev] = best
                 ev_dir[n_ev] = 1 if g_new[best] > g_prev[best] else -1
@@ -361,7 +505,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 n_ev += 1
                 roots[best] = np.inf
             if ends > 0:
-                dense_eval(rc, (t_end - t) / h, y)
+                y[:] = y1
                 t = t_end
                 end_phase(t, ph, stg, prop_left, m_start, y[6])
                 if not _sample(out_t, out_y, out_phase, n_out, t, y, iph):
@@ -374,9 +518,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 phase_over = True
             else:
                 t += h
-                y[:] = y1
-                g_prev[:] = g_new
-                k[0] = k[6]
+                _accept(y, y1, g_prev, g_new, k)
                 h *= step_factor(err)
     clock[0] = t
     return n_out, n_ev, STATUS_PHASES_DONE
@@ -393,6 +535,64 @@ def diagnose(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.
     for i in range(m):
         forces(out_t[i], out_y[i], p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, out[i],
                True)
+    return out
+
+
+# --- trajectory table ---------------------------------------------------------------------------
+# Rows of ``table_rows``: the diagnostics ``D_ALT`` .. ``D_ACCEL`` at their own indices, then:
+T_X_ECEF, T_Y_ECEF = D_ACCEL + 1, D_ACCEL + 2  # Earth-fixed x and y [m]
+T_SPEED_INERTIAL = D_ACCEL + 3  # [m/s]
+T_FLIGHT_PATH_ANGLE = D_ACCEL + 4  # of the velocity relative to the Earth [rad]
+T_HEADING = D_ACCEL + 5  # of that velocity, clockwise from north, in [0, 2 pi) [rad]
+T_DOWNRANGE = D_ACCEL + 6  # from (lat0, lon0) along the ellipsoid (Vincenty; NaN: failed) [m]
+N_T = D_ACCEL + 7
+
+
+@jit_borrow
+def _table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray,
+               p: np.ndarray, phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+               tab: np.ndarray, lat0: float, lon0: float, acc: np.ndarray, diag: np.ndarray,
+               out: np.ndarray) -> None:
+    """Column ``i`` of ``table_rows`` (``acc``, ``diag`` are scratch)."""
+    y = out_y[i]
+    t = out_t[i]
+    forces(t, y, p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, diag, False)
+    for j in range(D_ACCEL + 1):
+        out[j, i] = diag[j]
+    w = p[P_OMEGA]
+    theta = p[P_THETA0] + w * t
+    c, s = math.cos(theta), math.sin(theta)
+    xe, ye = c * y[0] + s * y[1], -s * y[0] + c * y[1]
+    lat, lon, _ = geodetic_from_ecef(xe, ye, y[2])
+    out[D_LAT, i], out[D_LON, i] = lat, lon
+    out[T_X_ECEF, i], out[T_Y_ECEF, i] = xe, ye
+    # the velocity relative to the Earth in Earth-fixed axes, then local east-north-up
+    vx, vy, vz = y[3] + w * y[1], y[4] - w * y[0], y[5]
+    ve, vn = c * vx + s * vy, -s * vx + c * vy
+    sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
+    east = -so * ve + co * vn
+    north = -sl * co * ve - sl * so * vn + cl * vz
+    up = cl * co * ve + cl * so * vn + sl * vz
+    out[T_SPEED_INERTIAL, i] = math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5])
+    out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.hypot(east, north))
+    out[T_HEADING, i] = math.atan2(east, north) % (2.0 * math.pi)
+    out[T_DOWNRANGE, i] = vincenty_distance(lat0, lon0, lat, lon)
+
+
+@jit
+def table_rows(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.ndarray,
+               phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
+               lat0: float, lon0: float) -> np.ndarray:
+    """Derived quantities at each output sample, shape (N_T, n) (rows ``D_*`` and ``T_*``).
+
+    ``lat0``, ``lon0`` [rad] is the point the downrange distance is measured from.
+    """
+    out = np.empty((N_T, out_t.size))
+    acc = np.empty(3)
+    diag = np.empty(N_DIAG)
+    for i in range(out_t.size):
+        _table_row(i, out_t, out_y, out_phase, p, phases, cd_mach, cd_val, tab, lat0, lon0,
+                   acc, diag, out)
     return out
 
 
@@ -421,7 +621,7 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
         code = ev_code[i]
         iph = ev_phase[i]
         ph = phases[iph]
-        forces(ev_t[i], ev_y[i], p, ph, cd_mach, cd_val, tab, acc, diag, False)
+        forces(ev_t[i], ev_y[i], p, ph, cd_mach, cd_val, tab, acc, diag, True)
         if code == EV_IMPACT:
             out[R_IMPACT_T] = ev_t[i]
             out[R_IMPACT_LAT] = diag[D_LAT]

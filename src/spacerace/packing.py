@@ -67,7 +67,7 @@ from spacerace.frames import ecef_from_enu, eci_from_ecef
 from spacerace.guidance import mode_code, pitch_arrays
 from spacerace.kernel import STATUS_PHASES_DONE, begin_phase, run
 from spacerace.mission import Mission
-from spacerace.models.atmosphere import us76
+from spacerace.models.atmosphere import ALT_MAX, ALT_MIN, atmosphere
 from spacerace.models.earth import earth_rotation_angle, ecef_from_geodetic, julian_date_utc
 from spacerace.vehicle import Vehicle
 
@@ -227,7 +227,7 @@ def pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
     r = rot @ ecef_from_geodetic(site.lat, site.lon, site.alt)
     y0 = np.empty(N_STATE)
     y0[:3] = r
-    y0[3:6] = np.cross([0.0, 0.0, omega], r)
+    y0[3], y0[4], y0[5] = -omega * r[1], omega * r[0], 0.0  # the Earth's turn, omega x r
     y0[M] = vehicle.liftoff_mass
     if initial_state is not None:
         y0[:] = initial_state
@@ -290,7 +290,7 @@ def liftoff_thrust_and_weight(phases: np.ndarray, stg: np.ndarray, y0: np.ndarra
     ``phases`` and ``stg`` are a phase and a stage table (or stacks of them), ``y0`` the
     state(s) at liftoff.
     """
-    p_site = us76(min(max(site_alt, -5000.0), 1e6))[1]
+    p_site = atmosphere(min(max(site_alt, ALT_MIN), ALT_MAX))[1]
     burn = phases[..., 0, PH_BURN].astype(np.int64)
     f = np.zeros(np.shape(burn), dtype=np.float64)
     for k in range(stg.shape[-2]):
@@ -300,13 +300,17 @@ def liftoff_thrust_and_weight(phases: np.ndarray, stg: np.ndarray, y0: np.ndarra
     return f * phases[..., 0, PH_THROTTLE], y0[..., M] * G0
 
 
-def check_liftoff(vehicle: Vehicle, mission: Mission) -> None:
-    """Raise ``CatalogError`` if the first phase cannot lift the vehicle off the pad."""
+def check_liftoff(vehicle: Vehicle, mission: Mission, pk: Packed | None = None) -> None:
+    """Raise ``CatalogError`` if the first phase cannot lift the vehicle off the pad.
+
+    ``pk`` is the flight already packed, whose phase and stage tables are then used.
+    """
     first = mission.phases[0]
     y0 = np.zeros(N_STATE)
     y0[M] = vehicle.liftoff_mass
-    f, w = (float(x) for x in liftoff_thrust_and_weight(
-        phase_table(vehicle, mission), stage_table(vehicle), y0, mission.site.alt))
+    phases = phase_table(vehicle, mission) if pk is None else pk.phases
+    stg = stage_table(vehicle) if pk is None else pk.stg
+    f, w = (float(x) for x in liftoff_thrust_and_weight(phases, stg, y0, mission.site.alt))
     if f <= w:
         raise CatalogError(
             vehicle.origin or vehicle.id, f"stages[{first.stage}].engines",

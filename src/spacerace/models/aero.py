@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from spacerace._jit import jit
-from spacerace.models.tables import interp_clamped
+from spacerace._jit import jit, jit_borrow
+from spacerace.models.tables import interp_clamped, interp_rows
 
 
 @jit
@@ -25,6 +25,13 @@ def drag_coefficient(mach: float, mach_table: np.ndarray, cd_table: np.ndarray) 
         Drag coefficient [-].
     """
     return interp_clamped(mach, mach_table, cd_table)
+
+
+@jit_borrow
+def drag_coefficient_row(mach: float, mach_tables: np.ndarray, cd_tables: np.ndarray,
+                         row: int) -> float:
+    """``drag_coefficient`` in row ``row`` of stacked tables (read in place, for the kernel)."""
+    return interp_rows(mach, mach_tables, row, cd_tables, row)
 
 
 @jit

@@ -127,15 +127,22 @@ def atmosphere(z: float) -> tuple[float, float, float, float]:
 
 
 @jit
-def density_gradient(z: float) -> float:
+def density_gradient(z: float, rho: float) -> float:
     """Derivative of the density with geometric altitude [kg/m^4] (no range check).
 
     Below 86 km from the hydrostatic closed form of each layer,
     d ln rho/dH = -(g0 / (R T_M) + L / T_M), with dH/dz = (r0 / (r0 + z))^2 (the small
     molecular-weight correction between 80 and 86 km is left out); above, the slope of the
     interpolated table.
+
+    Parameters
+    ----------
+    z : float
+        Geometric altitude [m].
+    rho : float
+        The density there (from ``atmosphere``, or scaled) [kg/m^3]; the gradient scales
+        with it.
     """
-    _, _, rho, _ = atmosphere(z)
     if z < ALT_UPPER:
         h = US76_R0 * z / (US76_R0 + z)
         i = 0

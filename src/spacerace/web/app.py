@@ -451,8 +451,12 @@ async def _in_pool(request: Request, fn: Callable[..., Any], *args: Any,
     state = request.app.state
     loop = asyncio.get_running_loop()
     future = loop.run_in_executor(pool or state.pool, fn, *args)
+    start = loop.time()
     try:
-        return await asyncio.wait_for(future, state.settings.flight_timeout)
+        result = await asyncio.wait_for(future, state.settings.flight_timeout)
+        if loop.time() - start > state.settings.flight_timeout:
+            raise TimeoutError  # it finished, but late: wait_for returns what is done by then
+        return result
     except TimeoutError:
         raise HTTPException(422, f"the flight did not finish within "
                                  f"{state.settings.flight_timeout:g} s; try values closer to "
