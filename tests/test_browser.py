@@ -172,6 +172,9 @@ def test_v2_chapter_in_chromium():
                 page.wait_for_function(f"() => window.spacerace.chapter === '{key}'")
                 page.wait_for_function("() => window.spacerace.globeReady", timeout=120_000)
                 assert _table(page), f"no figures shown for {key}"
+                # flights to the Moon are drawn (and the camera held) in inertial axes
+                inertial = page.evaluate("() => window.spacerace.inertial")
+                assert inertial == (key in ("apollo-11", "luna-3")), key
                 if key in ("sputnik-1", "apollo-11"):
                     page.wait_for_timeout(1500)
                     page.screenshot(path=str(out / f"{key}.png"))

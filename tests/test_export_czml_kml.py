@@ -183,3 +183,29 @@ def test_real_flight_exports(v2, tmp_path):
     thin = czml.document(v2, max_points=100)
     n = len(next(p for p in thin if p["id"] == "vehicle")["position"]["cartographicDegrees"])
     assert n // 4 <= 100 + 2 * len(v2.trajectory.phase_names)
+
+
+def test_a_lunar_flight_is_drawn_in_inertial_axes_with_the_moon():
+    """Apollo 11 goes past the Moon: the document is in ICRF axes (Cesium's INERTIAL), has the
+    Moon, and its closest-approach event, placed from its latitude, longitude, height and the
+    Earth's turn, lies the closest-approach distance from the Moon taken straight from DE421
+    in ICRF (a transposed rotation anywhere in the chain would put it thousands of km off)."""
+    pytest.importorskip("de421")
+    from spacerace.api import fly
+    from spacerace.ephem import DAY, epoch_tt, moon_sun_icrf, tdb_minus_tt
+
+    res = fly("apollo-11")
+    doc = czml.document(res, max_points=2000)
+    assert doc[0]["properties"]["frame"] == "INERTIAL"
+    by_id = {p["id"]: p for p in doc}
+    assert by_id["vehicle"]["position"]["referenceFrame"] == "INERTIAL"
+    assert "moon" in by_id and "ground-track" not in by_id
+    k = next(i for i, e in enumerate(res.trajectory.events)
+             if e.name == "closest approach to the Moon" and e.t > 20000.0)
+    event = by_id[f"event-{k}"]["position"]
+    assert event["referenceFrame"] == "INERTIAL"
+    whole, frac0, _ = epoch_tt(res.mission.epoch)
+    tt = frac0 + res.trajectory.events[k].t / DAY
+    moon, _ = moon_sun_icrf(whole, np.array([tt + float(tdb_minus_tt(whole + tt)) / DAY]))
+    distance = np.linalg.norm(np.array(event["cartesian"]) - moon[0])
+    assert distance == pytest.approx(res.figures["moon_closest_approach_m"], abs=5e3)

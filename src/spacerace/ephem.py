@@ -540,6 +540,16 @@ def moon_sun_eci(epoch_utc: _dt.datetime, t_seconds: ArrayLike,
     return moon @ m.T, sun @ m.T
 
 
+def icrf_from_eci(epoch_utc: _dt.datetime) -> FloatArray:
+    """Rotation from the simulator's inertial frame of ``epoch_utc`` to ICRF axes.
+
+    ``r_icrf = icrf_from_eci(epoch) @ r_eci`` (the transpose of ``eci_from_icrf`` at the
+    epoch's TT): what viewers that draw in ICRF (Cesium's ``INERTIAL``) expect.
+    """
+    whole, frac0, _ = epoch_tt(epoch_utc)
+    return eci_from_icrf(whole + frac0).T
+
+
 # --- fast interpolant for the compiled kernel ----------------------------------------------------
 STEP = DAY  # default segment length [s]
 DEGREE = 6  # default Chebyshev degree

@@ -18,6 +18,13 @@ Positions come from the trajectory's geodetic latitude, longitude and altitude (
 is also Cesium's ellipsoid), converted to degrees here: the exporters are one of the four
 places where units change (house style §1).
 
+A flight that goes beyond ``DEEP_SPACE_M`` from the Earth's centre (to the Moon) is drawn in
+inertial axes instead (``referenceFrame: INERTIAL``, ICRF, metres), where its path is the
+conic it flies rather than a spiral wound by the Earth's turning: the vehicle, each phase's
+path (``path`` graphics over the whole flight) and the events, with the Moon (DE421) as a
+sphere on its track. There is then no ground track, and the document packet's
+``properties.frame`` is ``INERTIAL``.
+
 References
 ----------
 CZML Structure and Packet reference, CesiumGS/cesium wiki (``czml-writer``).
@@ -33,6 +40,9 @@ from typing import Any
 
 import numpy as np
 
+from spacerace.constants import MOON_RADIUS, OMEGA_EARTH
+from spacerace.frames import eci_from_ecef
+from spacerace.models.earth import earth_rotation_angle, ecef_from_geodetic, julian_date_utc
 from spacerace.results import Trajectory
 
 # Events labelled on the globe; the others are drawn as small points with a description.
@@ -47,6 +57,11 @@ _COAST = ((90, 200, 250), (150, 220, 255), (180, 160, 230))
 # Points and labels closer to the camera than this are drawn over the globe (never hidden by
 # the ground they stand on); farther ones, seen from space, are hidden when behind the Earth.
 _NO_DEPTH_TEST_M = 1.2e6
+
+DEEP_SPACE_M = 1.0e8  # flights reaching this far from the Earth's centre: inertial axes [m]
+MOON_SAMPLE_S = 3600.0  # sampling of the Moon's track [s]
+DEEP_LABEL_M = 1.0e7  # in inertial drawings, events labelled only beyond this radius [m]
+_MOON_COLOR = (200, 200, 200)
 
 _EVENT_COLOR = (255, 255, 255)
 _IMPACT_COLOR = (255, 64, 64)
@@ -152,20 +167,29 @@ def _event_label(name: str, t: float, alt: float) -> str:
     return f"{name}  T+{t:.0f} s  {alt / 1e3:.0f} km"
 
 
-def _event_packets(traj: Trajectory, epoch: dt.datetime) -> list[dict[str, Any]]:
+def _event_packets(traj: Trajectory, epoch: dt.datetime, icrf: np.ndarray | None = None
+                   ) -> list[dict[str, Any]]:
+    """A point per event (labelled if major): where it happened on the Earth, or, given
+    ``icrf`` (one row per event [m]), where it happened in inertial space."""
     packets = []
     for i, e in enumerate(traj.events):
-        major = e.name.startswith(MAJOR_EVENTS)
+        major = e.name.startswith(MAJOR_EVENTS) or e.name.startswith("closest approach")
+        if icrf is not None:  # seen from the Moon's distance, labels near the Earth pile up
+            major = major and float(np.linalg.norm(icrf[i])) > DEEP_LABEL_M
         color = _IMPACT_COLOR if e.name.startswith("impact") else _EVENT_COLOR
         desc = (f"<p>{e.name} at T+{e.t:.1f} s ({iso(epoch, e.t)})</p>"
                 f"<p>altitude {e.altitude / 1e3:.2f} km, speed {e.speed:.1f} m/s</p>")
+        position: dict[str, Any] = {"cartographicDegrees": [_r(math.degrees(e.lon), 6),
+                                                            _r(math.degrees(e.lat), 6),
+                                                            _r(max(e.altitude, 0.0), 1)]}
+        if icrf is not None:
+            position = {"referenceFrame": "INERTIAL",
+                        "cartesian": [_r(c, 1) for c in icrf[i]]}
         packet: dict[str, Any] = {
             "id": f"event-{i}",
             "name": e.name,
             "description": desc,
-            "position": {"cartographicDegrees": [_r(math.degrees(e.lon), 6),
-                                                 _r(math.degrees(e.lat), 6),
-                                                 _r(max(e.altitude, 0.0), 1)]},
+            "position": position,
             "point": {"pixelSize": 10 if major else 6, "color": _rgba(color),
                       "outlineColor": _rgba((0, 0, 0)), "outlineWidth": 2,
                       "disableDepthTestDistance": _NO_DEPTH_TEST_M},
@@ -204,40 +228,14 @@ def _place_packet(pid: str, name: str, lat: float, lon: float, rgb: tuple[int, i
     }
 
 
-def document(result: Any, max_points: int | None = None) -> list[dict[str, Any]]:
-    """The CZML document of a flight result, as a list of packets (plain dicts).
-
-    Parameters
-    ----------
-    result : FlightResult
-        A flown mission (``mission``, ``vehicle`` and ``trajectory`` are used).
-    max_points : int, optional
-        Thin the sampled positions to about this many (None: every sample).
-
-    Returns
-    -------
-    list of dict
-        Packets ready for ``json.dumps``; the first is the document packet.
-    """
+def _fixed_packets(result: Any, idx: np.ndarray, interval: str, epoch: dt.datetime
+                   ) -> list[dict[str, Any]]:
+    """Vehicle, phase paths and ground track in Earth-fixed geodetic coordinates."""
     traj: Trajectory = result.trajectory
-    mission = result.mission
-    epoch = utc_epoch(mission.epoch)
-    idx = sample_indices(traj, max_points)
     t = traj.t[idx]
     lat, lon, alt = np.degrees(traj["lat"][idx]), np.degrees(traj["lon"][idx]), traj["alt"][idx]
     phase = traj["phase"][idx].astype(np.int64)
-    t_end = float(t[-1]) if len(t) else 0.0
-    interval = f"{iso(epoch)}/{iso(epoch, t_end)}"
-    prov = provenance(result)
-    packets: list[dict[str, Any]] = [{
-        "id": "document",
-        "name": f"{mission.name} (spacerace {prov['spacerace_version']})",
-        "version": "1.0",
-        "clock": {"interval": interval, "currentTime": iso(epoch),
-                  "multiplier": max(1, round(t_end / 40.0)), "range": "CLAMPED",
-                  "step": "SYSTEM_CLOCK_MULTIPLIER"},
-        "properties": prov,
-    }]
+    packets: list[dict[str, Any]] = []
     samples = _interleave((t, 3), (lon, 6), (lat, 6), (alt, 1))
     packets.append({
         "id": "vehicle",
@@ -279,7 +277,132 @@ def document(result: Any, max_points: int | None = None) -> list[dict[str, Any]]
                      "material": {"polylineDash": {"color": _rgba((255, 255, 255), 150),
                                                    "dashLength": 12}}},
     })
-    packets += _event_packets(traj, epoch)
+    return packets
+
+
+def is_deep_space(traj: Trajectory) -> bool:
+    """Whether the flight goes beyond ``DEEP_SPACE_M`` from the Earth's centre."""
+    r = np.sqrt(traj["x_eci"] ** 2 + traj["y_eci"] ** 2 + traj["z_eci"] ** 2)
+    return bool(r.size and np.max(r) > DEEP_SPACE_M)
+
+
+def _inertial_packets(result: Any, idx: np.ndarray, interval: str, epoch: dt.datetime
+                      ) -> list[dict[str, Any]]:
+    """Vehicle, phase paths and the Moon in ICRF axes (Cesium's ``INERTIAL``) [m]."""
+    from spacerace.ephem import icrf_from_eci, moon_sun_eci
+
+    traj: Trajectory = result.trajectory
+    t = traj.t[idx]
+    rot = icrf_from_eci(epoch)
+    xyz = np.column_stack([traj["x_eci"][idx], traj["y_eci"][idx], traj["z_eci"][idx]]) @ rot.T
+    phase = traj["phase"][idx].astype(np.int64)
+    t_end = float(t[-1])
+    packets: list[dict[str, Any]] = [{
+        "id": "vehicle",
+        "name": result.vehicle.name,
+        "availability": interval,
+        "position": _inertial_samples(epoch, t, xyz),
+        "point": {"pixelSize": 9, "color": _rgba((255, 255, 255)),
+                  "outlineColor": _rgba((255, 140, 0)), "outlineWidth": 3},
+    }]
+    for style in phase_styles(traj):
+        rows = np.flatnonzero(phase == style["index"])
+        if rows.size == 0:
+            continue
+        if rows[-1] + 1 < len(t):  # join the next phase's first sample: no gap at a change
+            rows = np.append(rows, rows[-1] + 1)
+        if rows.size < 2:
+            continue
+        packets.append({
+            "id": f"phase-{style['index']}",
+            "name": style["name"],
+            "availability": interval,
+            "description": (f"<p>{style['name']}: T+{style['t_start']:.1f} s to "
+                            f"T+{style['t_end']:.1f} s, "
+                            f"{'engine burning' if style['powered'] else 'coasting'}</p>"),
+            "position": _inertial_samples(epoch, t[rows], xyz[rows]),
+            "path": {"leadTime": t_end, "trailTime": t_end, "width": 3, "resolution": 600,
+                     "material": {"solidColor": {"color": _rgba(style["rgb"])}}},
+            "properties": {"powered": style["powered"], "color": style["color"]},
+        })
+    tm = np.append(np.arange(0.0, t_end, MOON_SAMPLE_S), t_end)
+    moon = moon_sun_eci(utc_epoch(epoch), tm)[0] @ rot.T
+    packets.append({
+        "id": "moon",
+        "name": "Moon (JPL DE421)",
+        "availability": interval,
+        "position": _inertial_samples(epoch, tm, moon),
+        "ellipsoid": {"radii": {"cartesian": [MOON_RADIUS] * 3},
+                      "material": {"solidColor": {"color": _rgba(_MOON_COLOR)}}},
+        "point": {"pixelSize": 6, "color": _rgba(_MOON_COLOR)},
+        "label": {"text": "Moon", "font": "14px sans-serif", "fillColor": _rgba(_MOON_COLOR),
+                  "pixelOffset": {"cartesian2": [10, -10]}, "horizontalOrigin": "LEFT"},
+        "path": {"leadTime": t_end, "trailTime": t_end, "width": 1, "resolution": 3600,
+                 "material": {"solidColor": {"color": _rgba(_MOON_COLOR, 140)}}},
+    })
+    return packets
+
+
+def _inertial_samples(epoch: dt.datetime, t: np.ndarray, xyz: np.ndarray) -> dict[str, Any]:
+    return {"epoch": iso(epoch), "referenceFrame": "INERTIAL",
+            "cartesian": _interleave((t, 3), (xyz[:, 0], 1), (xyz[:, 1], 1), (xyz[:, 2], 1)),
+            "interpolationAlgorithm": "LAGRANGE", "interpolationDegree": 5}
+
+
+def _event_icrf(result: Any) -> np.ndarray:
+    """ICRF positions of the trajectory's events [m], from their geodetic coordinates and the
+    Earth's turn at their times."""
+    from spacerace.ephem import icrf_from_eci
+
+    mission = result.mission
+    jd = julian_date_utc(utc_epoch(mission.epoch))
+    theta0 = earth_rotation_angle(*jd)
+    rot = icrf_from_eci(utc_epoch(mission.epoch))
+    out = [rot @ eci_from_ecef(theta0 + OMEGA_EARTH * e.t) @ ecef_from_geodetic(e.lat, e.lon,
+                                                                              e.altitude)
+           for e in result.trajectory.events]
+    return np.array(out).reshape(-1, 3)
+
+
+def document(result: Any, max_points: int | None = None) -> list[dict[str, Any]]:
+    """The CZML document of a flight result, as a list of packets (plain dicts).
+
+    Parameters
+    ----------
+    result : FlightResult
+        A flown mission (``mission``, ``vehicle`` and ``trajectory`` are used).
+    max_points : int, optional
+        Thin the sampled positions to about this many (None: every sample).
+
+    Returns
+    -------
+    list of dict
+        Packets ready for ``json.dumps``; the first is the document packet.
+    """
+    traj: Trajectory = result.trajectory
+    mission = result.mission
+    epoch = utc_epoch(mission.epoch)
+    idx = sample_indices(traj, max_points)
+    t_end = float(traj.t[idx][-1]) if len(idx) else 0.0
+    interval = f"{iso(epoch)}/{iso(epoch, t_end)}"
+    prov = provenance(result)
+    deep = is_deep_space(traj)
+    if deep:
+        prov["frame"] = "INERTIAL"
+    packets: list[dict[str, Any]] = [{
+        "id": "document",
+        "name": f"{mission.name} (spacerace {prov['spacerace_version']})",
+        "version": "1.0",
+        "clock": {"interval": interval, "currentTime": iso(epoch),
+                  "multiplier": max(1, round(t_end / 40.0)), "range": "CLAMPED",
+                  "step": "SYSTEM_CLOCK_MULTIPLIER"},
+        "properties": prov,
+    }]
+    if deep:
+        packets += _inertial_packets(result, idx, interval, epoch)
+    else:
+        packets += _fixed_packets(result, idx, interval, epoch)
+    packets += _event_packets(traj, epoch, _event_icrf(result) if deep else None)
     site = mission.site
     packets.append(_place_packet("site", site.name, site.lat, site.lon, (255, 214, 120)))
     target = getattr(mission, "target", None)

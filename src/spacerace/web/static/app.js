@@ -10,7 +10,7 @@
   // Exposed for people poking at the page and for the browser test.
   const probe = {
     flights: 0, chapter: null, globeReady: false, chartsDrawn: 0, lastRoundTripMs: null,
-    lastServerMs: null, lastDoc: null, error: null,
+    lastServerMs: null, lastDoc: null, error: null, inertial: false,
   };
   window.spacerace = probe;
   // Re-frame the camera on the flight (pitch [deg], distance in bounding-sphere radii).
@@ -195,6 +195,13 @@
     scene.fog.enabled = true;
     scene.postProcessStages.fxaa.enabled = true;
     viewer.clock.onTick.addEventListener(onTick);
+    // A flight to the Moon is drawn in inertial axes: keep the camera fixed in them too, so
+    // the Earth turns under a still trajectory instead of the trajectory wheeling round.
+    scene.postUpdate.addEventListener((sc, time) => {
+      if (!state.inertial) return;
+      const offset = C.Cartesian3.clone(sc.camera.position);
+      sc.camera.lookAtTransform(C.Matrix4.fromRotationTranslation(icrfToFixed(time)), offset);
+    });
     scene.globe.tileLoadProgressEvent.addEventListener(() => scene.requestRender());
     scene.postRender.addEventListener(() => {
       if (state.doc && scene.globe.tilesLoaded && !probe.globeReady) {
@@ -215,8 +222,27 @@
     return Math.atan2(y, x);
   }
 
+  // ICRF -> Earth-fixed rotation at a time; before 1975 (outside CesiumJS's IAU 2006 tables)
+  // its fallback, the turn by sidereal time, which is what CesiumJS itself then uses for
+  // INERTIAL positions.
+  function icrfToFixed(time) {
+    const C = window.Cesium;
+    return C.Transforms.computeIcrfToFixedMatrix(time)
+      || C.Transforms.computeTemeToPseudoFixedMatrix(time);
+  }
+
   function frameFlight(doc, seconds, pitchDeg = -9, rangeFactor = 2.45, lift = null) {
     const C = window.Cesium, tr = doc.trajectory, n = tr.t_s.length;
+    const camera = state.viewer.camera;
+    if (state.inertial) {
+      // the Earth-Moon system from above the Earth's north pole, fixed in inertial axes
+      const far = Math.max(...tr.alt_m) + 6.4e6;
+      const time = state.viewer.clock.currentTime;
+      camera.lookAtTransform(C.Matrix4.fromRotationTranslation(icrfToFixed(time)),
+        new C.Cartesian3(0.25 * far, -0.9 * far, 2.4 * far));
+      return;
+    }
+    camera.lookAtTransform(C.Matrix4.IDENTITY);
     const pts = [];
     const stride = Math.max(1, Math.floor(n / 400));
     for (let i = 0; i < n; i += stride) pts.push(C.Cartesian3.fromDegrees(tr.lon_deg[i], tr.lat_deg[i], tr.alt_m[i]));
@@ -263,6 +289,9 @@
     const C = window.Cesium;
     const ds = await C.CzmlDataSource.load(doc.czml);
     if (doc !== state.doc) return; // a newer flight arrived meanwhile
+    state.inertial = (doc.czml[0].properties || {}).frame === "INERTIAL";
+    probe.inertial = state.inertial;
+    if (viewer.scene.moon) viewer.scene.moon.show = !state.inertial; // DE421's Moon is drawn
     if (state.dataSource) viewer.dataSources.remove(state.dataSource, true);
     await viewer.dataSources.add(ds);
     state.dataSource = ds;
