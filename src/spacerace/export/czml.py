@@ -228,6 +228,31 @@ def _place_packet(pid: str, name: str, lat: float, lon: float, rgb: tuple[int, i
     }
 
 
+def _phase_rows(traj: Trajectory, phase: np.ndarray
+                ) -> list[tuple[dict[str, Any], np.ndarray]]:
+    """Each phase's style and its sample rows (of the thinned samples whose phases are
+    ``phase``), with the next phase's first sample so that paths meet at a change."""
+    out = []
+    for style in phase_styles(traj):
+        rows = np.flatnonzero(phase == style["index"])
+        if rows.size == 0:
+            continue
+        if rows[-1] + 1 < len(phase):
+            rows = np.append(rows, rows[-1] + 1)
+        if rows.size >= 2:
+            out.append((style, rows))
+    return out
+
+
+def _phase_head(style: dict[str, Any]) -> dict[str, Any]:
+    """A phase packet's id, name, description and properties."""
+    return {"id": f"phase-{style['index']}", "name": style["name"],
+            "description": (f"<p>{style['name']}: T+{style['t_start']:.1f} s to "
+                            f"T+{style['t_end']:.1f} s, "
+                            f"{'engine burning' if style['powered'] else 'coasting'}</p>"),
+            "properties": {"powered": style["powered"], "color": style["color"]}}
+
+
 def _fixed_packets(result: Any, idx: np.ndarray, interval: str, epoch: dt.datetime
                    ) -> list[dict[str, Any]]:
     """Vehicle, phase paths and ground track in Earth-fixed geodetic coordinates."""
@@ -250,23 +275,13 @@ def _fixed_packets(result: Any, idx: np.ndarray, interval: str, epoch: dt.dateti
                  "material": {"polylineGlow": {"color": _rgba((255, 255, 255), 230),
                                                "glowPower": 0.3}}},
     })
-    for style in phase_styles(traj):
-        rows = np.flatnonzero(phase == style["index"])
-        if rows.size == 0:
-            continue
-        if rows[-1] + 1 < len(t):  # join the next phase's first sample: no gap at a change
-            rows = np.append(rows, rows[-1] + 1)
+    for style, rows in _phase_rows(traj, phase):
         packets.append({
-            "id": f"phase-{style['index']}",
-            "name": style["name"],
-            "description": (f"<p>{style['name']}: T+{style['t_start']:.1f} s to "
-                            f"T+{style['t_end']:.1f} s, "
-                            f"{'engine burning' if style['powered'] else 'coasting'}</p>"),
+            **_phase_head(style),
             "polyline": {"positions": {"cartographicDegrees": _cartographic(
                              lon[rows], lat[rows], alt[rows])},
                          "width": 4, "arcType": "NONE",
                          "material": {"solidColor": {"color": _rgba(style["rgb"])}}},
-            "properties": {"powered": style["powered"], "color": style["color"]},
         })
     packets.append({
         "id": "ground-track",
@@ -305,25 +320,13 @@ def _inertial_packets(result: Any, idx: np.ndarray, interval: str, epoch: dt.dat
         "point": {"pixelSize": 9, "color": _rgba((255, 255, 255)),
                   "outlineColor": _rgba((255, 140, 0)), "outlineWidth": 3},
     }]
-    for style in phase_styles(traj):
-        rows = np.flatnonzero(phase == style["index"])
-        if rows.size == 0:
-            continue
-        if rows[-1] + 1 < len(t):  # join the next phase's first sample: no gap at a change
-            rows = np.append(rows, rows[-1] + 1)
-        if rows.size < 2:
-            continue
+    for style, rows in _phase_rows(traj, phase):
         packets.append({
-            "id": f"phase-{style['index']}",
-            "name": style["name"],
+            **_phase_head(style),
             "availability": interval,
-            "description": (f"<p>{style['name']}: T+{style['t_start']:.1f} s to "
-                            f"T+{style['t_end']:.1f} s, "
-                            f"{'engine burning' if style['powered'] else 'coasting'}</p>"),
             "position": _inertial_samples(epoch, t[rows], xyz[rows]),
             "path": {"leadTime": t_end, "trailTime": t_end, "width": 3, "resolution": 600,
                      "material": {"solidColor": {"color": _rgba(style["rgb"])}}},
-            "properties": {"powered": style["powered"], "color": style["color"]},
         })
     tm = np.append(np.arange(0.0, t_end, MOON_SAMPLE_S), t_end)
     moon = moon_sun_eci(utc_epoch(epoch), tm)[0] @ rot.T
