@@ -19,7 +19,7 @@ from spacerace.dynamics import (
     PH_YAW,
 )
 from spacerace.errors import CatalogError, SimulationError
-from spacerace.flight import options_for
+from spacerace.flight import aim_inclination, options_for
 from spacerace.kernel import begin_phase
 from spacerace.lunar import aim_moon
 from spacerace.packing import SimOptions, pack, run_packed, start_of_flight
@@ -138,3 +138,21 @@ def test_moon_aim_mistakes_name_the_field(tmp_path, change, field):
     with pytest.raises(CatalogError) as err:
         load_mission(p)
     assert field in str(err.value)
+
+
+def test_aiming_at_the_time_of_a_pass_finds_the_injection_that_gives_it():
+    """Round trip: the injection solved for Apollo 11's pericynthion and translunar
+    inclination passes the Moon at some time; aimed instead at that pericynthion *and that
+    time*, the aim must find the same injection (same yaw, apogee and inclination)."""
+    v, m = load("apollo-11")
+    options = options_for(m, None)
+    m, _ = aim_inclination(v, m, options)
+    _, first = aim_moon(v, m, options)
+    by_time = dataclasses.replace(m, moon=dataclasses.replace(
+        m.moon, inclination=math.nan, time=first.moon_pass.time))
+    _, second = aim_moon(v, by_time, options)
+    assert abs(second.moon_pass.time - first.moon_pass.time) < 10.0
+    assert second.moon_pass.distance == pytest.approx(m.moon.closest_approach, abs=1e3)
+    assert second.yaw == pytest.approx(first.yaw, abs=1e-4)
+    assert second.apogee == pytest.approx(first.apogee, rel=1e-3)
+    assert second.moon_pass.inclination == pytest.approx(first.moon_pass.inclination, abs=1e-4)
