@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from common import median_time, save
+from common import median_time, print_figures, save
 
 from spacerace.catalog import load
 from spacerace.flight import aim_inclination, fly, options_for, simulate
@@ -57,11 +57,7 @@ def main() -> None:
     }
     print(f"Apollo 11: closest approach {ca / 1e3:,.1f} km above the Moon, "
           f"{result.trajectory.columns['t'].size} samples, {lunar.flights} trial injections")
-    print(f"{'figure':24s} {'value':>12s} {'reference':>12s} {'ratio':>10s}  reference")
-    for name, f in figures.items():
-        f["ratio"] = f["value"] / f["reference"]
-        print(f"{name:24s} {f['value'] * 1e3:10.1f} ms {f['reference'] * 1e3:10.3f} ms "
-              f"{f['ratio']:10.4g}  {f['reference_name']}")
+    print_figures(figures)
     verdict = "met" if flight < BUDGET_S else "NOT met"
     print(f"budget: a full flight in under {BUDGET_S:g} s after compilation: {verdict} "
           f"({flight:.3f} s)")

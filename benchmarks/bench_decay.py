@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import json
 import statistics
 import time
 from pathlib import Path
 
 import numpy as np
-from common import machine
+from common import save
 
 from spacerace.catalog import load
 from spacerace.flight import fly, simulate
@@ -59,15 +58,11 @@ def main() -> None:
           f"(re-entry {hist.reentry.date() if hist.reentry else '-'})")
     print(f"reference, one day integrated numerically: {reference:.3f} s; ratio "
           f"{value / reference:.2f}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "benchmark": "sputnik-1 orbital decay from the simulated insertion",
-        "machine": machine(),
-        "figures": {"decay_s": {"value": value, "reference": reference,
-                                "reference_name": "one day of the orbit integrated numerically",
-                                "ratio": value / reference},
-                    "lifetime_days": hist.lifetime_days}}, indent=2))
-    print(f"saved {args.out}")
+    save(args.out, "sputnik-1 orbital decay from the simulated insertion",
+         {"decay_s": {"value": value, "reference": reference,
+                      "reference_name": "one day of the orbit integrated numerically",
+                      "ratio": value / reference},
+          "lifetime_days": hist.lifetime_days})
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ Run: ``python benchmarks/bench_flight.py [--out FILE] [--repeat N]``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -23,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import machine
+from common import print_figures, save
 
 CHILD = """
 import time
@@ -80,17 +79,9 @@ def main() -> None:
         "import_and_load_s": {"value": warm[0], "reference": flight,
                               "reference_name": "compiled flight"},
     }
-    print(f"{'figure':28s} {'value':>12s} {'reference':>12s} {'ratio':>10s}  reference")
-    for name, f in figures.items():
-        f["ratio"] = f["value"] / f["reference"]
-        print(f"{name:28s} {f['value'] * 1e3:10.3f} ms {f['reference'] * 1e3:10.3f} ms "
-              f"{f['ratio']:10.4g}  {f['reference_name']}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "benchmark": "v2-london single flight (unaimed, full trajectory table)",
-        "machine": machine(),
-        "repeat": args.repeat, "figures": figures}, indent=2))
-    print(f"saved {args.out}")
+    print_figures(figures)
+    save(args.out, "v2-london single flight (unaimed, full trajectory table)", figures,
+         repeat=args.repeat)
 
 
 if __name__ == "__main__":

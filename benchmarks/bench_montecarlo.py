@@ -13,14 +13,13 @@ Run: ``python benchmarks/bench_montecarlo.py [-n 10000] [--out FILE]``.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import machine
+from common import save
 
 from spacerace.catalog import load
 from spacerace.montecarlo import MC_OPTIONS, StudySpec, fly_batch, linearize, nominal, run_study
@@ -66,12 +65,7 @@ def main() -> None:
         ratio = val / ref if name.startswith("flights") else float("nan")
         f["ratio_to_1_thread"] = ratio
         print(f"{name:38s} {val:12.1f} {ratio:18.2f}  {f.get('note', '')}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({
-        "benchmark": f"v2-london Monte Carlo, {args.n} flights, seed 1",
-        "machine": machine(),
-        "figures": figures}, indent=2))
-    print(f"saved {args.out}")
+    save(args.out, f"v2-london Monte Carlo, {args.n} flights, seed 1", figures)
 
 
 if __name__ == "__main__":

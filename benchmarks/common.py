@@ -28,6 +28,15 @@ def machine() -> dict[str, Any]:
             "platform": platform.platform()}
 
 
+def print_figures(figures: dict[str, dict[str, Any]]) -> None:
+    """Print times [s] as ms with their references and ratios (adds ``ratio`` to each)."""
+    print(f"{'figure':28s} {'value':>12s} {'reference':>12s} {'ratio':>10s}  reference")
+    for name, f in figures.items():
+        f["ratio"] = f["value"] / f["reference"]
+        print(f"{name:28s} {f['value'] * 1e3:10.3f} ms {f['reference'] * 1e3:10.3f} ms "
+              f"{f['ratio']:10.4g}  {f['reference_name']}")
+
+
 def save(path: Path, benchmark: str, figures: dict[str, Any], **extra: Any) -> None:
     """Write ``{"benchmark", "machine", "figures", ...extra}`` as JSON and say where."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ import pytest
 from spacerace.catalog import MISSIONS, load, load_mission
 from spacerace.dynamics import (
     MODE_LINEAR_TANGENT,
+    N_P,
     N_PH,
     N_STG,
     PH_MODE,
@@ -42,7 +43,7 @@ def _plane(y: np.ndarray, yaw: float) -> np.ndarray:
     """Steering-plane normal ``begin_phase`` sets for a linear-tangent phase at state y."""
     ph = np.zeros(N_PH)
     ph[PH_MODE], ph[PH_THROTTLE], ph[PH_YAW] = MODE_LINEAR_TANGENT, 1.0, yaw
-    begin_phase(0.0, y.copy(), np.zeros(32), ph, np.zeros((1, N_STG)), np.zeros(1),
+    begin_phase(0.0, y.copy(), np.zeros(N_P), ph, np.zeros((1, N_STG)), np.zeros(1),
                 np.zeros((4, 2)))
     return ph[PH_PLANE:PH_PLANE + 3].copy()
 

@@ -39,6 +39,7 @@ from spacerace.dynamics import (
 from spacerace.errors import CatalogError, SimulationError
 from spacerace.kernel import STATUS_IMPACT, STATUS_MESSAGES, STATUS_PHASES_DONE, diagnose
 from spacerace.mission import Mission
+from spacerace.mission import injection_phase as phase_of_injection
 from spacerace.orbit import elements_from_state
 from spacerace.packing import (
     Packed,
@@ -88,12 +89,11 @@ class MoonAim:
 
 def injection_phase(mission: Mission) -> int:
     """Index of the lunar injection: the last closed-loop burn (with a target orbit)."""
-    for i in range(len(mission.phases) - 1, -1, -1):
-        ph = mission.phases[i]
-        if ph.guidance == "linear_tangent" and ph.burning and math.isfinite(ph.target_apogee):
-            return i
-    raise CatalogError(mission.origin or mission.id, "phases", "a closed-loop burn "
-                       "(guidance = \"linear_tangent\" with a target) to aim at the Moon")
+    k = phase_of_injection(mission.phases)
+    if k is None:
+        raise CatalogError(mission.origin or mission.id, "phases", "a closed-loop burn "
+                           "(guidance = \"linear_tangent\" with a target) to aim at the Moon")
+    return k
 
 
 def _trial(pk: Packed, options: SimOptions, at: Paused, k: int, perigee: float, yaw: float,

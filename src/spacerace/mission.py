@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 
@@ -258,3 +259,13 @@ class Mission:
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     origin: str = ""
     summary: str = ""
+
+
+def injection_phase(phases: tuple[Phase, ...]) -> int | None:
+    """Index of a flight plan's last closed-loop burn (``linear_tangent`` with a target
+    orbit): the injection that the ``moon`` aim solves; None if there is none."""
+    for i in range(len(phases) - 1, -1, -1):
+        ph = phases[i]
+        if ph.guidance == "linear_tangent" and ph.burning and math.isfinite(ph.target_apogee):
+            return i
+    return None

@@ -29,6 +29,7 @@ from spacerace.mission import (
     PitchProgram,
     Satellite,
     Target,
+    injection_phase,
 )
 
 GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast", "hold", "hold_horizontal",
@@ -277,13 +278,12 @@ def _moon_target(t: Any, where: Field) -> MoonTarget:
 def _check_injection(phases: tuple[Phase, ...], where: Field) -> None:
     """A mission aimed at the Moon needs its injection: a closed-loop burn with a target
     orbit that ends on reaching it (the last such burn is the one aimed)."""
-    burns = [i for i, ph in enumerate(phases)
-             if ph.guidance == "linear_tangent" and ph.burning and math.isfinite(ph.target_apogee)]
-    if not burns:
+    k = injection_phase(phases)
+    if k is None:
         raise where.error("expected a closed-loop burn (guidance = \"linear_tangent\" with a "
                           "target) to aim at the Moon")
-    if not math.isfinite(phases[burns[-1]].until_energy):
-        raise where.child(burns[-1]).child("until").error(
+    if not math.isfinite(phases[k].until_energy):
+        raise where.child(k).child("until").error(
             "expected an orbit cut-off (until = { orbit = ... }) on the lunar injection")
 
 

@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from spacerace.constants import MOON_RADIUS, OMEGA_EARTH
+from spacerace.ephem import icrf_from_eci, moon_sun_eci
 from spacerace.frames import eci_from_ecef
 from spacerace.models.earth import earth_rotation_angle, ecef_from_geodetic, julian_date_utc
 from spacerace.results import Trajectory
@@ -304,8 +305,6 @@ def is_deep_space(traj: Trajectory) -> bool:
 def _inertial_packets(result: Any, idx: np.ndarray, interval: str, epoch: dt.datetime
                       ) -> list[dict[str, Any]]:
     """Vehicle, phase paths and the Moon in ICRF axes (Cesium's ``INERTIAL``) [m]."""
-    from spacerace.ephem import icrf_from_eci, moon_sun_eci
-
     traj: Trajectory = result.trajectory
     t = traj.t[idx]
     rot = icrf_from_eci(epoch)
@@ -355,8 +354,6 @@ def _inertial_samples(epoch: dt.datetime, t: np.ndarray, xyz: np.ndarray) -> dic
 def _event_icrf(result: Any) -> np.ndarray:
     """ICRF positions of the trajectory's events [m], from their geodetic coordinates and the
     Earth's turn at their times."""
-    from spacerace.ephem import icrf_from_eci
-
     mission = result.mission
     jd = julian_date_utc(utc_epoch(mission.epoch))
     theta0 = earth_rotation_angle(*jd)
