@@ -41,9 +41,11 @@ from spacerace.dynamics import (
     N_DIAG,
     M,
 )
-from spacerace.errors import CatalogError, OutOfRangeError, SimulationError
+from spacerace.errors import CatalogError, OutOfRangeError, SimulationError, UnreachableError
 from spacerace.events import LIFTOFF, MOON_CA, event_name
 from spacerace.kernel import (
+    STATUS_GUIDANCE_GROUND,
+    STATUS_GUIDANCE_SHORT,
     STATUS_IMPACT,
     STATUS_MESSAGES,
     STATUS_PHASES_DONE,
@@ -271,8 +273,9 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
                    moon_closest_approach_altitude_m=closest.value - MOON_RADIUS,
                    moon_closest_approach_time_s=closest.t)
     maxq = traj.event("max-Q")
-    if maxq is not None:
-        fig.update(max_q_time_s=maxq.t, max_q_altitude_m=maxq.altitude)
+    if maxq is not None:  # located exactly; the table may sample it coarsely (lunar flights)
+        fig.update(max_q_time_s=maxq.t, max_q_altitude_m=maxq.altitude,
+                   max_dynamic_pressure_pa=max(maxq.value, fig["max_dynamic_pressure_pa"]))
     return fig
 
 
@@ -328,6 +331,9 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
         check_liftoff(vehicle, mission, pk)
     out_t, out_y, out_phase, *ev, status, working = run_packed(pk, options)
     pk = dataclasses.replace(pk, phases=working)  # diagnostics need the lit engines
+    if status in (STATUS_GUIDANCE_GROUND, STATUS_GUIDANCE_SHORT):
+        raise UnreachableError(_guidance_failure(mission, pk, int(status), out_t, out_y,
+                                                 out_phase))
     if status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[int(status)]}")
     site_ecef = ecef_from_geodetic(mission.site.lat, mission.site.lon, mission.site.alt)
@@ -348,6 +354,24 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
         traj.metadata["cutoff_state"] = [float(x) for x in cut_y]
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[int(status)],
                         metadata=traj.metadata)
+
+
+def _guidance_failure(mission: Mission, pk: Packed, status: int, t: np.ndarray,
+                      y: np.ndarray, phase: np.ndarray) -> str:
+    """One line: which closed-loop phase failed, when, and how far from its target."""
+    i = int(phase[-1]) if len(phase) else 0
+    ph = mission.phases[i]
+    where = f"{mission.id}: phase {i} ({ph.name})"
+    target = f"{ph.target_perigee / 1e3:,.0f} x {ph.target_apogee / 1e3:,.0f} km"
+    if status == STATUS_GUIDANCE_GROUND:
+        return (f"{where}: the closed-loop guidance steered the vehicle into the ground at "
+                f"T+{t[-1]:.0f} s while aiming at the {target} orbit; the flight plan "
+                "before it (pitch programme, staging) leaves it too low or too slow")
+    r, v = y[-1, :3], y[-1, 3:6]
+    needed = math.sqrt(max(2.0 * (ph.until_energy + GM_EARTH / float(np.linalg.norm(r))), 0.0))
+    short = needed - float(np.linalg.norm(v))
+    return (f"{where}: the propellant ran out at T+{t[-1]:.0f} s before the {target} orbit "
+            f"was reached (about {short:,.0f} m/s short in speed at that height)")
 
 
 # What aiming may solve for the range, and the phase field that holds it.
@@ -388,13 +412,20 @@ def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
     The range is set by the cut-off, on speed (the V-2's Brennschluss, ``cutoff_speed``) or
     on the predicted free-flight range (an ICBM's range control, ``cutoff_range``); the
     direction by the launch azimuth. From the file's values, a secant step on the cut-off
-    value and a fixed-point step on the azimuth are repeated until the miss is below
-    ``tolerance`` [m].
+    value (kept inside the bracket of the trials that fell short and long, bisecting where
+    the secant would leave it) and a fixed-point step on the azimuth are repeated until the
+    miss is below ``tolerance`` [m].
 
     Returns
     -------
     tuple
         The mission with the solved values, and an ``AimResult``.
+
+    Raises
+    ------
+    UnreachableError
+        The target lies beyond the longest range of the flight plan (the engine burning to
+        depletion), or the aim did not converge; the message gives the best it got.
     """
     if mission.target is None:
         raise CatalogError(mission.origin or mission.id, "target", "a target to aim at")
@@ -407,29 +438,72 @@ def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
     v = values[0] if values else None
     az = az_t if "azimuth" in mission.aim else mission.azimuth
     prev: tuple[float, float] | None = None
-    miss = math.inf
+    short: float | None = None  # largest cut-off value that fell short
+    long_: float | None = None  # smallest that went too far
+    best = math.inf
     for it in range(1, max_iterations + 1):
         trial = _with_aim(mission, knob, v, az)
         hit = _impact_point(vehicle, trial, options)
         if hit is None:
-            raise SimulationError(f"{mission.id}: aiming failed, the flight has no impact")
+            raise UnreachableError(f"{mission.id}: aiming at {tgt.name} failed: a trial "
+                                   "flight has no impact (it went into orbit or stopped)")
         s_i, az_i = _geodesic(site.lat, site.lon, *hit)
         miss = _geodesic(hit[0], hit[1], tgt.lat, tgt.lon)[0]
+        best = min(best, miss)
         if miss < tolerance:
             speed = v if knob == "until_speed" and v is not None else math.nan
             return trial, AimResult(speed, az, miss, it)
         if "azimuth" in mission.aim:
             az -= math.remainder(az_i - az_t, 2 * math.pi)
-        if v is not None:
+        if v is not None and knob is not None:
             err = s_i - s_t
+            if err < 0.0:
+                short = v if short is None else max(short, v)
+                if it == 1:
+                    _check_reach(vehicle, trial, knob, options, s_t)
+            else:
+                long_ = v if long_ is None else min(long_, v)
             # first step: range grows like speed squared, or like the range angle
             first = 2.0 * s_i / v if knob == "until_speed" else WGS84_A
-            slope = first if prev is None else (err - prev[1]) / (v - prev[0])
+            slope = first if prev is None or v == prev[0] else (err - prev[1]) / (v - prev[0])
             prev = (v, err)
-            v -= err / slope
-    return (_with_aim(mission, knob, v, az),
-            AimResult(v if knob == "until_speed" and v is not None else math.nan, az, miss,
-                      max_iterations))
+            v = _bracketed(v - err / slope if slope > 0.0 else math.nan, v, short, long_)
+    start = "" if not values else (
+        f" (starting from the file's cut-off speed of {values[0]:,.6g} m/s)"
+        if knob == "until_speed" else
+        f" (starting from the file's cut-off range of {values[0] * WGS84_A / 1e3:,.6g} km)")
+    raise UnreachableError(
+        f"{mission.id}: aiming at {tgt.name} did not converge in {max_iterations} flights"
+        f"{start}; the nearest impact was {best / 1e3:,.2f} km from it")
+
+
+def _bracketed(step: float, v: float, short: float | None, long_: float | None) -> float:
+    """The secant's next cut-off value where it stays inside what the trials have bracketed
+    (above every value that fell short, below every one that went too far); else the
+    bracket's middle, or double the value while nothing has gone too far yet."""
+    lo = short if short is not None else 0.0
+    hi = long_ if long_ is not None else max(2.0 * v, 1.0)  # 1 m/s, or 1 rad of range
+    if math.isfinite(step) and lo < step < hi:
+        return step
+    return 0.5 * (lo + hi) if long_ is not None else hi
+
+
+def _check_reach(vehicle: Vehicle, mission: Mission, knob: str, options: SimOptions,
+                 distance: float) -> None:
+    """Raise ``UnreachableError`` if even burning to depletion falls short of ``distance``."""
+    assert mission.target is not None
+    inf: dict[str, Any] = {knob: math.inf}
+    full = dataclasses.replace(mission, phases=tuple(
+        dataclasses.replace(ph, **inf) for ph in mission.phases))
+    hit = _impact_point(vehicle, full, options)
+    if hit is None:
+        return  # burnt to depletion it does not come down: any range is within reach
+    longest = _distance(mission.site.lat, mission.site.lon, *hit)
+    if longest < distance:
+        raise UnreachableError(
+            f"{vehicle.name} from {mission.site.name} cannot reach {mission.target.name}: "
+            f"its longest range on this flight plan is {longest / 1e3:,.0f} km, and the "
+            f"target is {distance / 1e3:,.0f} km away")
 
 
 def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions,
@@ -443,7 +517,9 @@ def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions,
         nxt = iph + 1 < len(mission.phases) and mission.phases[iph + 1].burning
         if ev_code[j] in CUTOFF_EVENTS and mission.phases[iph].burning and not nxt:
             return np.asarray(ev_y[j])
-    raise SimulationError(f"{mission.id}: aiming failed, the flight has no engine cut-off")
+    why = STATUS_MESSAGES[int(status)] if status != STATUS_PHASES_DONE else "it ended"
+    raise UnreachableError(f"{mission.id}: aiming at the inclination failed: the flight has no "
+                           f"engine cut-off to aim ({why} first)")
 
 
 def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,

@@ -130,6 +130,11 @@ class ArchiveFigure:
     unconfirmed, derived : bool
     text : str
         The figure as the record gives it, for non-numeric entries.
+    role : str
+        What the figure is to the flight (one of ``ROLES``): only a ``prediction`` is scored.
+    by : str
+        For an ``aimed`` figure, the aim or guidance target that makes it match; for a
+        ``calibrated`` one, the parameter chosen with it in view and why.
     """
 
     key: str
@@ -144,6 +149,21 @@ class ArchiveFigure:
     derived: bool = False
     text: str = ""
     alternatives: tuple[str, ...] = ()
+    role: str = "prediction"
+    by: str = ""
+
+
+# What an archival figure is to the flight. Only predictions are scored: an aimed figure
+# matches by construction (its residual checks the solver), a calibrated one was used to
+# choose a parameter, an input went into the flight, and context is a fact the simulation
+# does not compute (casualties, dates of other events).
+ROLES = {
+    "prediction": "nothing in the flight was chosen with it in view",
+    "aimed": "an aim or a guidance target makes it match by construction",
+    "calibrated": "a free parameter was chosen with it in view",
+    "input": "it went into the flight",
+    "context": "a fact the simulation does not compute; shown only",
+}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from spacerace.catalog.quantities import (
 from spacerace.catalog.vehicles import _collect_sources, check_keys, check_sources
 from spacerace.constants import GM_EARTH, WGS84_A
 from spacerace.mission import (
+    ROLES,
     ArchiveFigure,
     Dispersion,
     Environment,
@@ -37,7 +38,7 @@ GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast", "hold", "hold_
 AIMABLE = ("cutoff_speed", "cutoff_range", "azimuth", "inclination", "moon")
 # Unit shown beside an archival figure, by the suffix of the figure's key.
 _SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass",
-                "_days": "time"}
+                "_days": "time", "_pa": "pressure", "_m_s2": "acceleration"}
 
 
 def _latlon(t: Any, where: Field, name: str) -> tuple[float, float]:
@@ -146,9 +147,28 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
     )
 
 
+def _role(t: Any, where: Field) -> tuple[str, str]:
+    """A figure's role and what makes it so (required for aimed and calibrated figures)."""
+    role = t["role"]
+    if role not in ROLES:
+        raise where.child("role").error(
+            "expected one of " + ", ".join(f"{r!r} ({why})" for r, why in ROLES.items())
+            + f"; found {role!r}")
+    by = t.get("by", "")
+    if not isinstance(by, str):
+        raise where.child("by").error("expected a text")
+    if role in ("aimed", "calibrated") and not by.strip():
+        what = "the aim or guidance target that makes it match" if role == "aimed" else \
+            "the parameter chosen with this figure in view, and why"
+        raise where.child("by").error(f"missing; an {role} figure names {what}")
+    return role, by
+
+
 def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
     check_keys(t, where, {"value", "range", "tolerance", "unit", "source", "note",
-                          "unconfirmed", "derived", "alternatives", "text"}, {"source"})
+                          "unconfirmed", "derived", "alternatives", "text", "role", "by"},
+               {"source", "role"})
+    role, by = _role(t, where)
     kind = next((k for s, k in sorted(_SUFFIX_KIND.items(), key=lambda x: -len(x[0]))
                  if key.endswith(s)), None)
     unit = DIMENSIONS[kind][0] if kind else str(t.get("unit", ""))
@@ -176,7 +196,7 @@ def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
                          source=str(t["source"]), low=low, high=high, tolerance=tol,
                          note=str(t.get("note", "")), unconfirmed=bool(t.get("unconfirmed")),
                          derived=bool(t.get("derived")), text=str(t.get("text", "")),
-                         alternatives=alts)
+                         alternatives=alts, role=role, by=by)
 
 
 # Kind of quantity of each dispersible field, by its name (None: a plain number).

@@ -43,6 +43,8 @@ DIMENSIONS = {
     "mass_flow": ("kg/s", "a mass flow, e.g. '130 kg/s'"),
     "angle": ("rad", "an angle, e.g. '47 deg'"),
     "isp": ("s", "a specific impulse in seconds, e.g. '239 s'"),
+    "pressure": ("Pa", "a pressure, e.g. '35.2 kPa'"),
+    "acceleration": ("m/s**2", "an acceleration, e.g. '38.6 m/s^2'"),
 }
 
 
