@@ -148,7 +148,8 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
 
 def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
     check_keys(t, where, {"value", "range", "tolerance", "unit", "source", "note",
-                          "unconfirmed", "derived", "alternatives", "text"}, {"source"})
+                          "unconfirmed", "derived", "alternatives", "text", "role", "by"},
+               {"source"})
     kind = next((k for s, k in sorted(_SUFFIX_KIND.items(), key=lambda x: -len(x[0]))
                  if key.endswith(s)), None)
     unit = DIMENSIONS[kind][0] if kind else str(t.get("unit", ""))
