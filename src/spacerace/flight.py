@@ -73,6 +73,7 @@ from spacerace.packing import (
     pack,
     pad_state,
     run_packed,
+    start_of_flight,
 )
 from spacerace.results import EventRecord, Trajectory
 from spacerace.vehicle import Vehicle
@@ -326,7 +327,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     pk = pack(vehicle, mission, options, initial_state)
     if initial_state is None:
         check_liftoff(vehicle, mission, pk)
-    out_t, out_y, out_phase, *ev, status, working = run_packed(pk, options)
+    at = start_of_flight(pk)
+    out_t, out_y, out_phase, *ev, status, working = run_packed(pk, options, at)
     pk = dataclasses.replace(pk, phases=working)  # diagnostics need the lit engines
     if status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[int(status)]}")
@@ -346,6 +348,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     figures.update(_phase_end_figures(mission, tuple(ev)))
     if cut_y is not None:
         traj.metadata["cutoff_state"] = [float(x) for x in cut_y]
+    # what each stage has left at the end (0 for a dropped stage) [kg]
+    traj.metadata["propellant_left_kg"] = [float(x) for x in at.prop_left]
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[int(status)],
                         metadata=traj.metadata)
 
