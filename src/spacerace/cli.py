@@ -18,10 +18,12 @@ from rich.console import Console
 from rich.table import Table
 
 from spacerace import catalog
+from spacerace.api import BodyDecay
 from spacerace.api import fly as fly_named
 from spacerace.errors import SimulationError, SpaceraceError
 from spacerace.export.tables import write_csv, write_parquet
 from spacerace.flight import FlightResult
+from spacerace.mission import ArchiveFigure
 from spacerace.report import archival_text, format_value, markdown, to_dict
 from spacerace.validation import FAIL, Comparison, compare, is_miss, summary_line
 
@@ -234,17 +236,21 @@ def validate_cmd(
     Aimed, calibrated and input figures are shown with their roles, not scored. Exit 1 when
     a prediction misses, 3 when a flight cannot be flown (the message says why).
     """
-    from spacerace.api import decay
+    from spacerace.api import decay_all
 
     rows: list[tuple[str, Comparison, tuple[float, float] | None, Any]] = []
     crashed: list[tuple[str, str]] = []
     for name in missions or catalog.list_missions():
         try:
             res = fly_named(name)
-            if res.mission.satellite is not None and any(
-                    f.key == "lifetime_days" for f in res.mission.archive):
-                _, hist = decay(name)
+            keys = {f.key for f in res.mission.archive}
+            if res.mission.satellite is not None and (
+                    "lifetime_days" in keys or keys & {s.figure for s in
+                                                       res.mission.spent_stages}):
+                _, hist, bodies = decay_all(name)
                 res.figures["lifetime_days"] = hist.lifetime_days
+                res.figures.update({b.figure: b.history.lifetime_days for b in bodies
+                                    if b.figure})
             compared = compare(res.figures, res.mission.archive)
             if spread:
                 banded, result = _spread_rows(name, compared, spread_runs, not as_json)
@@ -450,15 +456,15 @@ def decay_cmd(
 
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from spacerace.api import decay
+    from spacerace.api import decay_all
 
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(),
                       TextColumn("day {task.completed:.0f}"), console=err,
                       disable=as_json) as bar:
             task = bar.add_task(f"{mission}: orbit decaying", total=max_days)
-            res, hist = decay(mission, max_days=max_days,
-                              on_day=lambda d: bar.update(task, completed=d))
+            res, hist, bodies = decay_all(mission, max_days=max_days,
+                                          on_day=lambda d: bar.update(task, completed=d))
     except (SpaceraceError, ModuleNotFoundError) as exc:
         raise _fail(exc) from None
     m = res.mission
@@ -478,6 +484,7 @@ def decay_cmd(
         archival_day = (when - hist.start).total_seconds() / 86400.0
         if hist.reentry is not None:
             doc["error_days"] = (hist.reentry.date() - when.date()).days
+    doc["bodies"] = [_body_doc(b, m.archive) for b in bodies]
     if plot is not None:
         from spacerace.plots import plot_decay
 
@@ -496,9 +503,36 @@ def decay_cmd(
               doc.get("archive", {}).get("source", "-"))
     t.add_row("lifetime", f"{hist.lifetime_days:.1f} days" if hist.reentry else "-", "-", "-",
               "-")
+    for b in doc["bodies"]:
+        a = b.get("archive", {})
+        t.add_row(f"{b['name']}: lifetime ({b['mass_kg']:,.0f} kg, {b['area_m2']:.1f} m^2, "
+                  f"Cd {b['cd']:g})",
+                  f"{b['lifetime_days']:.1f} days" if b["decay_date"] else "not within the time",
+                  f"{a['lifetime_days']:.1f} days" if a else "-",
+                  f"{b['error_days']:+.1f} days" if "error_days" in b else "-",
+                  a.get("source", "-"), style="red" if b.get("verdict") == FAIL else None)
     out.print(t)
     if "plot" in doc:
         out.print(f"wrote {doc['plot']}")
+
+
+def _body_doc(b: BodyDecay, archive: tuple[ArchiveFigure, ...]) -> dict:
+    """A spent stage's decay for ``decay --json``, with its archival lifetime if any."""
+    h = b.history
+    doc: dict = {"name": b.name, "mass_kg": b.body.mass, "area_m2": b.body.area,
+                 "cd": b.body.cd, "figure": b.figure or None,
+                 "decay_date": h.reentry.date().isoformat() if h.reentry else None,
+                 "decay_time": h.reentry.isoformat() if h.reentry else None,
+                 "lifetime_days": None if h.reentry is None else h.lifetime_days}
+    rows = compare({b.figure: h.lifetime_days}, archive) if b.figure else []
+    row = next((c for c in rows if c.figure.key == b.figure), None)
+    if row is not None:
+        doc["archive"] = {"lifetime_days": row.figure.value, "tolerance_days":
+                          row.figure.tolerance, "source": row.figure.source}
+        if row.error is not None:
+            doc["error_days"] = row.error
+        doc["verdict"] = row.verdict
+    return doc
 
 
 def main(argv: list[str] | None = None) -> int:

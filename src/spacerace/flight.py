@@ -75,6 +75,7 @@ from spacerace.packing import (
     pack,
     pad_state,
     run_packed,
+    start_of_flight,
 )
 from spacerace.results import EventRecord, Trajectory
 from spacerace.vehicle import Vehicle
@@ -329,7 +330,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     pk = pack(vehicle, mission, options, initial_state)
     if initial_state is None:
         check_liftoff(vehicle, mission, pk)
-    out_t, out_y, out_phase, *ev, status, working = run_packed(pk, options)
+    at = start_of_flight(pk)
+    out_t, out_y, out_phase, *ev, status, working = run_packed(pk, options, at)
     pk = dataclasses.replace(pk, phases=working)  # diagnostics need the lit engines
     if status in (STATUS_GUIDANCE_GROUND, STATUS_GUIDANCE_SHORT):
         raise UnreachableError(_guidance_failure(mission, pk, int(status), out_t, out_y,
@@ -352,6 +354,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     figures.update(_phase_end_figures(mission, tuple(ev)))
     if cut_y is not None:
         traj.metadata["cutoff_state"] = [float(x) for x in cut_y]
+    # what each stage has left at the end (0 for a dropped stage) [kg]
+    traj.metadata["propellant_left_kg"] = [float(x) for x in at.prop_left]
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[int(status)],
                         metadata=traj.metadata)
 

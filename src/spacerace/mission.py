@@ -212,6 +212,36 @@ class Satellite:
 
 
 @dataclass(frozen=True)
+class SpentStage:
+    """A stage that reaches orbit with the satellite and comes down on its own.
+
+    Attributes
+    ----------
+    stage : int
+        Index of the vehicle's stage; it is still attached at the last cut-off.
+    name : str
+        Name to show (e.g. ``core stage``).
+    figure : str
+        Key of the archival figure its lifetime is scored against (empty: none).
+    mass : float
+        Mass in orbit [kg] (NaN: the stage's dry mass plus its propellant left at the last
+        cut-off, as flown).
+    area : float
+        Mean projected area [m^2] (NaN: that of a randomly tumbling cylinder of the stage's
+        length and diameter).
+    cd : float
+        Drag coefficient on that area [-].
+    """
+
+    stage: int
+    name: str
+    cd: float
+    figure: str = ""
+    mass: float = float("nan")
+    area: float = float("nan")
+
+
+@dataclass(frozen=True)
 class Environment:
     """The air the flight meets, beyond the standard atmosphere.
 
@@ -273,6 +303,7 @@ class Mission:
     archive: tuple[ArchiveFigure, ...] = ()
     environment: Environment = field(default_factory=Environment)
     satellite: Satellite | None = None
+    spent_stages: tuple[SpentStage, ...] = ()
     third_bodies: bool = False
     moon: MoonTarget | None = None
     dispersions: tuple[Dispersion, ...] = ()

@@ -9,6 +9,7 @@ figure in them carries a ``source`` key resolved in ``sources.toml``.
 from __future__ import annotations
 
 import hashlib
+import math
 import pickle
 import tomllib
 from pathlib import Path
@@ -166,4 +167,12 @@ def _load(path: Path, vehicle: str | Path | None) -> tuple[Vehicle, Mission]:
             if k >= len(v.stages):
                 raise CatalogError(m.origin, f"phases[{i}]", f"stage {k} does not exist: "
                                    f"{v.id} has {len(v.stages)} stage(s)")
+    dropped = {k for ph in m.phases for k in ph.drop}
+    for i, sp in enumerate(m.spent_stages):
+        if sp.stage >= len(v.stages) or sp.stage in dropped:
+            raise CatalogError(m.origin, f"spent_stages[{i}].stage", "a stage of "
+                               f"{v.id} still attached at the last cut-off (not dropped)")
+        if math.isnan(sp.area) and math.isnan(v.stages[sp.stage].length):
+            raise CatalogError(m.origin, f"spent_stages[{i}].area", "an area, or the stage's "
+                               f"length in the vehicle file {v.id} to compute it from")
     return v, m

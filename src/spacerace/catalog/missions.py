@@ -29,6 +29,7 @@ from spacerace.mission import (
     Phase,
     PitchProgram,
     Satellite,
+    SpentStage,
     Target,
     injection_phase,
 )
@@ -56,17 +57,17 @@ def _indices(raw: Any, where: Field, names: dict[str, int] | None) -> tuple[int,
     """Stage indices given as numbers or as stage names."""
     if not isinstance(raw, list):
         raise where.error("expected a list of stage indices or stage names")
-    out = []
-    for i, item in enumerate(raw):
-        if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
-            out.append(item)
-        elif isinstance(item, str) and names is not None and item in names:
-            out.append(names[item])
-        else:
-            known = ", ".join(names) if names else "none"
-            raise where.child(i).error(f"expected a stage index or name (stages: {known}); "
-                                       f"found {item!r}")
-    return tuple(out)
+    return tuple(_index(item, where.child(i), names) for i, item in enumerate(raw))
+
+
+def _index(item: Any, where: Field, names: dict[str, int] | None) -> int:
+    """A stage index given as a number or as a stage name."""
+    if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+        return item
+    if isinstance(item, str) and names is not None and item in names:
+        return names[item]
+    known = ", ".join(names) if names else "none"
+    raise where.error(f"expected a stage index or name (stages: {known}); found {item!r}")
 
 
 def _report_name(raw: Any, where: Field) -> str:
@@ -273,6 +274,24 @@ def _satellite(t: Any, where: Field) -> Satellite:
                      parse_number(t["cd"], where.child("cd")))
 
 
+def _spent_stage(t: Any, where: Field, stage_names: dict[str, int] | None) -> SpentStage:
+    check_keys(t, where, {"stage", "name", "figure", "mass", "area", "cd", "note", "source"},
+               {"stage", "cd"})
+    stage = _index(t["stage"], where.child("stage"), stage_names)
+    figure = t.get("figure", "")
+    if not isinstance(figure, str):
+        raise where.child("figure").error("expected the key of an archival figure, as text")
+    cd = parse_number(t["cd"], where.child("cd"))
+    if cd <= 0.0:
+        raise where.child("cd").error("expected a drag coefficient above zero")
+    return SpentStage(
+        stage=stage, name=str(t.get("name", t["stage"])), figure=figure, cd=cd,
+        mass=parse_positive(t["mass"], where.child("mass"), "mass") if "mass" in t
+        else math.nan,
+        area=parse_positive(t["area"], where.child("area"), "area") if "area" in t
+        else math.nan)
+
+
 def _inclination(raw: Any, where: Field) -> float:
     i = parse(raw, where, "angle")
     if not 0.0 <= i <= math.pi:
@@ -320,7 +339,8 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
     ``stage_names`` maps the vehicle's stage names to indices, for phases that name them.
     """
     check_keys(data, where, {"mission", "phases", "pitch_program", "archive", "sources",
-                             "environment", "dispersions", "satellite"}, {"mission", "phases"})
+                             "environment", "dispersions", "satellite", "spent_stages"},
+               {"mission", "phases"})
     bib = {**known, **{k: str(v) for k, v in data.get("sources", {}).items()}}
     check_sources(data, where, bib)
     head = data["mission"]
@@ -367,6 +387,11 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
                         for k, v in data.get("dispersions", {}).items())
     satellite = _satellite(data["satellite"], where.child("satellite")) \
         if "satellite" in data else None
+    spent = data.get("spent_stages", [])
+    if not isinstance(spent, list):
+        raise where.child("spent_stages").error("expected [[spent_stages]] tables")
+    spent_stages = tuple(_spent_stage(t, where.child("spent_stages").child(i), stage_names)
+                         for i, t in enumerate(spent))
     used = {str(s).split()[0] for s in _collect_sources(data)}
     registry()  # make sure units are ready before the mission is used
     built_phases = tuple(_phase(p, where.child("phases").child(i), stage_names)
@@ -381,6 +406,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         phases=built_phases, pitch_program=program, target=target, aim=tuple(aim), archive=archive,
         target_inclination=inclination,
         environment=env, dispersions=dispersions, satellite=satellite,
+        spent_stages=spent_stages,
         third_bodies=bool(head.get("third_bodies", False)), moon=moon,
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
         summary=str(head.get("summary", "")),

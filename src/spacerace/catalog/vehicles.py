@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from spacerace.catalog.quantities import (
@@ -18,7 +19,7 @@ from spacerace.vehicle import AeroTable, Engine, Stage, Vehicle
 _ENGINE_KEYS = {"name", "count", "thrust_vacuum", "thrust_sea_level", "isp_vacuum",
                 "isp_sea_level", "mass_flow", "nozzle_exit_area", "note"}
 _STAGE_KEYS = {"name", "dry_mass", "propellant_mass", "diameter", "drag", "engines", "note",
-               "thrust_curve", "count"}
+               "thrust_curve", "count", "length"}
 
 
 def check_keys(table: Any, where: Field, allowed: set[str], required: set[str]) -> None:
@@ -112,6 +113,8 @@ def _stage(t: dict[str, Any], where: Field) -> Stage:
         engines=tuple(_engine(e, where.child("engines").child(i)) for i, e in enumerate(engines)),
         drag=_drag(t["drag"], where.child("drag")),
         thrust_curve=curve,
+        length=parse_positive(t["length"], where.child("length"), "length")
+        if "length" in t else math.nan,
     )
 
 
