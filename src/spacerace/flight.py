@@ -41,6 +41,7 @@ from spacerace.dynamics import (
     N_DIAG,
     M,
 )
+from spacerace.ephem import moon_sun_eci
 from spacerace.errors import CatalogError, OutOfRangeError, SimulationError, UnreachableError
 from spacerace.events import LIFTOFF, MOON_CA, event_name
 from spacerace.kernel import (
@@ -59,7 +60,7 @@ from spacerace.kernel import (
     diagnose,
     table_rows,
 )
-from spacerace.lunar import aim_moon, injection_phase
+from spacerace.lunar import aim_moon, encounter_figures, injection_phase, periselene_latitude
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_UPPER
 from spacerace.models.earth import (
@@ -101,10 +102,11 @@ class AimResult:
     miss_distance: float  # [m]: of the impact point, or of the Moon's closest approach
     iterations: int
     # lunar injection (the ``moon`` aim): target apogee altitude [m], yaw of the steering
-    # plane [rad], and the trial flights it took
+    # plane [rad], the trial flights it took and the cut-off flight-path angle [rad]
     injection_apogee: float = math.nan
     injection_yaw: float = math.nan
     injection_flights: int = 0
+    injection_flight_path_angle: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -273,11 +275,50 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
         fig.update(moon_closest_approach_m=closest.value,
                    moon_closest_approach_altitude_m=closest.value - MOON_RADIUS,
                    moon_closest_approach_time_s=closest.t)
+        y = np.column_stack([c[k] for k in ("x_eci", "y_eci", "z_eci", "vx_eci", "vy_eci",
+                                            "vz_eci")])
+        fig["moon_closest_approach_latitude_deg"] = math.degrees(periselene_latitude(
+            mission.epoch, closest.t, _state_at(c, closest.t)))
+        fig.update(encounter_figures(t, y, closest.t))
     maxq = traj.event("max-Q")
     if maxq is not None:  # located exactly; the table may sample it coarsely (lunar flights)
         fig.update(max_q_time_s=maxq.t, max_q_altitude_m=maxq.altitude,
                    max_dynamic_pressure_pa=max(maxq.value, fig["max_dynamic_pressure_pa"]))
     return fig
+
+
+def _state_at(c: dict[str, np.ndarray], t: float) -> np.ndarray:
+    """Inertial position [m] at ``t`` [s] between two samples: the cubic Hermite curve
+    through their positions and velocities."""
+    i = int(np.clip(np.searchsorted(c["t"], t) - 1, 0, len(c["t"]) - 2))
+    t0, t1 = c["t"][i], c["t"][i + 1]
+    h = t1 - t0
+    s = (t - t0) / h if h > 0.0 else 0.0
+    h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
+    h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
+    return np.array([h00 * c[x][i] + h10 * h * c[v][i] + h01 * c[x][i + 1] + h11 * h * c[v][i + 1]
+                     for x, v in (("x_eci", "vx_eci"), ("y_eci", "vy_eci"),
+                                  ("z_eci", "vz_eci"))])
+
+
+def _instant_figures(mission: Mission, traj: Trajectory) -> dict[str, float]:
+    """The figures the archive asks for at an instant (``at``, ``quantity``), under the
+    archive figure's key; none outside the flown time."""
+    c = traj.columns
+    out: dict[str, float] = {}
+    for fig in mission.archive:
+        if not fig.quantity or not c["t"][0] <= fig.at <= c["t"][-1]:
+            continue
+        r = _state_at(c, fig.at)
+        if fig.quantity == "radius_m":
+            out[fig.key] = float(np.linalg.norm(r))
+        elif fig.quantity == "altitude_m":
+            # latitude and height do not depend on the turn about the axis: no need for ECEF
+            out[fig.key] = float(geodetic_from_ecef(*(float(v) for v in r))[2])
+        elif mission.third_bodies:  # from the Moon: only a flight that has it
+            d = float(np.linalg.norm(r - moon_sun_eci(mission.epoch, np.array([fig.at]))[0][0]))
+            out[fig.key] = d - MOON_RADIUS if fig.quantity == "moon_altitude_m" else d
+    return out
 
 
 def _phase_end_figures(mission: Mission, ev: tuple[np.ndarray, ...]) -> dict[str, float]:
@@ -352,6 +393,7 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     )
     figures = _figures(mission, traj, cutoff, cut_y)
     figures.update(_phase_end_figures(mission, tuple(ev)))
+    figures.update(_instant_figures(mission, traj))
     if cut_y is not None:
         traj.metadata["cutoff_state"] = [float(x) for x in cut_y]
     # what each stage has left at the end (0 for a dropped stage) [kg]
@@ -591,5 +633,6 @@ def fly(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None) -
         result_aim = dataclasses.replace(
             result_aim or AimResult(math.nan, mission.azimuth, math.nan, 0),
             miss_distance=miss, injection_apogee=lunar.apogee, injection_yaw=lunar.yaw,
-            injection_flights=lunar.flights)
+            injection_flights=lunar.flights,
+            injection_flight_path_angle=lunar.flight_path_angle)
     return dataclasses.replace(res, aim=result_aim)

@@ -135,6 +135,12 @@ class ArchiveFigure:
     by : str
         For an ``aimed`` figure, the aim or guidance target that makes it match; for a
         ``calibrated`` one, the parameter chosen with it in view and why.
+    at : float
+        Time since liftoff [s] at which the simulated figure is taken (NaN: a figure of the
+        whole flight, e.g. its maximum); with ``quantity``.
+    quantity : str
+        What is taken at ``at``: one of ``INSTANT_QUANTITIES`` (empty: the key itself names
+        a figure of the flight).
     """
 
     key: str
@@ -151,6 +157,8 @@ class ArchiveFigure:
     alternatives: tuple[str, ...] = ()
     role: str = "prediction"
     by: str = ""
+    at: float = float("nan")
+    quantity: str = ""
 
 
 # What an archival figure is to the flight. Only predictions are scored: an aimed figure
@@ -164,6 +172,12 @@ ROLES = {
     "input": "it went into the flight",
     "context": "a fact the simulation does not compute; shown only",
 }
+
+
+# What an archival figure with a time (``at``) can name, from the flown trajectory there:
+# height above the WGS-84 ellipsoid, distance from the Earth's centre, distance from the
+# Moon's centre and height above the Moon's mean radius [m].
+INSTANT_QUANTITIES = ("altitude_m", "radius_m", "moon_distance_m", "moon_altitude_m")
 
 
 @dataclass(frozen=True)
@@ -278,11 +292,15 @@ class MoonTarget:
         Inclination of the orbit the injection leaves on [rad] (NaN: not aimed at).
     time : float
         Time of the closest approach since liftoff [s] (NaN: not aimed at).
+    latitude : float
+        Ecliptic latitude of the periselene seen from the Moon's centre [rad] (NaN: not aimed
+        at); aiming at it frees the injection's cut-off flight-path angle too.
     """
 
     closest_approach: float
     inclination: float = float("nan")
     time: float = float("nan")
+    latitude: float = float("nan")
 
 
 @dataclass(frozen=True)

@@ -71,9 +71,11 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
             doc["figures"][ph.report] = {
                 k: result.figures[f"{ph.report}_{k}"]
                 for k in ("t_s", "altitude_m", "inertial_speed_m_s", "flight_path_angle_deg")}
-    if "moon_closest_approach_time_s" in result.figures:
-        when = m.epoch + dt.timedelta(seconds=result.figures["moon_closest_approach_time_s"])
-        doc["figures"]["moon_closest_approach_time"] = when.isoformat().replace("+00:00", "Z")
+    for key in ("moon_closest_approach_time", "post_encounter_apogee_time",
+                "post_encounter_perigee_time"):  # also as dates
+        if f"{key}_s" in result.figures:
+            when = m.epoch + dt.timedelta(seconds=result.figures[f"{key}_s"])
+            doc["figures"][key] = when.isoformat().replace("+00:00", "Z")
     if result.aim is not None:
         doc["aim"] = {"cutoff_speed_m_s": _finite(result.aim.cutoff_speed),
                       "azimuth_deg": math.degrees(result.aim.azimuth) % 360.0,
@@ -82,6 +84,8 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
         if math.isfinite(result.aim.injection_apogee):
             doc["aim"].update(injection_apogee_m=result.aim.injection_apogee,
                               injection_yaw_deg=math.degrees(result.aim.injection_yaw),
+                              injection_flight_path_angle_deg=math.degrees(
+                                  result.aim.injection_flight_path_angle),
                               injection_flights=result.aim.injection_flights)
     return doc
 

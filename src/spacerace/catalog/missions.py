@@ -19,6 +19,7 @@ from spacerace.catalog.quantities import (
 from spacerace.catalog.vehicles import _collect_sources, check_keys, check_sources
 from spacerace.constants import GM_EARTH, WGS84_A
 from spacerace.mission import (
+    INSTANT_QUANTITIES,
     ROLES,
     ArchiveFigure,
     Dispersion,
@@ -165,16 +166,21 @@ def _role(t: Any, where: Field) -> tuple[str, str]:
     return role, by
 
 
-def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
+def _archive_figure(key: str, t: Any, where: Field, epoch: dt.datetime) -> ArchiveFigure:
+    """An ``[archive.<key>]`` table. A time figure (key ending ``_s``) may be a date-time,
+    read as the seconds since the mission's ``epoch``; ``at`` (a date-time) with
+    ``quantity`` takes the simulated figure at that instant."""
     check_keys(t, where, {"value", "range", "tolerance", "unit", "source", "note",
-                          "unconfirmed", "derived", "alternatives", "text", "role", "by"},
-               {"source", "role"})
+                          "unconfirmed", "derived", "alternatives", "text", "role", "by",
+                          "at", "quantity"}, {"source", "role"})
     role, by = _role(t, where)
     kind = next((k for s, k in sorted(_SUFFIX_KIND.items(), key=lambda x: -len(x[0]))
                  if key.endswith(s)), None)
     unit = DIMENSIONS[kind][0] if kind else str(t.get("unit", ""))
 
     def q(node: Any, w: Field) -> float:
+        if kind == "time" and isinstance(figure_value(node), dt.datetime):
+            return (_epoch(figure_value(node), w) - epoch).total_seconds()
         if kind is None:
             return float(figure_value(node))
         v = parse(node, w, kind)
@@ -193,11 +199,20 @@ def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
     alts = tuple(f"{figure_value(a)} ({a.get('source', '')})" if isinstance(a, dict) else str(a)
                  for a in t.get("alternatives", []))
     unit = "deg" if kind == "angle" else "days" if key.endswith("_days") else unit
+    if ("at" in t) != ("quantity" in t):
+        raise where.child("quantity" if "at" in t else "at").error(
+            "missing; a figure taken at an instant needs both `at` (a date-time) and "
+            "`quantity`")
+    quantity = str(t.get("quantity", ""))
+    if "quantity" in t and quantity not in INSTANT_QUANTITIES:
+        raise where.child("quantity").error(f"expected one of {', '.join(INSTANT_QUANTITIES)}")
+    at = ((_epoch(t["at"], where.child("at")) - epoch).total_seconds() if "at" in t
+          else math.nan)
     return ArchiveFigure(key=key, value=value, unit=unit,
                          source=str(t["source"]), low=low, high=high, tolerance=tol,
                          note=str(t.get("note", "")), unconfirmed=bool(t.get("unconfirmed")),
                          derived=bool(t.get("derived")), text=str(t.get("text", "")),
-                         alternatives=alts, role=role, by=by)
+                         alternatives=alts, at=at, quantity=quantity, role=role, by=by)
 
 
 # Kind of quantity of each dispersible field, by its name (None: a plain number).
@@ -299,9 +314,26 @@ def _inclination(raw: Any, where: Field) -> float:
     return i
 
 
-def _moon_target(t: Any, where: Field) -> MoonTarget:
-    check_keys(t, where, {"closest_approach", "inclination", "time", "source", "note"},
-               {"closest_approach"})
+def _latitude(raw: Any, where: Field) -> float:
+    lat = parse(raw, where, "angle")
+    if not -math.pi / 2 <= lat <= math.pi / 2:
+        raise where.error("expected a latitude between -90 deg and 90 deg")
+    return lat
+
+
+def _moon_time(raw: Any, where: Field, epoch: dt.datetime) -> float:
+    """Time of the closest approach: a time since liftoff, or a date-time."""
+    if isinstance(figure_value(raw), dt.datetime):
+        t = (_epoch(figure_value(raw), where) - epoch).total_seconds()
+        if t <= 0.0:
+            raise where.error("expected a date-time after the mission's epoch")
+        return t
+    return parse_positive(raw, where, "time")
+
+
+def _moon_target(t: Any, where: Field, epoch: dt.datetime) -> MoonTarget:
+    check_keys(t, where, {"closest_approach", "inclination", "time", "latitude", "source",
+                          "note"}, {"closest_approach"})
     if "inclination" in t and "time" in t:
         raise where.error("expected an inclination or a time, not both: with the closest "
                           "approach they fix the injection's two free values")
@@ -310,7 +342,8 @@ def _moon_target(t: Any, where: Field) -> MoonTarget:
                                         "length"),
         inclination=_inclination(t["inclination"], where.child("inclination"))
         if "inclination" in t else math.nan,
-        time=parse_positive(t["time"], where.child("time"), "time") if "time" in t
+        time=_moon_time(t["time"], where.child("time"), epoch) if "time" in t else math.nan,
+        latitude=_latitude(t["latitude"], where.child("latitude")) if "latitude" in t
         else math.nan)
 
 
@@ -327,6 +360,8 @@ def _check_injection(phases: tuple[Phase, ...], where: Field) -> None:
 
 
 def _epoch(raw: Any, where: Field) -> dt.datetime:
+    """A date-time with a zone, bare or in a ``{value, source}`` table, in UTC."""
+    raw = figure_value(raw)
     if isinstance(raw, dt.datetime) and raw.tzinfo is not None:
         return raw.astimezone(dt.UTC)
     raise where.error("expected a TOML date-time with a zone, e.g. 1944-09-08T16:38:00Z")
@@ -362,7 +397,8 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         if "inclination" in head else math.nan
     if "inclination" in aim and math.isnan(inclination):
         raise w.child("inclination").error("missing; aiming at an inclination needs it")
-    moon = _moon_target(head["moon"], w.child("moon")) if "moon" in head else None
+    epoch = _epoch(head["epoch"], w.child("epoch"))
+    moon = _moon_target(head["moon"], w.child("moon"), epoch) if "moon" in head else None
     if "moon" in aim and moon is None:
         raise w.child("moon").error("missing; aiming at the Moon needs a [mission.moon] table "
                                     "with the closest approach")
@@ -379,7 +415,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         times, elev = parse_table(data["pitch_program"], where.child("pitch_program"), "time",
                                   "time", "elevation", "angle")
         program = PitchProgram(tuple(times), tuple(elev))
-    archive = tuple(_archive_figure(k, v, where.child("archive").child(k))
+    archive = tuple(_archive_figure(k, v, where.child("archive").child(k), epoch)
                     for k, v in data.get("archive", {}).items())
     env = _environment(data["environment"], where.child("environment")) \
         if "environment" in data else Environment()
@@ -400,7 +436,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         _check_injection(built_phases, where.child("phases"))
     return Mission(
         id=str(head["id"]), name=str(head["name"]), vehicle=str(head["vehicle"]),
-        epoch=_epoch(head["epoch"], w.child("epoch")),
+        epoch=epoch,
         site=LaunchSite(str(site_t.get("name", "launch site")), lat, lon, alt),
         azimuth=parse(head["azimuth"], w.child("azimuth"), "angle"),
         phases=built_phases, pitch_program=program, target=target, aim=tuple(aim), archive=archive,
