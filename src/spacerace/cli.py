@@ -206,6 +206,7 @@ def _spread_rows(name: str, rows: list[Comparison], runs: int, show: bool
     """Fly the mission across its sources' spread; the rows with their bands."""
     from rich.progress import BarColumn, Progress, TextColumn
 
+    from spacerace.api import lifetime_figures
     from spacerace.spread import fly_spread, with_spread
 
     vehicle, mission = catalog.load(name)
@@ -214,7 +215,7 @@ def _spread_rows(name: str, rows: list[Comparison], runs: int, show: bool
                   TextColumn("{task.completed}/{task.total} flights"), console=err,
                   disable=not show or not spreads) as bar:
         task = bar.add_task(f"{name}: the sources' spread", total=runs)
-        result = fly_spread(vehicle, mission, spreads, runs,
+        result = fly_spread(vehicle, mission, spreads, runs, extra=lifetime_figures,
                             on_flight=lambda i: bar.update(task, completed=i))
     return with_spread(rows, result), result
 
@@ -236,21 +237,14 @@ def validate_cmd(
     Aimed, calibrated and input figures are shown with their roles, not scored. Exit 1 when
     a prediction misses, 3 when a flight cannot be flown (the message says why).
     """
-    from spacerace.api import decay_all
+    from spacerace.api import lifetime_figures
 
     rows: list[tuple[str, Comparison, tuple[float, float] | None, Any]] = []
     crashed: list[tuple[str, str]] = []
     for name in missions or catalog.list_missions():
         try:
             res = fly_named(name)
-            keys = {f.key for f in res.mission.archive}
-            if res.mission.satellite is not None and (
-                    "lifetime_days" in keys or keys & {s.figure for s in
-                                                       res.mission.spent_stages}):
-                _, hist, bodies = decay_all(name)
-                res.figures["lifetime_days"] = hist.lifetime_days
-                res.figures.update({b.figure: b.history.lifetime_days for b in bodies
-                                    if b.figure})
+            res.figures.update(lifetime_figures(res))
             compared = compare(res.figures, res.mission.archive)
             if spread:
                 banded, result = _spread_rows(name, compared, spread_runs, not as_json)
