@@ -18,19 +18,40 @@ from rich.console import Console
 from rich.table import Table
 
 from spacerace import catalog
+from spacerace._version import __version__
 from spacerace.api import BodyDecay
 from spacerace.api import fly as fly_named
 from spacerace.errors import SimulationError, SpaceraceError
 from spacerace.export.tables import write_csv, write_parquet
 from spacerace.flight import FlightResult
 from spacerace.mission import ArchiveFigure
-from spacerace.report import archival_text, format_value, markdown, to_dict
+from spacerace.report import (
+    archival_text,
+    format_value,
+    headline,
+    markdown,
+    to_dict,
+    unit_of_key,
+)
 from spacerace.validation import FAIL, Comparison, compare, is_miss, summary_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Fly the rockets of the space race and check them against the archives.")
 out = Console()
 err = Console(stderr=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"spacerace {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_show_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """Fly the rockets of the space race and check them against the archives."""
 
 
 EXIT_MISS, EXIT_USER, EXIT_UNREACHABLE = 1, 2, 3
@@ -92,6 +113,12 @@ def _print_result(result: FlightResult) -> None:
                   f"from its centre): target apogee {result.aim.injection_apogee / 1e3:,.0f} "
                   f"km, yaw {math.degrees(result.aim.injection_yaw):+.3f} deg, "
                   f"{result.aim.injection_flights} trial flights")
+    t = Table(title="What the flight did")
+    t.add_column("figure")
+    t.add_column("simulated", justify="right")
+    for _, words, text in headline(result.figures):
+        t.add_row(words, text)
+    out.print(t)
     t = Table(title="Simulated and archival figures")
     for col in ("figure", "simulated", "archival", "error", "tolerance", "verdict", "source"):
         t.add_column(col)
@@ -102,8 +129,8 @@ def _print_result(result: FlightResult) -> None:
         t.add_row(c.figure.key, format_value(c.simulated, c.figure.unit), archival_text(c),
                   format_value(c.error, c.figure.unit), tol, c.verdict, c.figure.source,
                   style=style)
-    out.print(t)
     if rows:
+        out.print(t)
         out.print(summary_line(rows), highlight=False, soft_wrap=True)
     t = Table(title="Events")
     for col in ("event", "t [s]", "altitude [km]", "speed [m/s]"):
@@ -111,8 +138,11 @@ def _print_result(result: FlightResult) -> None:
     for e in result.trajectory.events:
         t.add_row(e.name, f"{e.t:.2f}", f"{e.altitude / 1e3:.2f}", f"{e.speed:.1f}")
     out.print(t)
-    other = {k: v for k, v in result.figures.items() if k not in {a.key for a in m.archive}}
-    out.print("other figures: " + ", ".join(f"{k} = {v:,.4g}" for k, v in other.items()))
+    shown = {a.key for a in m.archive} | {k for k, _, _ in headline(result.figures)}
+    other = {k: v for k, v in result.figures.items() if k not in shown}
+    out.print("other figures: " + ", ".join(
+        f"{k} = {format_value(v, unit_of_key(k)) if unit_of_key(k) else f'{v:,.6g}'}"
+        for k, v in other.items()), highlight=False)
 
 
 @app.command("fly")
@@ -438,7 +468,12 @@ def serve_cmd(
 
 @app.command("decay")
 def decay_cmd(
-    mission: Annotated[str, typer.Argument(help="Orbital catalog mission, e.g. sputnik-1.")],
+    mission: Annotated[str | None, typer.Argument(
+        help="Orbital catalog mission, e.g. sputnik-1.")] = None,
+    vehicle_file: Annotated[Path | None, typer.Option("--vehicle", help="Vehicle TOML file.")
+                            ] = None,
+    mission_file: Annotated[Path | None, typer.Option("--mission", help="Mission TOML file.")
+                            ] = None,
     max_days: Annotated[float, typer.Option("--max-days", min=1, max=36500,
                                             help="Give up after this many days.")] = 3650.0,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write the plot to this folder.")
@@ -452,12 +487,15 @@ def decay_cmd(
 
     from spacerace.api import decay_all
 
+    if (mission is None) == (mission_file is None):
+        raise _fail(ValueError("give a catalog mission or --mission FILE (one of them)"))
+    name = str(mission_file or mission)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(),
                       TextColumn("day {task.completed:.0f}"), console=err,
                       disable=as_json) as bar:
-            task = bar.add_task(f"{mission}: orbit decaying", total=max_days)
-            res, hist, bodies = decay_all(mission, max_days=max_days,
+            task = bar.add_task(f"{name}: orbit decaying", total=max_days)
+            res, hist, bodies = decay_all(name, vehicle_file, max_days=max_days,
                                           on_day=lambda d: bar.update(task, completed=d))
     except (SpaceraceError, ModuleNotFoundError) as exc:
         raise _fail(exc) from None
