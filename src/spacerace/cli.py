@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from spacerace import catalog
@@ -119,18 +120,10 @@ def _print_result(result: FlightResult) -> None:
     for _, words, text in headline(result.figures):
         t.add_row(words, text)
     out.print(t)
-    t = Table(title="Simulated and archival figures")
-    for col in ("figure", "simulated", "archival", "error", "tolerance", "verdict", "source"):
-        t.add_column(col)
     rows = compare(result.figures, m.archive)
-    for c in rows:
-        tol = format_value(c.figure.tolerance, c.figure.unit) if c.figure.tolerance else "-"
-        style = "red" if c.verdict == FAIL else None
-        t.add_row(c.figure.key, format_value(c.simulated, c.figure.unit), archival_text(c),
-                  format_value(c.error, c.figure.unit), tol, c.verdict, c.figure.source,
-                  style=style)
     if rows:
-        out.print(t)
+        out.print(_comparison_table("Simulated and archival figures (only predictions are "
+                                    "scored)", [(c, None) for c in rows]))
         out.print(summary_line(rows), highlight=False, soft_wrap=True)
     t = Table(title="Events")
     for col in ("event", "t [s]", "altitude [km]", "speed [m/s]"):
@@ -210,6 +203,39 @@ def fly_cmd(
         out.print(f"wrote {p}")
     if report is not None:
         out.print(f"wrote the report to {report}/")
+
+
+WIDE = 120  # columns from which a comparison table gets one column per item
+
+
+def _comparison_table(title: str, rows: list[tuple[Comparison, str | None]]) -> Table:
+    """Figures beside the archive: one column per item on a wide terminal; on a narrow one
+    (80 columns) four columns, with the source under the figure's name, the tolerance under
+    the archival figure and the error under the verdict."""
+    wide = out.width >= WIDE
+    banded = any(band is not None for _, band in rows)
+    t = Table(title=title, title_justify="left")
+    cols = ["figure", "simulated", "archival", "error", "tolerance", "verdict", "source"] \
+        if wide else ["figure [source]", "simulated", "archival [± tolerance]",
+                      "verdict [error]"]
+    if banded:
+        cols.insert(3 if wide else 3, "5-95 % of the sources' spread")
+    for col in cols:
+        t.add_column(col, overflow="fold")
+    for c, band in rows:
+        f = c.figure
+        tol = format_value(f.tolerance, f.unit) if f.tolerance else "-"
+        sim, err_ = format_value(c.simulated, f.unit), format_value(c.error, f.unit)
+        if wide:
+            cells = [f.key, sim, archival_text(c), err_, tol, c.verdict, f.source]
+        else:
+            cells = [f"{f.key}\n[dim]{escape(f.source)}[/dim]", sim,
+                     archival_text(c) + (f"\n± {tol}" if f.tolerance else ""),
+                     c.verdict + (f"\n{err_}" if c.error is not None else "")]
+        if banded:
+            cells.insert(3, band or "")
+        t.add_row(*cells, style="red" if c.verdict == FAIL else None)
+    return t
 
 
 def _comparison_json(mission: str, c: Comparison) -> dict[str, Any]:
@@ -302,22 +328,11 @@ def validate_cmd(
                  "message": msg} for n, msg in crashed]
         print(json.dumps(doc, indent=2))
     else:
-        t = Table(title="Validation against the archive (only predictions are scored)")
-        cols = ["mission", "figure", "simulated", "archival", "error", "tolerance", "verdict",
-                "source"]
-        if spread:
-            cols.insert(4, "5-95 % of the sources' spread")
-        for col in cols:
-            t.add_column(col)
-        for n, c, band, result in rows:
-            tol = format_value(c.figure.tolerance, c.figure.unit) if c.figure.tolerance else "-"
-            cells = [n, c.figure.key, format_value(c.simulated, c.figure.unit),
-                     archival_text(c), format_value(c.error, c.figure.unit), tol, c.verdict,
-                     c.figure.source]
-            if spread:
-                cells.insert(4, _band_text(c, band, result))
-            t.add_row(*cells, style="red" if c.verdict == FAIL else None)
-        out.print(t)
+        for mission_name in dict.fromkeys(n for n, *_ in rows):
+            mine = [(c, _band_text(c, band, result) if spread else None)
+                    for n, c, band, result in rows if n == mission_name]
+            out.print(_comparison_table(f"{mission_name}: simulated and archival figures",
+                                        mine))
         for n, msg in crashed:
             err.print(f"cannot fly {n}: {msg}", markup=False, highlight=False, soft_wrap=True)
         out.print(line, highlight=False, soft_wrap=True)
