@@ -243,16 +243,16 @@ def test_the_sun_lies_in_the_ecliptic_and_the_moon_within_its_inclination():
     assert math.degrees(periselene_latitude(epoch, t[100], r)) == pytest.approx(90.0, abs=1e-6)
 
 
+CUTOFF = "[archive.cutoff_time_s]"
+X_M = '[archive.x_m]\nvalue = "1 km"\nsource = "DERIVED"\nrole = "prediction"\n'
+
+
 @pytest.mark.parametrize("change, field", [
-    ({"[archive.cutoff_time_s]": '[archive.x_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
-      'at = 1969-07-17T00:00:00Z\n\n[archive.cutoff_time_s]'}, "archive.x_m.quantity"),
-    ({"[archive.cutoff_time_s]": '[archive.x_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
-      'quantity = "altitude_m"\n\n[archive.cutoff_time_s]'}, "archive.x_m.at"),
-    ({"[archive.cutoff_time_s]": '[archive.x_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
-      'at = 1969-07-17T00:00:00Z\nquantity = "speed"\n\n[archive.cutoff_time_s]'},
+    ({CUTOFF: X_M + 'at = 1969-07-17T00:00:00Z\n\n' + CUTOFF}, "archive.x_m.quantity"),
+    ({CUTOFF: X_M + 'quantity = "altitude_m"\n\n' + CUTOFF}, "archive.x_m.at"),
+    ({CUTOFF: X_M + 'at = 1969-07-17T00:00:00Z\nquantity = "speed"\n\n' + CUTOFF},
      "archive.x_m.quantity"),
-    ({"[archive.cutoff_time_s]": '[archive.x_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
-      'at = 1969-07-17T00:00:00\nquantity = "radius_m"\n\n[archive.cutoff_time_s]'},
+    ({CUTOFF: X_M + 'at = 1969-07-17T00:00:00\nquantity = "radius_m"\n\n' + CUTOFF},
      "archive.x_m.at"),
     ({MOON_INCLINATION: 'time = "75 h", latitude = { value = "-95 deg", source = "DERIVED"'},
      "mission.moon.latitude"),
@@ -273,9 +273,9 @@ def test_dates_in_a_mission_file_are_read_as_seconds_since_liftoff(tmp_path):
     p = tmp_path / "apollo.toml"
     p.write_text(_mission_text({
         MOON_INCLINATION: 'time = { value = 1969-07-19T17:22:00Z, source = "DERIVED"',
-        "[archive.cutoff_time_s]": '[archive.tli_time_s]\nvalue = 1969-07-16T16:22:13Z\n'
-        'source = "DERIVED"\n\n[archive.photo_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
-        'at = 1969-07-17T13:32:00Z\nquantity = "radius_m"\n\n[archive.cutoff_time_s]'}))
+        CUTOFF: '[archive.tli_time_s]\nvalue = 1969-07-16T16:22:13Z\nrole = "prediction"\n'
+        'source = "DERIVED"\n\n' + X_M.replace("x_m", "photo_m")
+        + 'at = 1969-07-17T13:32:00Z\nquantity = "radius_m"\n\n' + CUTOFF}))
     m = load_mission(p, load("apollo-11")[0])
     assert m.moon.time == 3 * 86400 + 3 * 3600 + 50 * 60
     figs = {f.key: f for f in m.archive}
