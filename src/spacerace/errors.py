@@ -32,3 +32,20 @@ class CatalogError(SpaceraceError, ValueError):
 
 class SimulationError(SpaceraceError, RuntimeError):
     """A flight could not be computed (the kernel returned a failure status)."""
+
+
+class OutputError(SpaceraceError, OSError):
+    """An output file could not be written (a full disk, a read-only folder, a folder name).
+
+    Parameters
+    ----------
+    path : str
+        The file that could not be written.
+    reason : str
+        Why, in words.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
