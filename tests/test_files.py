@@ -265,3 +265,24 @@ def test_a_really_read_only_folder(tmp_path):
         assert "not writable" in line
     finally:
         ro.chmod(0o755)
+
+
+def test_montecarlo_out_on_a_full_disk_one_line_old_file_kept(tmp_path, monkeypatch):
+    pq = pytest.importorskip("pyarrow.parquet")
+    args = ["montecarlo", "v2-london", "-n", "8", "--study", str(tmp_path / "s"), "--out",
+            str(tmp_path / "o.parquet"), "--json"]
+    assert runner.invoke(app, args).exit_code == 0
+    before = (tmp_path / "o.parquet").read_bytes()
+
+    def full(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    other = [*args[:3], "9", "--study", str(tmp_path / "s9"), *args[6:]]  # a new study
+    line = _one_line(runner.invoke(app, other))
+    assert "s9/study.json: cannot write (no space left on the disk)" in line
+    line = _one_line(runner.invoke(app, args))  # the finished study: only --out is written
+    assert "o.parquet: cannot write (no space left on the disk)" in line
+    assert (tmp_path / "o.parquet").read_bytes() == before
+    assert pq.read_table(tmp_path / "o.parquet").num_rows == 8
+    assert not [p for p in tmp_path.rglob("*.tmp")]
