@@ -53,6 +53,9 @@ def test_the_working_directory_never_shadows_a_catalog_name(tmp_path, monkeypatc
     assert catalog.load("v2-london", "v2.toml")[0].payload_mass == 500.0
     # and the cache still holds the catalog's own pair
     assert catalog.load("v2-london")[0].payload_mass == catalog_payload
+    (tmp_path / "v2").unlink()
+    (tmp_path / "v2").mkdir()  # a folder named like the vehicle
+    assert catalog.load("v2-london", "v2")[0].payload_mass == catalog_payload
     with pytest.raises(CatalogError, match="unknown mission"):
         catalog.load("v2")
     with pytest.raises(CatalogError, match="cannot read the file"):

@@ -406,6 +406,7 @@ def decay_cmd(
     from spacerace.api import decay
 
     try:
+        _check_outputs(files=[], folders=[plot])
         with Progress(TextColumn("{task.description}"), BarColumn(),
                       TextColumn("day {task.completed:.0f}"), console=err,
                       disable=as_json) as bar:
@@ -434,9 +435,12 @@ def decay_cmd(
     if plot is not None:
         from spacerace.plots import plot_decay
 
-        doc["plot"] = str(plot_decay(hist.t, hist.perigee, hist.apogee,
-                                     f"{m.name}: orbital decay", plot / f"{m.id}-decay.png",
-                                     archival_day))
+        try:
+            doc["plot"] = str(plot_decay(hist.t, hist.perigee, hist.apogee,
+                                         f"{m.name}: orbital decay", plot / f"{m.id}-decay.png",
+                                         archival_day))
+        except SpaceraceError as exc:
+            raise _fail(exc) from None
     if as_json:
         print(json.dumps(doc, indent=2))
         return
