@@ -121,4 +121,5 @@ def test_thirty_random_kills_never_tear_a_finished_output(tmp_path):
     old_digest = next(d for d in seen if d[0] == 4)
     assert seen <= {old_digest, new}, landed  # only the old or the new file was ever seen
     print(f"{len(landed)} kills (delay s, exit): {landed}; run {span:.2f} s, --out written "
-          f"at {written:.2f} s; outputs seen: {len(seen)}")
+          f"at {written:.2f} s; outputs seen: {len(seen)}; temporary files left by kills: "
+          f"{len(list(tmp_path.rglob('*.tmp')))}")

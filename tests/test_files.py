@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,15 @@ def test_montecarlo_out_on_a_full_disk_one_line_old_file_kept(tmp_path, monkeypa
     assert (tmp_path / "o.parquet").read_bytes() == before
     assert pq.read_table(tmp_path / "o.parquet").num_rows == 8
     assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_temporary_files_of_long_killed_writers_are_removed(tmp_path):
+    target = tmp_path / "out.csv"
+    stale = tmp_path / ".out.csv.abc123.tmp"
+    recent = tmp_path / ".out.csv.def456.tmp"  # perhaps another process writing now
+    for p in (stale, recent):
+        p.write_text("half")
+    old = time.time() - 2 * _files.LEFTOVER_AGE_S
+    os.utime(stale, (old, old))
+    write_text(target, "whole\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [recent.name, "out.csv"]

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import errno
 import functools
+import glob
 import hashlib
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,6 +108,20 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+LEFTOVER_AGE_S = 3600.0
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Remove temporary files of ``path`` left by writers killed long ago (an hour or more)."""
+    now = time.time()
+    for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        try:
+            if now - old.stat().st_mtime > LEFTOVER_AGE_S:
+                old.unlink()
+        except OSError:  # gone already, or not ours to remove
+            pass
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """A temporary path beside ``path``; on leaving without error it becomes ``path``.
@@ -116,6 +132,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """
     path = check_output(path)
     make_folder(path.parent)
+    _remove_leftovers(path)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
