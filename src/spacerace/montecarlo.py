@@ -408,7 +408,7 @@ def open_study(folder: Path, spec: StudySpec, resume: bool) -> list[int]:
         raise CatalogError(str(folder), "", "the study here was made with other inputs "
                            f"(mission {old.get('mission')}, n {old.get('n')}, seed "
                            f"{old.get('seed')}, batch size {old.get('batch_size')}); it "
-                           "cannot be resumed with these")
+                           "cannot be continued with these: choose another folder")
     todo = []
     for k in range(len(spec.batches())):
         f = _batch_file(folder, k)
