@@ -19,6 +19,8 @@ from spacerace.montecarlo import (
     fly_batch,
     linearize,
     nominal,
+    open_study,
+    read_batch,
     read_study,
     run_study,
     sample_run,
@@ -89,6 +91,32 @@ def test_interrupted_study_resumes_to_the_same_table(spec, tmp_path):
     other = dataclasses.replace(spec, seed=9)
     with pytest.raises(CatalogError, match="other inputs"):
         run_study(other, folder, resume=True)
+
+
+def test_a_batch_damaged_in_the_middle_is_flown_again_on_resume(spec, tmp_path):
+    folder = tmp_path / "s"
+    whole = read_study(run_study(spec, folder))
+    assert open_study(folder, spec, resume=False) == []  # finished: nothing to fly again
+    batch = folder / "batch-000001.parquet"
+    raw = bytearray(batch.read_bytes())
+    mid = len(raw) // 3  # inside the data pages; the footer stays intact
+    raw[mid:mid + 200] = bytes(b ^ 0xFF for b in raw[mid:mid + 200])
+    batch.write_bytes(bytes(raw))
+    with pytest.raises(CatalogError, match="damaged batch"):
+        read_batch(batch)
+    with pytest.raises(CatalogError, match="1 batch.* still to fly.*--resume"):
+        run_study(spec, folder)
+    assert open_study(folder, spec, resume=True) == [1]
+    _same(read_study(run_study(spec, folder, resume=True)), whole)
+    read_batch(batch)
+
+
+def test_an_unreadable_study_file_is_named(spec, tmp_path):
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "study.json").write_text("")
+    with pytest.raises(CatalogError, match="study.json: not a readable study file"):
+        run_study(spec, folder, resume=True)
 
 
 @pytest.mark.slow

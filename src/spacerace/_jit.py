@@ -6,17 +6,24 @@ same code runs interpreted (sgp4's ``accelerated`` pattern). ``IS_COMPILED`` say
 
 numba's disk cache checks only the source file of each function, not the files of the
 functions it inlines: after a change to ``dynamics.py`` a cached ``kernel.run`` would still
-run the old equations. So the cache is keyed on a hash of every source file of the package,
-and stale cache files are removed when that hash changes.
+run the old equations. So each cached data file gets a companion ``.sha256`` file holding the
+hash of every source file of the package (``_files.package_digest``) and of the data file's
+own bytes: a data file made by other code is compiled afresh, and a damaged one (or a damaged
+index) is discarded with a one-line notice and rebuilt, never a traceback. This works
+wherever numba keeps its cache (beside the sources or, for a read-only installation, in the
+user's cache folder).
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
+
+from spacerace._files import notice, package_digest, write_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,37 +34,74 @@ except ImportError:  # pragma: no cover - numba is a core dependency
     _numba = None
 
 IS_COMPILED = _numba is not None and os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0")
-_PACKAGE = Path(__file__).parent
 
 
-def _refresh_cache() -> None:
-    """Delete numba cache files if any source file of the package changed since they were made."""
-    sources = sorted(_PACKAGE.rglob("*.py"))
-    digest = hashlib.sha256()
-    for path in sources:
-        digest.update(path.read_bytes())
-    stamp = _PACKAGE / "__pycache__" / "numba-source.sha256"
-    key = digest.hexdigest()
-    try:
-        if stamp.exists() and stamp.read_text() == key:
-            return
-        for cached in _PACKAGE.rglob("__pycache__/*.nb[ic]"):
-            cached.unlink(missing_ok=True)
-        stamp.parent.mkdir(exist_ok=True)
-        stamp.write_text(key)
-    except OSError:  # a read-only installation: numba then caches elsewhere or not at all
-        pass
+class _StaleCacheError(Exception):
+    """A numba cache data file made by other code (another package digest)."""
 
 
-if IS_COMPILED:
-    _refresh_cache()
+def _stamp(path: str) -> str:
+    with open(path, "rb") as fh:
+        return f"{package_digest()} {hashlib.sha256(fh.read()).hexdigest()}"
+
+
+def _guard_cache(disp: Any) -> Any:
+    """Check each cache file ``disp`` loads against its stamp; rebuild it when damaged.
+
+    Wraps the dispatcher's numba cache objects (``load_overload``, and the data file's
+    ``_load_data``/``_save_data``). A numba without them is returned unchanged.
+    """
+    cache: Any = getattr(disp, "_cache", None)
+    files: Any = getattr(cache, "_cache_file", None)
+    needed = ("load_overload", "_load_data", "_save_data", "_data_path", "_index_path")
+    if files is None or not all(hasattr(cache, n) or hasattr(files, n) for n in needed):
+        return disp  # pragma: no cover - another numba layout: its own checks only
+    load_overload, load_data, save_data = cache.load_overload, files._load_data, files._save_data
+
+    def checked_load_data(name: str) -> Any:
+        path = files._data_path(name)
+        try:
+            with open(path + ".sha256") as fh:
+                want = fh.read()
+        except FileNotFoundError:
+            raise _StaleCacheError from None
+        if want.split(" ")[0] != package_digest():
+            raise _StaleCacheError
+        if _stamp(path) != want:
+            raise ValueError("its checksum does not match its contents")
+        return load_data(name)
+
+    def stamped_save_data(name: str, data: Any) -> None:
+        save_data(name, data)
+        path = files._data_path(name)
+        try:
+            write_text(path + ".sha256", _stamp(path))
+        except OSError:  # pragma: no cover - an unwritable cache: numba's own rules apply
+            pass
+
+    def guarded_load_overload(sig: Any, target_context: Any) -> Any:
+        try:
+            return load_overload(sig, target_context)
+        except _StaleCacheError:
+            return None  # compiled afresh and saved over the stale file
+        except Exception as exc:  # a damaged index or data file: any decoding failure
+            notice(f"the compiled-code cache of {disp.py_func.__qualname__} was damaged "
+                   f"({type(exc).__name__}); it is being rebuilt")
+            index = Path(files._index_path)
+            for path in index.parent.glob(glob.escape(index.stem) + ".*"):
+                path.unlink(missing_ok=True)
+            return None
+
+    files._load_data, files._save_data = checked_load_data, stamped_save_data
+    cache.load_overload = guarded_load_overload
+    return disp
 
 
 def jit(func: F) -> F:
     """Compile ``func`` in nopython mode with an on-disk cache, or return it unchanged."""
     if _numba is None:  # pragma: no cover
         return func
-    return cast(F, _numba.njit(cache=True, error_model="numpy")(func))
+    return cast(F, _guard_cache(_numba.njit(cache=True, error_model="numpy")(func)))
 
 
 def jit_borrow(func: F) -> F:
@@ -74,14 +118,14 @@ def jit_borrow(func: F) -> F:
         return func
     if not hasattr(_numba.core.options.DefaultOptions, "_nrt"):  # pragma: no cover
         return jit(func)
-    return cast(F, _numba.njit(cache=True, error_model="numpy", _nrt=False)(func))
+    return cast(F, _guard_cache(_numba.njit(cache=True, error_model="numpy", _nrt=False)(func)))
 
 
 def jit_parallel(func: F) -> F:
     """Like ``jit``, with ``prange`` loops spread over threads."""
     if _numba is None:  # pragma: no cover
         return func
-    return cast(F, _numba.njit(cache=True, error_model="numpy", parallel=True)(func))
+    return cast(F, _guard_cache(_numba.njit(cache=True, error_model="numpy", parallel=True)(func)))
 
 
 if _numba is not None:

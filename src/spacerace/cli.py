@@ -19,13 +19,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from spacerace import catalog
+from spacerace._files import atomic_path, check_output, make_folder, write_text
 from spacerace._version import __version__
 from spacerace.api import BodyDecay
 from spacerace.api import fly as fly_named
-from spacerace.errors import SimulationError, SpaceraceError
+from spacerace.errors import OutputError, SimulationError, SpaceraceError
 from spacerace.export.tables import write_csv, write_parquet
 from spacerace.flight import FlightResult
-from spacerace.mission import ArchiveFigure
+from spacerace.mission import ArchiveFigure, Mission
 from spacerace.report import (
     archival_text,
     format_value,
@@ -138,6 +139,51 @@ def _print_result(result: FlightResult) -> None:
         for k, v in other.items()), highlight=False)
 
 
+def _check_outputs(files: list[Path | None], folders: list[Path | None]) -> None:
+    """Refuse output names that cannot be written, before any flight is flown."""
+    for f in files:
+        if f is not None:
+            check_output(f)
+    for d in folders:
+        if d is not None and d.exists() and not d.is_dir():
+            raise OutputError(str(d), "is a file; expected a folder")
+
+
+def _write_flight(result: FlightResult, csv: Path | None, parquet: Path | None,
+                  plot: Path | None, report: Path | None, czml: Path | None,
+                  kml: Path | None) -> list[Path]:
+    """Write the outputs asked for (each whole or not at all); returns the plots written."""
+    stem = result.mission.id
+    if report is not None:
+        make_folder(report)
+        write_text(report / f"{stem}.md", markdown(result))
+        write_text(report / f"{stem}.json", json.dumps(to_dict(result), indent=2))
+        write_csv(result.trajectory, report / f"{stem}.csv")
+        plot = plot or report
+    if csv is not None:
+        write_csv(result.trajectory, csv)
+    if parquet is not None:
+        try:
+            write_parquet(result.trajectory, parquet)
+        except ImportError:
+            raise OutputError(str(parquet), "--parquet needs pyarrow: pip install "
+                              "'spacerace[parquet]'") from None
+    if czml is not None:
+        from spacerace.export import czml as czml_export
+
+        czml_export.write(result, czml)
+    if kml is not None:
+        from spacerace.export import kml as kml_export
+
+        kml_export.write(result, kml)
+    if plot is None:
+        return []
+    from spacerace.plots import plot_flight
+
+    return plot_flight(result.trajectory, result.mission.name, plot, stem,
+                       result.mission.epoch)
+
+
 @app.command("fly")
 def fly_cmd(
     mission: Annotated[str | None, typer.Argument(help="Catalog mission, e.g. v2-london.")] = None,
@@ -163,38 +209,11 @@ def fly_cmd(
     if (mission is None) == (mission_file is None):
         raise _fail(ValueError("give a catalog mission or --mission FILE (one of them)"))
     try:
+        _check_outputs(files=[csv, parquet, czml, kml], folders=[plot, report])
         result = fly_named(mission_file or mission or "", vehicle_file)
+        written = _write_flight(result, csv, parquet, plot, report, czml, kml)
     except SpaceraceError as exc:
         raise _fail(exc) from None
-    stem = result.mission.id
-    title = f"{result.mission.name}"
-    if report is not None:
-        report.mkdir(parents=True, exist_ok=True)
-        (report / f"{stem}.md").write_text(markdown(result))
-        (report / f"{stem}.json").write_text(json.dumps(to_dict(result), indent=2))
-        write_csv(result.trajectory, report / f"{stem}.csv")
-        plot = plot or report
-    if csv is not None:
-        write_csv(result.trajectory, csv)
-    if parquet is not None:
-        try:
-            write_parquet(result.trajectory, parquet)
-        except ImportError:
-            raise _fail(RuntimeError("--parquet needs pyarrow: pip install 'spacerace[parquet]'")
-                        ) from None
-    if czml is not None:
-        from spacerace.export import czml as czml_export
-
-        czml_export.write(result, czml)
-    if kml is not None:
-        from spacerace.export import kml as kml_export
-
-        kml_export.write(result, kml)
-    written = []
-    if plot is not None:
-        from spacerace.plots import plot_flight
-
-        written = plot_flight(result.trajectory, title, plot, stem, result.mission.epoch)
     if as_json:
         print(json.dumps(to_dict(result), indent=2))
         return
@@ -378,6 +397,34 @@ def _mc_table(summary: dict) -> None:
     out.print(t)
 
 
+def _write_rows(cols: dict, summary: dict, path: Path) -> None:
+    """A study's rows as one Parquet file, its summary in the metadata (whole or not at all)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(cols).replace_schema_metadata(
+        {b"spacerace": json.dumps({k: v for k, v in summary.items()
+                                   if k != "figures"}).encode()})
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
+
+
+def _plot_impacts(m: Mission, cols: dict, summary: dict, folder: Path) -> Path:
+    """The impact map of a study with a target."""
+    import numpy as np
+
+    from spacerace.montecarlo import finite_rows
+    from spacerace.plots import plot_impacts
+    from spacerace.scatter import local_plane
+
+    ok = finite_rows(cols)
+    assert m.target is not None  # "impact" statistics exist only with a target
+    xy = local_plane(np.radians(cols["impact_lat_deg"][ok]),
+                     np.radians(cols["impact_lon_deg"][ok]), m.target.lat, m.target.lon)
+    return plot_impacts(xy[:, 0], xy[:, 1], summary["impact"]["ellipses"],
+                        f"{m.id}: {len(xy)} impacts", folder / f"{m.id}-impacts.png")
+
+
 @app.command("montecarlo")
 def montecarlo_cmd(
     mission: Annotated[str, typer.Argument(help="Catalog mission or mission file.")],
@@ -387,7 +434,8 @@ def montecarlo_cmd(
     out_file: Annotated[Path | None, typer.Option("--out", help="Write all rows to Parquet.")
                         ] = None,
     study: Annotated[Path | None, typer.Option(
-        "--study", help="Study folder (batches land there as they finish).")] = None,
+        "--study", help="Study folder (batches land there as they finish; default: "
+        "<mission>-mc-seed<seed>-n<n>.study beside --out, or here).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted study.")
                       ] = False,
     scheduler: Annotated[str | None, typer.Option(
@@ -410,13 +458,15 @@ def montecarlo_cmd(
 
     started = time.perf_counter()
     try:
+        _check_outputs(files=[out_file], folders=[plot, study])
         vehicle, mission_obj = catalog.load(mission)
         if not mission_obj.dispersions:
             raise ValueError(f"{mission_obj.origin}: dispersions: none given; a Monte Carlo "
                              "study needs a [dispersions] table")
         spec = mc.StudySpec(vehicle, mc.nominal(vehicle, mission_obj), seed, n,
                             batch_size or mc.default_batch_size(n))
-        folder = study or Path(f"{mission_obj.id}-mc-seed{seed}-n{n}.study")
+        folder = study or (out_file.parent if out_file else Path()) / (
+            f"{mission_obj.id}-mc-seed{seed}-n{n}.study")
         with Progress(TextColumn("{task.description}"), BarColumn(),
                       TextColumn("{task.completed}/{task.total} flights"),
                       TimeRemainingColumn(), console=err, disable=as_json) as bar:
@@ -428,34 +478,18 @@ def montecarlo_cmd(
         raise typer.Exit(130) from None
     except (SpaceraceError, ValueError, OSError) as exc:
         raise _fail(exc) from None
-    cols = mc.read_study(folder)
-    summary = mc.study_summary(spec, cols)
-    summary["study"] = str(folder)
-    summary["elapsed_s"] = time.perf_counter() - started
-    if out_file is not None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        out_file.parent.mkdir(parents=True, exist_ok=True)
-        table = pa.table(cols).replace_schema_metadata(
-            {b"spacerace": json.dumps({k: v for k, v in summary.items()
-                                       if k != "figures"}).encode()})
-        pq.write_table(table, out_file)
-        summary["out"] = str(out_file)
-    if plot is not None and "impact" in summary:
-        import numpy as np
-
-        from spacerace.plots import plot_impacts
-        from spacerace.scatter import local_plane
-
-        ok = mc.finite_rows(cols)
-        m = spec.mission
-        assert m.target is not None  # "impact" statistics exist only with a target
-        xy = local_plane(np.radians(cols["impact_lat_deg"][ok]),
-                         np.radians(cols["impact_lon_deg"][ok]), m.target.lat, m.target.lon)
-        summary["plot"] = str(plot_impacts(xy[:, 0], xy[:, 1], summary["impact"]["ellipses"],
-                                           f"{m.id}: {len(xy)} impacts",
-                                           plot / f"{m.id}-impacts.png"))
+    try:
+        cols = mc.read_study(folder)
+        summary = mc.study_summary(spec, cols)
+        summary["study"] = str(folder)
+        summary["elapsed_s"] = time.perf_counter() - started
+        if out_file is not None:
+            _write_rows(cols, summary, out_file)
+            summary["out"] = str(out_file)
+        if plot is not None and "impact" in summary:
+            summary["plot"] = str(_plot_impacts(spec.mission, cols, summary, plot))
+    except SpaceraceError as exc:
+        raise _fail(exc) from None
     if as_json:
         print(json.dumps(summary, indent=2))
         return
@@ -506,6 +540,7 @@ def decay_cmd(
         raise _fail(ValueError("give a catalog mission or --mission FILE (one of them)"))
     name = str(mission_file or mission)
     try:
+        _check_outputs(files=[], folders=[plot])
         with Progress(TextColumn("{task.description}"), BarColumn(),
                       TextColumn("day {task.completed:.0f}"), console=err,
                       disable=as_json) as bar:
@@ -535,9 +570,12 @@ def decay_cmd(
     if plot is not None:
         from spacerace.plots import plot_decay
 
-        doc["plot"] = str(plot_decay(hist.t, hist.perigee, hist.apogee,
-                                     f"{m.name}: orbital decay", plot / f"{m.id}-decay.png",
-                                     archival_day))
+        try:
+            doc["plot"] = str(plot_decay(hist.t, hist.perigee, hist.apogee,
+                                         f"{m.name}: orbital decay", plot / f"{m.id}-decay.png",
+                                         archival_day))
+        except SpaceraceError as exc:
+            raise _fail(exc) from None
     if as_json:
         print(json.dumps(doc, indent=2))
         return

@@ -39,3 +39,20 @@ class UnreachableError(SimulationError):
 
     The message says what could not be reached and the best that was got.
     """
+
+
+class OutputError(SpaceraceError, OSError):
+    """An output file could not be written (a full disk, a read-only folder, a folder name).
+
+    Parameters
+    ----------
+    path : str
+        The file that could not be written.
+    reason : str
+        Why, in words.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")

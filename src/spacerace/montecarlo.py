@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from spacerace._files import atomic_path, make_folder, write_text
 from spacerace._jit import max_threads, set_num_threads
 from spacerace._version import __version__
 from spacerace.errors import CatalogError
@@ -349,55 +350,98 @@ def _batch_file(folder: Path, k: int) -> Path:
     return folder / f"batch-{k:06d}.parquet"
 
 
-def open_study(folder: Path, spec: StudySpec, resume: bool) -> list[int]:
-    """Prepare the study folder; returns the batch numbers still to fly."""
+def _checksum(table: Any) -> str:
+    """SHA-256 of a batch's column names and values."""
+    digest = hashlib.sha256()
+    for name in table.column_names:
+        digest.update(name.encode() + b"\0")
+        digest.update(np.ascontiguousarray(table.column(name).to_numpy()).tobytes())
+    return digest.hexdigest()
+
+
+def read_batch(path: Path) -> Any:
+    """A batch file as a pyarrow table, checked against the checksum stored in it.
+
+    Raises ``CatalogError`` naming the file when it is torn, damaged or has no checksum.
+    """
     import pyarrow.parquet as pq
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        table = pq.read_table(path)
+        meta = table.schema.metadata or {}
+        ok = meta.get(b"spacerace-sha256", b"").decode() == _checksum(table)
+    except Exception:  # a torn or damaged file fails to decode in many ways
+        ok = False
+    if not ok:
+        raise CatalogError(str(path), "", "damaged batch (its checksum does not match); "
+                           "run the study again with --resume to fly it again")
+    return table.replace_schema_metadata(None)
+
+
+def _read_meta(meta_path: Path) -> dict[str, Any]:
+    try:
+        meta = json.loads(meta_path.read_text())
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+        return meta
+    except (OSError, ValueError) as exc:
+        raise CatalogError(str(meta_path), "", f"not a readable study file ({exc}); remove "
+                           "the study folder to start again") from None
+
+
+def open_study(folder: Path, spec: StudySpec, resume: bool) -> list[int]:
+    """Prepare the study folder; returns the batch numbers still to fly.
+
+    A folder holding this very study, finished, needs no ``resume``: nothing is flown again.
+    Batches that fail their checksum are removed and flown again.
+    """
+    make_folder(folder)
     meta_path = folder / "study.json"
     meta = {"mission": spec.mission.id, "vehicle": spec.vehicle.id, "seed": spec.seed,
             "n": spec.n, "batch_size": spec.batch_size, "fingerprint": spec.fingerprint(),
             "spacerace_version": __version__}
-    done: set[int] = set()
-    if meta_path.exists():
-        old = json.loads(meta_path.read_text())
-        if not resume:
-            raise CatalogError(str(folder), "", "a study is already here; use --resume to "
-                               "continue it or choose another folder")
-        if old.get("fingerprint") != meta["fingerprint"]:
-            raise CatalogError(str(folder), "", "the study here was made with other inputs "
-                               f"(mission {old.get('mission')}, n {old.get('n')}, seed "
-                               f"{old.get('seed')}); it cannot be resumed with these")
-        for k in range(len(spec.batches())):
-            f = _batch_file(folder, k)
-            if f.exists():
-                try:
-                    pq.read_metadata(f)
-                    done.add(k)
-                except Exception:  # a torn file from a killed run: fly that batch again
-                    f.unlink()
-    else:
-        meta_path.write_text(json.dumps(meta, indent=2))
-    return [k for k in range(len(spec.batches())) if k not in done]
+    if not meta_path.exists():
+        write_text(meta_path, json.dumps(meta, indent=2))
+        return list(range(len(spec.batches())))
+    old = _read_meta(meta_path)
+    if old.get("fingerprint") != meta["fingerprint"]:
+        raise CatalogError(str(folder), "", "the study here was made with other inputs "
+                           f"(mission {old.get('mission')}, n {old.get('n')}, seed "
+                           f"{old.get('seed')}, batch size {old.get('batch_size')}); it "
+                           "cannot be continued with these: choose another folder")
+    todo = []
+    for k in range(len(spec.batches())):
+        f = _batch_file(folder, k)
+        try:
+            read_batch(f)
+        except CatalogError:
+            todo.append(k)
+    if todo and not resume:
+        raise CatalogError(str(folder), "", f"a study with {len(todo)} batch(es) still to "
+                           "fly is already here; use --resume to fly them or choose another "
+                           "folder")
+    for k in todo:  # torn by a killed run or damaged since: fly that batch again
+        _batch_file(folder, k).unlink(missing_ok=True)
+    return todo
 
 
 def write_batch(folder: Path, k: int, cols: dict[str, np.ndarray]) -> None:
-    """Write one finished batch atomically (a temporary file, then a rename)."""
+    """Write one finished batch, with its checksum, whole or not at all."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    tmp = folder / f".batch-{k:06d}.tmp"
-    pq.write_table(pa.table(cols), tmp)
-    tmp.replace(_batch_file(folder, k))
+    table = pa.table(cols)
+    table = table.replace_schema_metadata({b"spacerace-sha256": _checksum(table).encode()})
+    with atomic_path(_batch_file(folder, k)) as tmp:
+        pq.write_table(table, tmp)
 
 
 def read_study(folder: Path) -> dict[str, np.ndarray]:
-    """All finished rows of a study, ordered by run."""
+    """All finished rows of a study, ordered by run (every batch checked)."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     files = sorted(folder.glob("batch-*.parquet"))
-    table = pa.concat_tables([pq.read_table(f) for f in files]).sort_by("run")
+    table = pa.concat_tables([read_batch(f) for f in files]).sort_by("run")
     return {name: table.column(name).to_numpy() for name in table.column_names}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from spacerace._files import atomic_path
 from spacerace.results import Trajectory
 
 
@@ -21,12 +22,14 @@ def _pyplot() -> Any:
 
 
 def _save(plt: Any, fig: Any, path: str | Path) -> Path:
-    """Write a figure as PNG (making the folder) and close it."""
+    """Write a figure as PNG (making the folder, whole or not at all) and close it."""
     fig.tight_layout()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=130, format="png")
+    finally:
+        plt.close(fig)
     return path
 
 

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import pickle
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from spacerace._version import __version__
+from spacerace._files import (
+    DamagedCacheError,
+    cache_dir,
+    notice,
+    package_digest,
+    read_checked,
+    write_checked,
+)
 from spacerace.catalog.missions import build_mission
 from spacerace.catalog.quantities import Field
 from spacerace.catalog.spreads import SourceSpread, vehicle_spreads
@@ -61,15 +69,25 @@ def list_missions() -> list[str]:
     return _names(MISSIONS)
 
 
+def is_path(name_or_path: str | Path) -> bool:
+    """Whether an argument names a file rather than a catalog entry.
+
+    A ``Path``, or text with a folder separator or a ``.toml`` ending, is a file; anything
+    else is a catalog name, whatever files or folders the working directory holds.
+    """
+    if isinstance(name_or_path, Path):
+        return True
+    seps = [s for s in ("/", os.sep, os.altsep) if s]
+    return name_or_path.endswith(".toml") or any(s in name_or_path for s in seps)
+
+
 def _resolve(name_or_path: str | Path, folder: Path, kind: str) -> Path:
-    p = Path(name_or_path)
-    if p.suffix == ".toml" or p.exists():
-        return p
-    candidate = folder / f"{name_or_path}.toml"
-    if not candidate.exists():
+    if is_path(name_or_path):
+        return Path(name_or_path)
+    if name_or_path not in _names(folder):
         known = ", ".join(_names(folder))
         raise CatalogError(str(name_or_path), "", f"unknown {kind}; the catalog has: {known}")
-    return candidate
+    return folder / f"{name_or_path}.toml"
 
 
 def _display(path: Path) -> str:
@@ -105,52 +123,65 @@ def load_mission(name_or_path: str | Path, vehicle: Vehicle | None = None) -> Mi
 
 def source_spreads(vehicle: Vehicle) -> tuple[SourceSpread, ...]:
     """The fields of ``vehicle`` on which its file's sources disagree (see ``spreads``)."""
-    path = _resolve(vehicle.origin, VEHICLES, "vehicle") if vehicle.origin.endswith(".toml") \
-        and Path(vehicle.origin).exists() else VEHICLES / f"{vehicle.id}.toml"
-    if not path.exists():
-        path = HERE.parent / vehicle.origin
+    path = next((p for p in (HERE.parent / vehicle.origin, Path(vehicle.origin))
+                 if p.is_file()), VEHICLES / f"{vehicle.id}.toml")
     return vehicle_spreads(read_toml(path), vehicle, Field(_display(path), ""))
 
 
-def _cache_file(files: list[Path]) -> Path | None:
-    """Where a parsed catalog pair is cached: keyed on the bytes of its files and the loader."""
-    if not all(HERE in f.resolve().parents for f in files):
-        return None  # users' own files are read afresh each time
-    digest = hashlib.sha256(__version__.encode())
-    for f in [*files, HERE / "sources.toml", *sorted(HERE.glob("*.py"))]:
+def _cache_file(mission: str, files: list[Path]) -> Path:
+    """Where a parsed catalog pair is cached: keyed on the code and the bytes of its files."""
+    digest = hashlib.sha256(package_digest().encode())
+    for f in [*files, HERE / "sources.toml"]:
         digest.update(f.read_bytes())
-    return HERE / "__pycache__" / f"catalog-{digest.hexdigest()[:24]}.pickle"
+    return cache_dir() / "catalog" / f"{mission}-{digest.hexdigest()[:24]}.pickle"
+
+
+def _read_cache(cache: Path) -> tuple[Vehicle, Mission] | None:
+    """A cached pair, or ``None``; a damaged entry is removed with a one-line notice."""
+    try:
+        payload = read_checked(cache)
+        if payload is None:
+            return None
+        pair = pickle.loads(payload)
+        if not (isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], Vehicle)
+                and isinstance(pair[1], Mission)):
+            raise DamagedCacheError("it holds no vehicle and mission")
+        return pair
+    except Exception as exc:  # any decoding failure: the entry is rebuilt
+        notice(f"the parsed-catalog cache entry {cache} was damaged ({exc}); rebuilt")
+        cache.unlink(missing_ok=True)
+        return None
+
+
+def _write_cache(cache: Path, pair: tuple[Vehicle, Mission]) -> None:
+    try:
+        write_checked(cache, pickle.dumps(pair))
+    except OSError:  # an unwritable cache folder: no cache, nothing lost
+        return
+    mission = cache.name[:-len("-" + "0" * 24 + ".pickle")]
+    for old in cache.parent.glob(f"{mission}-{'?' * 24}.pickle"):
+        if old != cache:  # entries of this mission made from other code or files
+            old.unlink(missing_ok=True)
 
 
 def load(mission: str | Path, vehicle: str | Path | None = None) -> tuple[Vehicle, Mission]:
     """A mission and its vehicle (the mission's own unless a vehicle is given).
 
-    Catalog files, once checked, are kept parsed in the package's cache folder (keyed on
-    their bytes and the loader's), so a second run reads no TOML and needs no units library.
+    A catalog mission flown with its own catalog vehicle, once checked, is kept parsed in the
+    user's cache folder (keyed on the package's code and the bytes of the files read), so a
+    second run reads no TOML into units and needs no units library.
     """
     path = _resolve(mission, MISSIONS, "mission")
-    if vehicle is None and path.exists():
+    if vehicle is None and not is_path(mission):
         head = read_toml(path).get("mission", {})
         name = head.get("vehicle") if isinstance(head, dict) else None
-        vpath = VEHICLES / f"{name}.toml"
-        cache = _cache_file([path, vpath]) if name and vpath.exists() else None
-        if cache is not None and cache.exists():
-            try:
-                with cache.open("rb") as fh:
-                    pair: tuple[Vehicle, Mission] = pickle.load(fh)
-                return pair
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-                pass
-        pair = _load(path, vehicle)
-        if cache is not None:
-            try:
-                cache.parent.mkdir(exist_ok=True)
-                tmp = cache.with_suffix(".tmp")
-                tmp.write_bytes(pickle.dumps(pair))
-                tmp.replace(cache)
-            except OSError:  # a read-only installation: no cache, nothing lost
-                pass
-        return pair
+        if isinstance(name, str) and not is_path(name) and name in list_vehicles():
+            cache = _cache_file(str(mission), [path, VEHICLES / f"{name}.toml"])
+            pair = _read_cache(cache)
+            if pair is None:
+                pair = _load(path, vehicle)
+                _write_cache(cache, pair)
+            return pair
     return _load(path, vehicle)
 
 
@@ -160,7 +191,7 @@ def _load(path: Path, vehicle: str | Path | None) -> tuple[Vehicle, Mission]:
         else None
     if name is None:
         load_mission(path)  # reports the missing field
-    v = load_vehicle(str(name))
+    v = load_vehicle(name if isinstance(name, Path) else str(name))
     m = load_mission(path, v)
     for i, ph in enumerate(m.phases):
         for k in (*ph.burning, *ph.drop):

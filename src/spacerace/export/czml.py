@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from spacerace._files import write_text
 from spacerace.constants import MOON_RADIUS, OMEGA_EARTH
 from spacerace.ephem import icrf_from_eci, moon_sun_eci
 from spacerace.frames import eci_from_ecef
@@ -419,8 +420,4 @@ def dumps(result: Any, max_points: int | None = None) -> str:
 
 def write(result: Any, path: str | Path) -> Path:
     """Write the flight as a CZML file (every sample); returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document(result), indent=1, allow_nan=False) + "\n",
-                    encoding="utf-8")
-    return path
+    return write_text(path, json.dumps(document(result), indent=1, allow_nan=False) + "\n")

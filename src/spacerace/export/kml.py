@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from spacerace._files import write_text
 from spacerace.export.czml import MAJOR_EVENTS, iso, phase_styles, provenance, sample_indices
 from spacerace.results import Trajectory
 
@@ -172,7 +173,4 @@ def document(result: Any, max_points: int | None = None) -> str:
 
 def write(result: Any, path: str | Path) -> Path:
     """Write the flight as a KML file (every sample); returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document(result), encoding="utf-8")
-    return path
+    return write_text(path, document(result))

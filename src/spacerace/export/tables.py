@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from spacerace._files import atomic_path
 from spacerace.results import COLUMNS, Trajectory
 
 # Exported column -> (trajectory column, factor from SI). Units in the names (house style).
@@ -49,9 +50,8 @@ def _provenance(traj: Trajectory) -> str:
 def write_csv(traj: Trajectory, path: str | Path) -> Path:
     """Write the trajectory as CSV with a ``#`` provenance line first; returns the path."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     cols = export_columns(traj)
-    with path.open("w", newline="") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", newline="") as fh:
         fh.write(f"# spacerace trajectory {_provenance(traj)}\n")
         writer = csv.writer(fh)
         writer.writerow(cols)
@@ -66,8 +66,8 @@ def write_parquet(traj: Trajectory, path: str | Path) -> Path:
     import pyarrow.parquet as pq
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.table(export_columns(traj))
     table = table.replace_schema_metadata({b"spacerace": _provenance(traj).encode()})
-    pq.write_table(table, path)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
     return path
