@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spacerace._version import __version__
-from spacerace.catalog.missions import build_mission
+from spacerace.catalog.missions import build_mission, check_pair
 from spacerace.catalog.quantities import Field
 from spacerace.catalog.vehicles import build_vehicle
 from spacerace.errors import CatalogError
@@ -35,7 +35,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise CatalogError(str(path), "", f"cannot read the file ({exc.strerror})") from None
     try:
         return tomllib.loads(text.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise CatalogError(str(path), "", f"not valid TOML ({exc})") from None
 
 
@@ -151,9 +151,5 @@ def _load(path: Path, vehicle: str | Path | None) -> tuple[Vehicle, Mission]:
         load_mission(path)  # reports the missing field
     v = load_vehicle(str(name))
     m = load_mission(path, v)
-    for i, ph in enumerate(m.phases):
-        for k in (*ph.burning, *ph.drop):
-            if k >= len(v.stages):
-                raise CatalogError(m.origin, f"phases[{i}]", f"stage {k} does not exist: "
-                                   f"{v.id} has {len(v.stages)} stage(s)")
+    check_pair(v, m)
     return v, m
