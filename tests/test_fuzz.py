@@ -11,6 +11,7 @@ refused at load, so no flight is flown and the suite takes well under a minute.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import math
 import re
@@ -26,6 +27,8 @@ from typer.testing import CliRunner
 
 from spacerace import catalog
 from spacerace.catalog import MISSIONS, VEHICLES
+from spacerace.catalog.missions import dispersion_field
+from spacerace.catalog.quantities import DIMENSIONS, Field, parse
 from spacerace.catalog.schema import TABLES
 from spacerace.cli import app
 from spacerace.constants import G0
@@ -147,7 +150,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fuzz")
 
 
-@fuzz(400)
+@fuzz(300)
 @given(case=mutated_pair())
 def test_loader_refuses_with_one_line_or_loads_physical_data(folder, case):
     vehicle, mission, which = case
@@ -155,6 +158,34 @@ def test_loader_refuses_with_one_line_or_loads_physical_data(folder, case):
     exc = _load(v, m)
     if exc is not None:
         _one_line(str(exc), str(v if which == "vehicle" else m))
+
+
+@fuzz(500)
+@given(text=quantity_text, kind=st.sampled_from(sorted(DIMENSIONS)))
+def test_a_quantity_is_a_finite_number_of_its_kind_or_refused(text, kind):
+    try:
+        value = parse(text, Field("f.toml", "x"), kind)
+    except CatalogError as exc:
+        assert str(exc).startswith("f.toml: x: expected ") and "\n" not in str(exc)
+        return
+    assert math.isfinite(value)
+
+
+path_part = st.one_of(st.sampled_from(["stages[0]", "engines[0]", "thrust_vacuum", "phases[1]",
+                                       "until_speed", "azimuth", "liftoff_mass", "__class__",
+                                       "pitch_program", "elevation", "burn", "sources",
+                                       "environment", "wind_scale", "epoch", "site", "alt"]),
+                      st.text(max_size=12))
+
+
+@fuzz(300)
+@given(parts=st.lists(path_part, max_size=5), head=st.sampled_from(["vehicle", "mission", "x"]))
+def test_a_dispersion_path_names_a_number_or_is_refused_as_a_path(parts, head):
+    path = ".".join([head, *parts])
+    try:
+        dispersion_field(path, Field("f.toml", f"dispersions.{path}"))
+    except CatalogError as exc:
+        assert str(exc).startswith(f"f.toml: dispersions.{path}: expected a path")
 
 
 runner = CliRunner()
@@ -243,7 +274,15 @@ json_leaf = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10**30),
 json_value = st.recursive(json_leaf, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
     max_leaves=6)
+near_bounds = st.fixed_dictionaries(
+    {"mission": st.sampled_from(["v2-london", "r1-1948", "r2"])},
+    optional={"thrust_factor": st.floats(0.3, 1.7), "propellant_factor": st.floats(0.3, 1.4),
+              "payload_mass_kg": st.floats(-10.0, 2e5), "cutoff_speed_m_s": st.floats(0, 13e3),
+              "azimuth_deg": st.floats(-10.0, 370.0),
+              "date": st.datetimes(dt.datetime(1930, 1, 1), dt.datetime(2010, 1, 1)).map(
+                  lambda d: d.isoformat() + "Z")})
 fly_body = st.one_of(
+    near_bounds,
     st.fixed_dictionaries({"mission": st.sampled_from(["v2-london", "r1-1948", "bumper-5"])},
                           optional={k: json_value for k in FIELDS[1:]}),
     st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=10), json_value, max_size=4),

@@ -108,7 +108,7 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
     stage = t.get("stage", 0)
     if isinstance(stage, str) and stage_names and stage in stage_names:
         stage = stage_names[stage]
-    if not isinstance(stage, int) or stage < 0:
+    if isinstance(stage, bool) or not isinstance(stage, int) or stage < 0:
         raise where.child("stage").error("expected a stage index (0 for the first stage)")
     tp = ta = math.nan
     tw = where.child("target")

@@ -98,13 +98,17 @@ def check_table(table: Any, where: Field, name: str) -> None:
     """``check_keys`` with the fields of ``schema.TABLES[name]``."""
     specs = TABLES[name]
     check_keys(table, where, set(specs), {k for k, s in specs.items() if s.required})
+    for key, value in table.items():
+        kind = specs[key].kind
+        if kind == "text" and not isinstance(value, str):
+            raise where.child(key).error(f"expected a text in quotes; found {shown(value)}")
+        if kind == "flag" and not isinstance(value, bool):
+            raise where.child(key).error(f"expected true or false; found {shown(value)}")
 
 
 def _check_figure(node: dict[str, Any], where: Field) -> None:
     """The keys of a figure table and of its alternatives (typos lose a source silently)."""
     check_table(node, where, "figure")
-    if "unconfirmed" in node and not isinstance(node["unconfirmed"], bool):
-        raise where.child("unconfirmed").error("expected true or false")
     alts = node.get("alternatives", [])
     if not isinstance(alts, list):
         raise where.child("alternatives").error("expected a list of { value, source } tables")

@@ -25,11 +25,13 @@ class Spec:
     ----------
     kind : str
         A quantity kind of ``quantities.DIMENSIONS`` (``"mass"``, ``"force"``...), or
-        ``"number"`` (dimensionless), ``"count"`` (a whole number), ``"text"``, ``"flag"``
-        (true/false), ``"date"`` (a TOML date-time with a zone), ``"choice"`` (one of the words
-        in ``doc``), ``"stages"`` (a list of stage indices or names), ``"list"`` (a list of
-        the words in ``doc``), ``"sources"`` (source key -> citation), ``"table"`` (a table of
-        kind ``table``) or ``"tables"`` (an array of such tables).
+        ``"number"`` (dimensionless), ``"count"`` (a whole number), ``"figure"`` (a value
+        whose kind the context gives: a dispersion's offsets, an archival figure's value),
+        ``"stage"`` (a stage index or name), ``"stages"`` (a list of them), ``"text"``,
+        ``"flag"`` (true/false), ``"date"`` (a TOML date-time with a zone), ``"choice"`` (one
+        of the words in ``doc``), ``"list"`` (a list of the words in ``doc``), ``"sources"``
+        (source key -> citation), ``"table"`` (a table of kind ``table``) or ``"tables"``
+        (several such tables: an array, or a table of them by key).
     low, high : str, optional
         The lowest and highest values accepted, as written in a file; None: unbounded. For a
         list of numbers (``many``) they bound every element.
@@ -79,14 +81,14 @@ _MAX_FLIGHT_TIME = "30 day"  # the longest flight of the period in the catalog l
 TABLES: dict[str, dict[str, Spec]] = {
     # -- every figure: a bare value, or this table --------------------------------------------
     "figure": {
-        "value": Spec("text", required=True, doc="the value with its unit, e.g. '245.2 kN'"),
+        "value": Spec("figure", required=True, doc="the value with its unit, e.g. '245.2 kN'"),
         "source": _SOURCE, "note": _NOTE,
         "unconfirmed": Spec("flag", doc="true: no second source agrees; shown, not scored"),
         "alternatives": Spec("tables", table="alternative",
                              doc="other published values, kept for the record"),
     },
     "alternative": {
-        "value": Spec("text", required=True, doc="the other value, as published"),
+        "value": Spec("figure", required=True, doc="the other value, as published"),
         "source": _SOURCE, "note": _NOTE,
         "unconfirmed": Spec("flag", doc="true: this one is unconfirmed too"),
         "spread": Spec("flag", default="true", doc="false: not a spread of the field's "
@@ -203,7 +205,7 @@ TABLES: dict[str, dict[str, Spec]] = {
         "guidance": Spec("choice", required=True,
                          doc="vertical, pitch_program, gravity_turn, coast, hold, "
                              "hold_horizontal, linear_tangent"),
-        "stage": Spec("text", default="0", doc="index or name of the stage that flies it"),
+        "stage": Spec("stage", default="0", doc="index or name of the stage that flies it"),
         "engine": Spec("choice", doc="on or off (default: off for a coast, else on)"),
         "until": Spec("table", table="until", doc="what ends the phase (first reached)"),
         "burn": Spec("stages", doc="stages burning together (parallel staging)"),
@@ -268,18 +270,18 @@ TABLES: dict[str, dict[str, Spec]] = {
     },
     "dispersion": {
         "distribution": Spec("choice", required=True, doc="normal, uniform or truncnormal"),
-        "mean": Spec("text", doc="offset of the mean: a quantity of the field's kind or "
+        "mean": Spec("figure", doc="offset of the mean: a quantity of the field's kind or "
                                  "'1 %'"),
-        "sd": Spec("text", doc="standard deviation (normal, truncnormal), zero or more"),
-        "low": Spec("text", doc="lowest offset (uniform, truncnormal)"),
-        "high": Spec("text", doc="highest offset (uniform, truncnormal), at least low"),
+        "sd": Spec("figure", doc="standard deviation (normal, truncnormal), zero or more"),
+        "low": Spec("figure", doc="lowest offset (uniform, truncnormal)"),
+        "high": Spec("figure", doc="highest offset (uniform, truncnormal), at least low"),
         "source": Spec("text", required=True, doc=_SOURCE.doc), "note": _NOTE,
     },
     "archive figure": {
-        "value": Spec("text", doc="the archival value; the key's suffix (_m, _s, _m_s, "
+        "value": Spec("figure", doc="the archival value; the key's suffix (_m, _s, _m_s, "
                                   "_deg, _kg, _days) says its kind"),
         "range": Spec("list", doc="[low, high] instead of a value"),
-        "tolerance": Spec("text", doc="how far the simulation may be and pass"),
+        "tolerance": Spec("figure", doc="how far the simulation may be and pass"),
         "unit": _text("unit shown, for a key without a suffix"),
         "source": Spec("text", required=True, doc=_SOURCE.doc), "note": _NOTE,
         "unconfirmed": Spec("flag"), "derived": Spec("flag"),
