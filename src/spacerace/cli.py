@@ -280,11 +280,11 @@ def montecarlo_cmd(
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from spacerace import montecarlo as mc
-
     started = time.perf_counter()
     folder: Path | None = None
     try:
+        from spacerace import montecarlo as mc  # in the try: Ctrl-C may come while importing
+
         vehicle, mission_obj = catalog.load(mission)
         if not mission_obj.dispersions:
             raise ValueError(f"{mission_obj.origin}: dispersions: none given; a Monte Carlo "
