@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import shutil
+import subprocess
+import sys
 import time
 import tomllib
 from pathlib import Path
@@ -254,3 +256,20 @@ def test_every_bound_of_the_schema_is_readable_and_ordered():
             if spec.default is not None and spec.kind not in ("flag", "text"):
                 assert bound(spec.default, spec.kind) is not None
             assert describe_bounds(spec) or spec.low is None, (name, key)
+
+
+@pytest.mark.parametrize("old,new", [
+    ('"245.2 kN"', '"nan kN"'), ('"245.2 kN"', '"10**10**10 kN"'),
+    ('value = "245.2 kN"', "value = 245200"), ("cd = [0.15,", "cd = [-0.15,"),
+], ids=["NaN thrust", "thrust expression", "bare thrust", "negative Cd"])
+def test_the_issue_checks_in_a_real_process(tmp_path, old, new):
+    v = _copy(tmp_path, "v2", VEHICLES)
+    m = _copy(tmp_path, "v2-london", MISSIONS)
+    _edit(v, old, new)
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "spacerace", "fly", "--vehicle", str(v),
+                           "--mission", str(m)], capture_output=True, text=True, timeout=60)
+    assert time.perf_counter() - started < 10.0
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert f"{v}: stages[0]." in proc.stderr

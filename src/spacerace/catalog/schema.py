@@ -10,6 +10,12 @@ Bounds are written as they would be in a file (``"0 kg"``, ``"1.5"``), so that m
 a generated reference show them in the file's own terms. They are wide: they refuse what no
 rocket of the period could be (a negative drag coefficient, a thrust of 10^300 N, a phase
 limit of 30,000 years), not what one of them was not.
+
+>>> spec = TABLES["engine"]["thrust_vacuum"]
+>>> spec.kind, spec.low, spec.high, spec.above, spec.required
+('force', '0 kN', '100000 kN', True, False)
+>>> sorted(k for k, s in TABLES["stage"].items() if s.required)
+['diameter', 'drag', 'dry_mass', 'engines', 'name', 'propellant_mass']
 """
 
 from __future__ import annotations
