@@ -14,6 +14,7 @@ from spacerace.catalog.quantities import (
     DIMENSIONS,
     Field,
     bound,
+    check_alternatives,
     check_table,
     describe_bounds,
     figure_value,
@@ -25,7 +26,7 @@ from spacerace.catalog.quantities import (
     registry,
 )
 from spacerace.catalog.schema import MAX_RELATIVE_OFFSET, TABLES, Spec
-from spacerace.catalog.vehicles import _collect_sources, check_keys, check_sources
+from spacerace.catalog.vehicles import _collect_sources, check_sources
 from spacerace.constants import GM_EARTH, WGS84_A
 from spacerace.errors import CatalogError
 from spacerace.mission import (
@@ -137,8 +138,7 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
 
 
 def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
-    check_keys(t, where, {"value", "range", "tolerance", "unit", "source", "note",
-                          "unconfirmed", "derived", "alternatives", "text"}, {"source"})
+    check_table(t, where, "archive figure")
     kind = next((k for s, k in sorted(_SUFFIX_KIND.items(), key=lambda x: -len(x[0]))
                  if key.endswith(s)), None)
     unit = DIMENSIONS[kind][0] if kind else str(t.get("unit", ""))
@@ -159,6 +159,7 @@ def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
             raise where.child("range").error("expected [low, high]")
         low, high = (q(rng[i], where.child("range").child(i)) for i in range(2))
     tol = q(t["tolerance"], where.child("tolerance")) if "tolerance" in t else None
+    check_alternatives(t, where)
     alts = tuple(f"{figure_value(a)} ({a.get('source', '')})" if isinstance(a, dict) else str(a)
                  for a in t.get("alternatives", []))
     unit = "deg" if kind == "angle" else "days" if key.endswith("_days") else unit

@@ -109,6 +109,11 @@ def check_table(table: Any, where: Field, name: str) -> None:
 def _check_figure(node: dict[str, Any], where: Field) -> None:
     """The keys of a figure table and of its alternatives (typos lose a source silently)."""
     check_table(node, where, "figure")
+    check_alternatives(node, where)
+
+
+def check_alternatives(node: dict[str, Any], where: Field) -> None:
+    """The ``alternatives`` of a figure: a list of ``{ value, source }`` tables."""
     alts = node.get("alternatives", [])
     if not isinstance(alts, list):
         raise where.child("alternatives").error("expected a list of { value, source } tables")
