@@ -91,3 +91,31 @@ def test_unknown_source_is_rejected(tmp_path):
     p.write_text(text)
     with pytest.raises(CatalogError, match="unknown source 'NOBODY'"):
         load_mission(p)
+
+
+def _sputnik_with(tmp_path, old, new):
+    text = (MISSIONS / "sputnik-1.toml").read_text()
+    assert old in text
+    p = tmp_path / "m.toml"
+    p.write_text(text.replace(old, new, 1))
+    return p
+
+
+def test_spent_stage_is_read_with_its_stage_and_figure():
+    vehicle, mission = load("sputnik-1")
+    (core,) = mission.spent_stages
+    assert vehicle.stages[core.stage].name == "Block A"
+    assert core.figure in {f.key for f in mission.archive}
+    assert vehicle.stages[core.stage].length == pytest.approx(28.0)
+
+
+def test_spent_stage_dropped_before_the_cutoff_is_rejected(tmp_path):
+    p = _sputnik_with(tmp_path, 'stage = "Block A"', 'stage = "Blocks B, V, G, D"')
+    with pytest.raises(CatalogError, match=r"spent_stages\[0\]\.stage.*not dropped"):
+        load(p)
+
+
+def test_spent_stage_of_unknown_name_is_rejected(tmp_path):
+    p = _sputnik_with(tmp_path, 'stage = "Block A"', 'stage = "Block Z"')
+    with pytest.raises(CatalogError, match=r"spent_stages\[0\]\.stage.*Block A"):
+        load(p)

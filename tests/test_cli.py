@@ -161,16 +161,32 @@ def test_validate_scores_and_fails_honestly(tmp_path):
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)
     by_figure = {r["figure"]: r for r in rows}
-    assert by_figure["range_m"]["verdict"] == "pass"
+    assert by_figure["range_m"]["verdict"] == "aimed"  # not scored: it holds by construction
+    assert by_figure["range_m"]["role"] == "aimed" and by_figure["range_m"]["by"]
+    assert abs(by_figure["range_m"]["error"]) < 1e3  # the residual checks the solver
+    assert by_figure["max_altitude_m"]["verdict"] == "calibrated"
+    assert by_figure["burnout_speed_m_s"]["verdict"] == "pass"
+    assert by_figure["burnout_speed_m_s"]["role"] == "prediction"
     assert by_figure["impact_speed_m_s"]["verdict"] == "shown"  # unconfirmed, not scored
     assert by_figure["impact_speed_m_s"]["unconfirmed"] is True
     assert "mc_range_extent_m" not in by_figure  # left to the Monte Carlo study
+    for r in rows:
+        assert r["role"] in ("prediction", "aimed", "calibrated", "input", "context")
+        if r["role"] != "prediction":
+            assert r["verdict"] not in ("pass", "FAIL", "within spread")
+    # an aimed figure set wrong is still not a failure: only a prediction fails
+    aimed = tmp_path / "v2-aimed.toml"
+    aimed.write_text((MISSIONS / "v2-london.toml").read_text().replace(
+        'value = "328.9 km"', 'value = "250 km"'))
+    assert runner.invoke(app, ["validate", str(aimed)]).exit_code == 0
     bad = tmp_path / "v2-wrong.toml"
     bad.write_text((MISSIONS / "v2-london.toml").read_text().replace(
-        'value = "328.9 km"', 'value = "250 km"'))
+        'value = "1520 m/s"', 'value = "1200 m/s"'))
     res = runner.invoke(app, ["validate", str(bad)])
     assert res.exit_code == 1
     assert "FAIL" in res.stdout
+    last = res.stdout.strip().splitlines()[-1]
+    assert last.startswith("2 predictions: 1 within tolerance, 1 FAIL"), last
 
 
 def test_orbital_plot_has_a_ground_track(tmp_path):

@@ -104,7 +104,8 @@ V2_CASES = [
     ("phase limit 1e12 s", "m", 'value = "4 s"', 'value = "1e12 s"', "phases[0].until.time"),
     ("phase limit 1e7 s", "m", 'value = "4 s"', 'value = "1e7 s"', "phases[0].until.time"),
     ("archive value not a number", "m", "[archive.impact_lat_deg]",
-     '[archive.foo]\nvalue = "abc"\nsource = "WP-STAVELEY"\n\n[archive.impact_lat_deg]',
+     '[archive.foo]\nvalue = "abc"\nsource = "WP-STAVELEY"\nrole = "context"\n\n'
+     '[archive.impact_lat_deg]',
      "archive.foo.value"),
     ("mission sources a string", "m", "[mission]", 'sources = "x"\n[mission]', "sources"),
     ("deeply nested array", "v", "[vehicle]",
@@ -180,8 +181,8 @@ def test_negative_satellite_drag_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("mission,epoch,command,table", [
-    ("luna-3", "1800-10-04T00:43:40Z", "fly", "ephemeris"),
-    ("luna-3", "3000-10-04T00:43:40Z", "fly", "ephemeris"),
+    ("apollo-11", "1800-07-16T13:32:00Z", "fly", "ephemeris"),
+    ("apollo-11", "2049-12-31T13:32:00Z", "fly", "ephemeris"),
     ("sputnik-1", "3000-10-04T19:28:34Z", "decay", "space-weather"),
     ("sputnik-1", "1800-10-04T19:28:34Z", "decay", "space-weather"),
 ])

@@ -3,12 +3,14 @@ the mission-file checks of the ``moon`` aim. The aim itself is checked on Apollo
 tests/acceptance/test_apollo11.py."""
 
 import dataclasses
+import datetime as dt
 import math
 
 import numpy as np
 import pytest
 
 from spacerace.catalog import MISSIONS, load, load_mission
+from spacerace.constants import GM_EARTH
 from spacerace.dynamics import (
     MODE_LINEAR_TANGENT,
     N_P,
@@ -19,10 +21,17 @@ from spacerace.dynamics import (
     PH_THROTTLE,
     PH_YAW,
 )
+from spacerace.ephem import moon_sun_eci
 from spacerace.errors import CatalogError, SimulationError
-from spacerace.flight import aim_inclination, options_for
+from spacerace.flight import aim_inclination, fly, options_for
 from spacerace.kernel import begin_phase
-from spacerace.lunar import aim_moon
+from spacerace.lunar import (
+    _apsides,
+    aim_moon,
+    ecliptic_north,
+    injection_phase,
+    periselene_latitude,
+)
 from spacerace.packing import SimOptions, pack, run_packed, start_of_flight
 
 
@@ -157,3 +166,136 @@ def test_aiming_at_the_time_of_a_pass_finds_the_injection_that_gives_it():
     assert second.yaw == pytest.approx(first.yaw, abs=1e-4)
     assert second.apogee == pytest.approx(first.apogee, rel=1e-3)
     assert second.moon_pass.inclination == pytest.approx(first.moon_pass.inclination, abs=1e-4)
+
+
+def test_aiming_at_the_latitude_of_a_pass_recovers_the_cut_off_angle():
+    """Round trip: Apollo 11's injection, solved for its pericynthion and inclination,
+    passes the Moon at some time and periselene latitude. Aimed at that pericynthion, time
+    and latitude from a cut-off flight-path angle half a degree off the file's, the aim must
+    find the file's angle again, with the same yaw and apogee."""
+    v, m = load("apollo-11")
+    options = options_for(m, None)
+    m, _ = aim_inclination(v, m, options)
+    _, first = aim_moon(v, m, options)
+    lat = first.moon_pass.latitude
+    assert math.isnan(lat)  # not computed unless aimed at
+    k = injection_phase(m)
+    gamma = m.phases[k].target_flight_path_angle
+    flown = fly(v, m)
+    lat = math.radians(flown.figures["moon_closest_approach_latitude_deg"])
+    phases = list(m.phases)
+    phases[k] = dataclasses.replace(phases[k], target_flight_path_angle=gamma
+                                    + math.radians(0.5))
+    by_latitude = dataclasses.replace(m, phases=tuple(phases), moon=dataclasses.replace(
+        m.moon, inclination=math.nan, time=first.moon_pass.time, latitude=lat))
+    _, second = aim_moon(v, by_latitude, options)
+    assert second.flight_path_angle == pytest.approx(gamma, abs=2e-3)
+    assert second.yaw == pytest.approx(first.yaw, abs=1e-3)
+    assert second.apogee == pytest.approx(first.apogee, rel=1e-3)
+    assert abs(second.moon_pass.latitude - lat) < 1e-3
+
+
+MOON_INCLINATION = 'inclination = { value = "31.383 deg", source = "ORLOFF via JSORRERY"'
+
+
+def _kepler_radius(t: np.ndarray, a: float, e: float) -> np.ndarray:
+    """Distance on a Kepler ellipse t [s] after perigee (Kepler's equation by Newton)."""
+    n = math.sqrt(GM_EARTH / a**3)
+    mean = n * t
+    ecc = mean.copy()
+    for _ in range(50):
+        ecc -= (ecc - e * np.sin(ecc) - mean) / (1 - e * np.cos(ecc))
+    return a * (1 - e * np.cos(ecc))
+
+
+def test_apsides_of_a_sampled_kepler_orbit():
+    """Luna 3's post-encounter orbit as a Kepler ellipse (47,500 x 480,000 km), sampled
+    every 600 s from some way after perigee: the apogee a (1 + e) at half the period, the
+    next perigee a (1 - e) a period after the first."""
+    rp, ra = 47_500e3, 480_000e3
+    a, e = (rp + ra) / 2, (ra - rp) / (ra + rp)
+    period = 2 * math.pi * math.sqrt(a**3 / GM_EARTH)
+    t = np.arange(1234.5, 1.3 * period, 600.0)
+    turns = _apsides(t, _kepler_radius(t, a, e))
+    assert [k for k, _, _ in turns] == [1, -1]
+    (_, t_apo, r_apo), (_, t_peri, r_peri) = turns
+    assert r_apo == pytest.approx(ra, abs=1.0)  # flat top: metres
+    assert t_apo == pytest.approx(period / 2, abs=60.0)
+    assert r_peri == pytest.approx(rp, abs=2e3)  # sharp turn (0.15 m/s^2 over 300 s)
+    assert t_peri == pytest.approx(period, abs=10.0)
+
+
+def test_the_sun_lies_in_the_ecliptic_and_the_moon_within_its_inclination():
+    """Seen from the Earth, the Sun's ecliptic latitude is under 1.2 arcsec (plus the
+    ecliptic's motion since 2000, 0.6 arcsec a year); the Moon's swings to its orbit's
+    inclination to the ecliptic, 5.145 deg (+-0.15 deg), twice a month."""
+    epoch = dt.datetime(1959, 10, 4, 0, 43, 40, tzinfo=dt.UTC)
+    t = np.arange(0.0, 28 * 86400.0, 3600.0)
+    moon, sun = moon_sun_eci(epoch, t)
+    north = ecliptic_north(epoch)
+    sun_lat = np.degrees(np.arcsin(sun @ north / np.linalg.norm(sun, axis=1)))
+    moon_lat = np.degrees(np.arcsin(moon @ north / np.linalg.norm(moon, axis=1)))
+    assert np.max(np.abs(sun_lat)) < 30.0 / 3600.0
+    assert 4.9 < np.max(moon_lat) < 5.35
+    assert -5.35 < np.min(moon_lat) < -4.9
+    # the periselene latitude is that of the craft seen from the Moon
+    r = moon[100] + 1e7 * north
+    assert math.degrees(periselene_latitude(epoch, t[100], r)) == pytest.approx(90.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"[archive.cutoff_time_s]": '[archive.x_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
+      'at = 1969-07-17T00:00:00Z\n\n[archive.cutoff_time_s]'}, "archive.x_m.quantity"),
+    ({"[archive.cutoff_time_s]": '[archive.x_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
+      'quantity = "altitude_m"\n\n[archive.cutoff_time_s]'}, "archive.x_m.at"),
+    ({"[archive.cutoff_time_s]": '[archive.x_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
+      'at = 1969-07-17T00:00:00Z\nquantity = "speed"\n\n[archive.cutoff_time_s]'},
+     "archive.x_m.quantity"),
+    ({"[archive.cutoff_time_s]": '[archive.x_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
+      'at = 1969-07-17T00:00:00\nquantity = "radius_m"\n\n[archive.cutoff_time_s]'},
+     "archive.x_m.at"),
+    ({MOON_INCLINATION: 'time = "75 h", latitude = { value = "-95 deg", source = "DERIVED"'},
+     "mission.moon.latitude"),
+    ({MOON_INCLINATION: 'time = { value = 1969-07-15T00:00:00Z, source = "DERIVED"'},
+     "mission.moon.time"),
+])
+def test_instant_and_latitude_mistakes_name_the_field(tmp_path, change, field):
+    p = tmp_path / "apollo.toml"
+    p.write_text(_mission_text(change))
+    with pytest.raises(CatalogError) as err:
+        load_mission(p)
+    assert field in str(err.value)
+
+
+def test_dates_in_a_mission_file_are_read_as_seconds_since_liftoff(tmp_path):
+    """A closest-approach time and an archival time given as date-times: the seconds from
+    the epoch (13:32:00 UTC on 16 July 1969)."""
+    p = tmp_path / "apollo.toml"
+    p.write_text(_mission_text({
+        MOON_INCLINATION: 'time = { value = 1969-07-19T17:22:00Z, source = "DERIVED"',
+        "[archive.cutoff_time_s]": '[archive.tli_time_s]\nvalue = 1969-07-16T16:22:13Z\n'
+        'source = "DERIVED"\n\n[archive.photo_m]\nvalue = "1 km"\nsource = "DERIVED"\n'
+        'at = 1969-07-17T13:32:00Z\nquantity = "radius_m"\n\n[archive.cutoff_time_s]'}))
+    m = load_mission(p, load("apollo-11")[0])
+    assert m.moon.time == 3 * 86400 + 3 * 3600 + 50 * 60
+    figs = {f.key: f for f in m.archive}
+    assert figs["tli_time_s"].value == 2 * 3600 + 50 * 60 + 13
+    assert figs["photo_m"].at == 86400.0 and figs["photo_m"].quantity == "radius_m"
+
+
+def test_positions_between_samples_follow_the_orbit():
+    """A circular orbit at 7,000 km sampled every 600 s (37 deg of arc between samples):
+    the cubic Hermite curve through positions and velocities stays within 0.3 % of the
+    orbit's radius, where a straight line between samples sags 5 % inside it."""
+    from spacerace.flight import _state_at
+
+    r0 = 7.0e6
+    w = math.sqrt(GM_EARTH / r0**3)
+    t = np.arange(0.0, 3000.0, 600.0)
+    c = {"t": t, "x_eci": r0 * np.cos(w * t), "y_eci": r0 * np.sin(w * t),
+         "z_eci": np.zeros_like(t), "vx_eci": -r0 * w * np.sin(w * t),
+         "vy_eci": r0 * w * np.cos(w * t), "vz_eci": np.zeros_like(t)}
+    for tq in (300.0, 1234.0, 2345.6):
+        r = _state_at(c, tq)
+        assert np.linalg.norm(r) == pytest.approx(r0, rel=3e-3)
+        assert math.atan2(r[1], r[0]) == pytest.approx(w * tq, abs=2e-3)

@@ -9,7 +9,7 @@
 from spacerace._version import __version__
 from spacerace.api import fly
 from spacerace.catalog import list_missions, list_vehicles, load_mission, load_vehicle
-from spacerace.errors import CatalogError, OutOfRangeError, SimulationError
+from spacerace.errors import CatalogError, OutOfRangeError, SimulationError, UnreachableError
 from spacerace.flight import FlightResult, SimOptions, simulate
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "OutOfRangeError",
     "SimOptions",
     "SimulationError",
+    "UnreachableError",
     "__version__",
     "fly",
     "list_missions",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +14,10 @@ from spacerace.catalog import load
 from spacerace.errors import CatalogError
 from spacerace.flight import FlightResult, SimOptions
 from spacerace.flight import fly as _fly
-from spacerace.mission import Mission
+from spacerace.mission import Mission, Satellite
 from spacerace.models import thermosphere
 from spacerace.orbit import elements_from_state
-from spacerace.propagate import DecayHistory
+from spacerace.propagate import DecayHistory, spent_stage_body
 from spacerace.propagate import decay as propagate_decay
 
 
@@ -50,18 +51,51 @@ def check_epoch(m: Mission, cover: tuple[dt.datetime, dt.datetime], table: str,
                            f"to {end:%Y-%m-%d}; found {m.epoch:%Y-%m-%dT%H:%M}Z")
 
 
+@dataclass(frozen=True)
+class BodyDecay:
+    """A body left in orbit beside the satellite, followed down.
+
+    Attributes
+    ----------
+    name : str
+    figure : str
+        Key of the archival figure its lifetime fills (empty: none).
+    body : Satellite
+        Its mass, mean area and Cd as flown.
+    history : DecayHistory
+    """
+
+    name: str
+    figure: str
+    body: Satellite
+    history: DecayHistory
+
+
 def decay(mission: str | Path, vehicle: str | Path | None = None,
           options: SimOptions | None = None, max_days: float = 3650.0,
           on_day: Callable[[float], None] | None = None) -> tuple[FlightResult, DecayHistory]:
     """Fly an orbital mission, then follow its satellite's orbit down to re-entry.
 
     The decay starts from the simulated insertion (the state at the last cut-off), not from
-    archival elements.
+    archival elements. ``decay_all`` follows the spent stages too.
 
     Raises
     ------
     CatalogError
         The mission reaches no orbit or its file has no ``[satellite]`` table.
+    """
+    res, hist, _ = decay_all(mission, vehicle, options, max_days, on_day, stages=False)
+    return res, hist
+
+
+def decay_all(mission: str | Path, vehicle: str | Path | None = None,
+              options: SimOptions | None = None, max_days: float = 3650.0,
+              on_day: Callable[[float], None] | None = None, stages: bool = True
+              ) -> tuple[FlightResult, DecayHistory, list[BodyDecay]]:
+    """``decay``, and each spent stage of the mission (``[[spent_stages]]``) from the same
+    cut-off state: the stages burnt to orbit with the satellite.
+
+    ``on_day`` reports the satellite's progress only.
     """
     v, m = load(mission, vehicle)
     if m.satellite is None:
@@ -76,4 +110,11 @@ def decay(mission: str | Path, vehicle: str | Path | None = None,
     state = res.trajectory.metadata["cutoff_state"]
     el = elements_from_state(np.asarray(state[:3]), np.asarray(state[3:6]))
     start = m.epoch + dt.timedelta(seconds=cut.t)
-    return res, propagate_decay(el, start, m.satellite, max_days, on_day)
+    hist = propagate_decay(el, start, m.satellite, max_days, on_day)
+    left = res.trajectory.metadata["propellant_left_kg"]
+    bodies = []
+    for sp in m.spent_stages if stages else ():
+        body = spent_stage_body(sp, v.stages[sp.stage], left[sp.stage])
+        bodies.append(BodyDecay(sp.name, sp.figure, body,
+                                propagate_decay(el, start, body, max_days)))
+    return res, hist, bodies

@@ -1,7 +1,8 @@
 """The ``spacerace`` command: parse, call the public API, render. No physics here.
 
-Exit status: 0 success, 1 a validated figure outside its tolerance, 2 a user error (bad file,
-unknown mission, impossible vehicle) reported on one line without a traceback.
+Exit status: 0 success, 1 a predicted figure outside its tolerance, 2 a user error (bad file,
+unknown mission, impossible vehicle) reported on one line without a traceback, 3 a flight that
+cannot be computed or a target that cannot be reached (one line saying what and the best got).
 """
 
 from __future__ import annotations
@@ -10,19 +11,21 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from spacerace import catalog
+from spacerace.api import BodyDecay
 from spacerace.api import fly as fly_named
-from spacerace.errors import SpaceraceError
+from spacerace.errors import SimulationError, SpaceraceError
 from spacerace.export.tables import write_csv, write_parquet
 from spacerace.flight import FlightResult
+from spacerace.mission import ArchiveFigure
 from spacerace.report import archival_text, format_value, markdown, to_dict
-from spacerace.validation import FAIL, compare
+from spacerace.validation import FAIL, Comparison, compare, is_miss, summary_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Fly the rockets of the space race and check them against the archives.")
@@ -30,9 +33,15 @@ out = Console()
 err = Console(stderr=True)
 
 
+EXIT_MISS, EXIT_USER, EXIT_UNREACHABLE = 1, 2, 3
+
+
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(2)
+    """One line on stderr; exit 3 for a flight that cannot be flown as asked, else 2."""
+    unreachable = isinstance(exc, SimulationError)
+    label = "cannot fly" if unreachable else "error"
+    err.print(f"{label}: {exc}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_UNREACHABLE if unreachable else EXIT_USER)
 
 
 @app.command("catalog")
@@ -86,13 +95,16 @@ def _print_result(result: FlightResult) -> None:
     t = Table(title="Simulated and archival figures")
     for col in ("figure", "simulated", "archival", "error", "tolerance", "verdict", "source"):
         t.add_column(col)
-    for c in compare(result.figures, m.archive):
+    rows = compare(result.figures, m.archive)
+    for c in rows:
         tol = format_value(c.figure.tolerance, c.figure.unit) if c.figure.tolerance else "-"
         style = "red" if c.verdict == FAIL else None
         t.add_row(c.figure.key, format_value(c.simulated, c.figure.unit), archival_text(c),
                   format_value(c.error, c.figure.unit), tol, c.verdict, c.figure.source,
                   style=style)
     out.print(t)
+    if rows:
+        out.print(summary_line(rows), highlight=False, soft_wrap=True)
     t = Table(title="Events")
     for col in ("event", "t [s]", "altitude [km]", "speed [m/s]"):
         t.add_column(col)
@@ -170,49 +182,125 @@ def fly_cmd(
         out.print(f"wrote the report to {report}/")
 
 
+def _comparison_json(mission: str, c: Comparison) -> dict[str, Any]:
+    return {"mission": mission, "figure": c.figure.key, "simulated": c.simulated,
+            "archival": c.figure.value,
+            "range": [c.figure.low, c.figure.high] if c.figure.low is not None else None,
+            "error": c.error, "tolerance": c.figure.tolerance, "verdict": c.verdict,
+            "source": c.figure.source, "unconfirmed": c.figure.unconfirmed,
+            "role": c.figure.role, "by": c.figure.by or None}
+
+
+def _band_text(c: Comparison, band: tuple[float, float] | None, spread: Any) -> str:
+    if c.role != "prediction":
+        return ""
+    if spread is None or not spread.spreads:
+        return "no spread recorded"
+    if band is None:
+        return "not in the spread's flights"
+    return f"{format_value(band[0], c.figure.unit)} - {format_value(band[1], c.figure.unit)}"
+
+
+def _spread_rows(name: str, rows: list[Comparison], runs: int, show: bool
+                 ) -> tuple[list[tuple[Comparison, tuple[float, float] | None]], Any]:
+    """Fly the mission across its sources' spread; the rows with their bands."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from spacerace.spread import fly_spread, with_spread
+
+    vehicle, mission = catalog.load(name)
+    spreads = catalog.source_spreads(vehicle)
+    with Progress(TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total} flights"), console=err,
+                  disable=not show or not spreads) as bar:
+        task = bar.add_task(f"{name}: the sources' spread", total=runs)
+        result = fly_spread(vehicle, mission, spreads, runs,
+                            on_flight=lambda i: bar.update(task, completed=i))
+    return with_spread(rows, result), result
+
+
 @app.command("validate")
 def validate_cmd(
     missions: Annotated[list[str] | None, typer.Argument(
         help="Catalog missions or mission files (default: the whole catalog).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    spread: Annotated[bool, typer.Option(
+        "--spread", help="Also fly each mission across the range of its sources' figures "
+        "and give each prediction its 5-95 % band.")] = False,
+    spread_runs: Annotated[int, typer.Option(
+        "--spread-runs", min=8, max=10_000, help="Flights across the spread per mission.")
+    ] = 48,
 ) -> None:
-    """Fly every mission and score each figure against the archive (exit 1 on a miss)."""
-    from spacerace.api import decay
+    """Fly every mission and score each prediction against the archive.
 
-    rows = []
+    Aimed, calibrated and input figures are shown with their roles, not scored. Exit 1 when
+    a prediction misses, 3 when a flight cannot be flown (the message says why).
+    """
+    from spacerace.api import decay_all
+
+    rows: list[tuple[str, Comparison, tuple[float, float] | None, Any]] = []
+    crashed: list[tuple[str, str]] = []
     for name in missions or catalog.list_missions():
         try:
             res = fly_named(name)
-            if res.mission.satellite is not None and any(
-                    f.key == "lifetime_days" for f in res.mission.archive):
-                _, hist = decay(name)
+            keys = {f.key for f in res.mission.archive}
+            if res.mission.satellite is not None and (
+                    "lifetime_days" in keys or keys & {s.figure for s in
+                                                       res.mission.spent_stages}):
+                _, hist, bodies = decay_all(name)
                 res.figures["lifetime_days"] = hist.lifetime_days
+                res.figures.update({b.figure: b.history.lifetime_days for b in bodies
+                                    if b.figure})
+            compared = compare(res.figures, res.mission.archive)
+            if spread:
+                banded, result = _spread_rows(name, compared, spread_runs, not as_json)
+                rows += [(name, c, band, result) for c, band in banded]
+            else:
+                rows += [(name, c, None, None) for c in compared]
+        except SimulationError as exc:
+            crashed.append((name, str(exc)))
+            continue
         except (SpaceraceError, ModuleNotFoundError) as exc:
             raise _fail(exc) from None
-        for c in compare(res.figures, res.mission.archive):
-            rows.append((name, c))
-    failed = any(c.verdict == FAIL for _, c in rows)
+    line = summary_line([c for _, c, _, _ in rows]) + (
+        f"; {len(crashed)} mission(s) could not be flown" if crashed else "")
     if as_json:
-        print(json.dumps([{"mission": n, "figure": c.figure.key, "simulated": c.simulated,
-                           "archival": c.figure.value,
-                           "range": [c.figure.low, c.figure.high]
-                           if c.figure.low is not None else None,
-                           "error": c.error, "tolerance": c.figure.tolerance,
-                           "verdict": c.verdict, "source": c.figure.source,
-                           "unconfirmed": c.figure.unconfirmed} for n, c in rows], indent=2))
+        doc = []
+        for n, c, band, result in rows:
+            row = _comparison_json(n, c)
+            if spread:
+                row["spread"] = None if band is None else {
+                    "p05": band[0], "p95": band[1], "flights": result.flown,
+                    "failed": result.failed}
+                row["spread_note"] = _band_text(c, band, result)
+            doc.append(row)
+        doc += [{"mission": n, "figure": None, "verdict": "crashed", "role": None,
+                 "message": msg} for n, msg in crashed]
+        print(json.dumps(doc, indent=2))
     else:
-        t = Table(title="Validation against the archive")
-        for col in ("mission", "figure", "simulated", "archival", "error", "tolerance",
-                    "verdict", "source"):
+        t = Table(title="Validation against the archive (only predictions are scored)")
+        cols = ["mission", "figure", "simulated", "archival", "error", "tolerance", "verdict",
+                "source"]
+        if spread:
+            cols.insert(4, "5-95 % of the sources' spread")
+        for col in cols:
             t.add_column(col)
-        for n, c in rows:
+        for n, c, band, result in rows:
             tol = format_value(c.figure.tolerance, c.figure.unit) if c.figure.tolerance else "-"
-            t.add_row(n, c.figure.key, format_value(c.simulated, c.figure.unit),
-                      archival_text(c), format_value(c.error, c.figure.unit), tol, c.verdict,
-                      c.figure.source, style="red" if c.verdict == FAIL else None)
+            cells = [n, c.figure.key, format_value(c.simulated, c.figure.unit),
+                     archival_text(c), format_value(c.error, c.figure.unit), tol, c.verdict,
+                     c.figure.source]
+            if spread:
+                cells.insert(4, _band_text(c, band, result))
+            t.add_row(*cells, style="red" if c.verdict == FAIL else None)
         out.print(t)
-    if failed:
-        raise typer.Exit(1)
+        for n, msg in crashed:
+            err.print(f"cannot fly {n}: {msg}", markup=False, highlight=False, soft_wrap=True)
+        out.print(line, highlight=False, soft_wrap=True)
+    if crashed:
+        raise typer.Exit(EXIT_UNREACHABLE)
+    if any(is_miss(c) for _, c, _, _ in rows):
+        raise typer.Exit(EXIT_MISS)
 
 
 def _mc_table(summary: dict) -> None:
@@ -371,15 +459,15 @@ def decay_cmd(
 
     from rich.progress import BarColumn, Progress, TextColumn
 
-    from spacerace.api import decay
+    from spacerace.api import decay_all
 
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(),
                       TextColumn("day {task.completed:.0f}"), console=err, transient=True,
                       disable=as_json) as bar:
             task = bar.add_task(f"{mission}: orbit decaying", total=max_days)
-            res, hist = decay(mission, max_days=max_days,
-                              on_day=lambda d: bar.update(task, completed=d))
+            res, hist, bodies = decay_all(mission, max_days=max_days,
+                                          on_day=lambda d: bar.update(task, completed=d))
     except (SpaceraceError, ModuleNotFoundError) as exc:
         raise _fail(exc) from None
     m = res.mission
@@ -399,6 +487,7 @@ def decay_cmd(
         archival_day = (when - hist.start).total_seconds() / 86400.0
         if hist.reentry is not None:
             doc["error_days"] = (hist.reentry.date() - when.date()).days
+    doc["bodies"] = [_body_doc(b, m.archive) for b in bodies]
     if plot is not None:
         from spacerace.plots import plot_decay
 
@@ -417,9 +506,36 @@ def decay_cmd(
               doc.get("archive", {}).get("source", "-"))
     t.add_row("lifetime", f"{hist.lifetime_days:.1f} days" if hist.reentry else "-", "-", "-",
               "-")
+    for b in doc["bodies"]:
+        a = b.get("archive", {})
+        t.add_row(f"{b['name']}: lifetime ({b['mass_kg']:,.0f} kg, {b['area_m2']:.1f} m^2, "
+                  f"Cd {b['cd']:g})",
+                  f"{b['lifetime_days']:.1f} days" if b["decay_date"] else "not within the time",
+                  f"{a['lifetime_days']:.1f} days" if a else "-",
+                  f"{b['error_days']:+.1f} days" if "error_days" in b else "-",
+                  a.get("source", "-"), style="red" if b.get("verdict") == FAIL else None)
     out.print(t)
     if "plot" in doc:
         out.print(f"wrote {doc['plot']}")
+
+
+def _body_doc(b: BodyDecay, archive: tuple[ArchiveFigure, ...]) -> dict:
+    """A spent stage's decay for ``decay --json``, with its archival lifetime if any."""
+    h = b.history
+    doc: dict = {"name": b.name, "mass_kg": b.body.mass, "area_m2": b.body.area,
+                 "cd": b.body.cd, "figure": b.figure or None,
+                 "decay_date": h.reentry.date().isoformat() if h.reentry else None,
+                 "decay_time": h.reentry.isoformat() if h.reentry else None,
+                 "lifetime_days": None if h.reentry is None else h.lifetime_days}
+    rows = compare({b.figure: h.lifetime_days}, archive) if b.figure else []
+    row = next((c for c in rows if c.figure.key == b.figure), None)
+    if row is not None:
+        doc["archive"] = {"lifetime_days": row.figure.value, "tolerance_days":
+                          row.figure.tolerance, "source": row.figure.source}
+        if row.error is not None:
+            doc["error_days"] = row.error
+        doc["verdict"] = row.verdict
+    return doc
 
 
 def main(argv: list[str] | None = None) -> int:

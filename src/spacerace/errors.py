@@ -32,3 +32,10 @@ class CatalogError(SpaceraceError, ValueError):
 
 class SimulationError(SpaceraceError, RuntimeError):
     """A flight could not be computed (the kernel returned a failure status)."""
+
+
+class UnreachableError(SimulationError):
+    """A target the vehicle cannot reach, or an aim or guidance law that cannot meet it.
+
+    The message says what could not be reached and the best that was got.
+    """

@@ -41,9 +41,12 @@ from spacerace.dynamics import (
     N_DIAG,
     M,
 )
-from spacerace.errors import CatalogError, OutOfRangeError, SimulationError
+from spacerace.ephem import moon_sun_eci
+from spacerace.errors import CatalogError, OutOfRangeError, SimulationError, UnreachableError
 from spacerace.events import LIFTOFF, MOON_CA, event_name
 from spacerace.kernel import (
+    STATUS_GUIDANCE_GROUND,
+    STATUS_GUIDANCE_SHORT,
     STATUS_IMPACT,
     STATUS_MESSAGES,
     STATUS_PHASES_DONE,
@@ -57,7 +60,7 @@ from spacerace.kernel import (
     diagnose,
     table_rows,
 )
-from spacerace.lunar import aim_moon, injection_phase
+from spacerace.lunar import aim_moon, encounter_figures, injection_phase, periselene_latitude
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_UPPER
 from spacerace.models.earth import (
@@ -73,6 +76,7 @@ from spacerace.packing import (
     pack,
     pad_state,
     run_packed,
+    start_of_flight,
 )
 from spacerace.results import EventRecord, Trajectory
 from spacerace.vehicle import Vehicle
@@ -98,10 +102,11 @@ class AimResult:
     miss_distance: float  # [m]: of the impact point, or of the Moon's closest approach
     iterations: int
     # lunar injection (the ``moon`` aim): target apogee altitude [m], yaw of the steering
-    # plane [rad], and the trial flights it took
+    # plane [rad], the trial flights it took and the cut-off flight-path angle [rad]
     injection_apogee: float = math.nan
     injection_yaw: float = math.nan
     injection_flights: int = 0
+    injection_flight_path_angle: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -270,10 +275,50 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
         fig.update(moon_closest_approach_m=closest.value,
                    moon_closest_approach_altitude_m=closest.value - MOON_RADIUS,
                    moon_closest_approach_time_s=closest.t)
+        y = np.column_stack([c[k] for k in ("x_eci", "y_eci", "z_eci", "vx_eci", "vy_eci",
+                                            "vz_eci")])
+        fig["moon_closest_approach_latitude_deg"] = math.degrees(periselene_latitude(
+            mission.epoch, closest.t, _state_at(c, closest.t)))
+        fig.update(encounter_figures(t, y, closest.t))
     maxq = traj.event("max-Q")
-    if maxq is not None:
-        fig.update(max_q_time_s=maxq.t, max_q_altitude_m=maxq.altitude)
+    if maxq is not None:  # located exactly; the table may sample it coarsely (lunar flights)
+        fig.update(max_q_time_s=maxq.t, max_q_altitude_m=maxq.altitude,
+                   max_dynamic_pressure_pa=max(maxq.value, fig["max_dynamic_pressure_pa"]))
     return fig
+
+
+def _state_at(c: dict[str, np.ndarray], t: float) -> np.ndarray:
+    """Inertial position [m] at ``t`` [s] between two samples: the cubic Hermite curve
+    through their positions and velocities."""
+    i = int(np.clip(np.searchsorted(c["t"], t) - 1, 0, len(c["t"]) - 2))
+    t0, t1 = c["t"][i], c["t"][i + 1]
+    h = t1 - t0
+    s = (t - t0) / h if h > 0.0 else 0.0
+    h00, h10 = 2 * s**3 - 3 * s**2 + 1, s**3 - 2 * s**2 + s
+    h01, h11 = -2 * s**3 + 3 * s**2, s**3 - s**2
+    return np.array([h00 * c[x][i] + h10 * h * c[v][i] + h01 * c[x][i + 1] + h11 * h * c[v][i + 1]
+                     for x, v in (("x_eci", "vx_eci"), ("y_eci", "vy_eci"),
+                                  ("z_eci", "vz_eci"))])
+
+
+def _instant_figures(mission: Mission, traj: Trajectory) -> dict[str, float]:
+    """The figures the archive asks for at an instant (``at``, ``quantity``), under the
+    archive figure's key; none outside the flown time."""
+    c = traj.columns
+    out: dict[str, float] = {}
+    for fig in mission.archive:
+        if not fig.quantity or not c["t"][0] <= fig.at <= c["t"][-1]:
+            continue
+        r = _state_at(c, fig.at)
+        if fig.quantity == "radius_m":
+            out[fig.key] = float(np.linalg.norm(r))
+        elif fig.quantity == "altitude_m":
+            # latitude and height do not depend on the turn about the axis: no need for ECEF
+            out[fig.key] = float(geodetic_from_ecef(*(float(v) for v in r))[2])
+        elif mission.third_bodies:  # from the Moon: only a flight that has it
+            d = float(np.linalg.norm(r - moon_sun_eci(mission.epoch, np.array([fig.at]))[0][0]))
+            out[fig.key] = d - MOON_RADIUS if fig.quantity == "moon_altitude_m" else d
+    return out
 
 
 def _phase_end_figures(mission: Mission, ev: tuple[np.ndarray, ...]) -> dict[str, float]:
@@ -326,8 +371,12 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     pk = pack(vehicle, mission, options, initial_state)
     if initial_state is None:
         check_liftoff(vehicle, mission, pk)
-    out_t, out_y, out_phase, *ev, status, working = run_packed(pk, options)
+    at = start_of_flight(pk)
+    out_t, out_y, out_phase, *ev, status, working = run_packed(pk, options, at)
     pk = dataclasses.replace(pk, phases=working)  # diagnostics need the lit engines
+    if status in (STATUS_GUIDANCE_GROUND, STATUS_GUIDANCE_SHORT):
+        raise UnreachableError(_guidance_failure(mission, pk, int(status), out_t, out_y,
+                                                 out_phase))
     if status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[int(status)]}")
     site_ecef = ecef_from_geodetic(mission.site.lat, mission.site.lon, mission.site.alt)
@@ -344,10 +393,31 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     )
     figures = _figures(mission, traj, cutoff, cut_y)
     figures.update(_phase_end_figures(mission, tuple(ev)))
+    figures.update(_instant_figures(mission, traj))
     if cut_y is not None:
         traj.metadata["cutoff_state"] = [float(x) for x in cut_y]
+    # what each stage has left at the end (0 for a dropped stage) [kg]
+    traj.metadata["propellant_left_kg"] = [float(x) for x in at.prop_left]
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[int(status)],
                         metadata=traj.metadata)
+
+
+def _guidance_failure(mission: Mission, pk: Packed, status: int, t: np.ndarray,
+                      y: np.ndarray, phase: np.ndarray) -> str:
+    """One line: which closed-loop phase failed, when, and how far from its target."""
+    i = int(phase[-1]) if len(phase) else 0
+    ph = mission.phases[i]
+    where = f"{mission.id}: phase {i} ({ph.name})"
+    target = f"{ph.target_perigee / 1e3:,.0f} x {ph.target_apogee / 1e3:,.0f} km"
+    if status == STATUS_GUIDANCE_GROUND:
+        return (f"{where}: the closed-loop guidance steered the vehicle into the ground at "
+                f"T+{t[-1]:.0f} s while aiming at the {target} orbit; the flight plan "
+                "before it (pitch programme, staging) leaves it too low or too slow")
+    r, v = y[-1, :3], y[-1, 3:6]
+    needed = math.sqrt(max(2.0 * (ph.until_energy + GM_EARTH / float(np.linalg.norm(r))), 0.0))
+    short = needed - float(np.linalg.norm(v))
+    return (f"{where}: the propellant ran out at T+{t[-1]:.0f} s before the {target} orbit "
+            f"was reached (about {short:,.0f} m/s short in speed at that height)")
 
 
 # What aiming may solve for the range, and the phase field that holds it.
@@ -388,13 +458,20 @@ def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
     The range is set by the cut-off, on speed (the V-2's Brennschluss, ``cutoff_speed``) or
     on the predicted free-flight range (an ICBM's range control, ``cutoff_range``); the
     direction by the launch azimuth. From the file's values, a secant step on the cut-off
-    value and a fixed-point step on the azimuth are repeated until the miss is below
-    ``tolerance`` [m].
+    value (kept inside the bracket of the trials that fell short and long, bisecting where
+    the secant would leave it) and a fixed-point step on the azimuth are repeated until the
+    miss is below ``tolerance`` [m].
 
     Returns
     -------
     tuple
         The mission with the solved values, and an ``AimResult``.
+
+    Raises
+    ------
+    UnreachableError
+        The target lies beyond the longest range of the flight plan (the engine burning to
+        depletion), or the aim did not converge; the message gives the best it got.
     """
     if mission.target is None:
         raise CatalogError(mission.origin or mission.id, "target", "a target to aim at")
@@ -407,29 +484,72 @@ def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
     v = values[0] if values else None
     az = az_t if "azimuth" in mission.aim else mission.azimuth
     prev: tuple[float, float] | None = None
-    miss = math.inf
+    short: float | None = None  # largest cut-off value that fell short
+    long_: float | None = None  # smallest that went too far
+    best = math.inf
     for it in range(1, max_iterations + 1):
         trial = _with_aim(mission, knob, v, az)
         hit = _impact_point(vehicle, trial, options)
         if hit is None:
-            raise SimulationError(f"{mission.id}: aiming failed, the flight has no impact")
+            raise UnreachableError(f"{mission.id}: aiming at {tgt.name} failed: a trial "
+                                   "flight has no impact (it went into orbit or stopped)")
         s_i, az_i = _geodesic(site.lat, site.lon, *hit)
         miss = _geodesic(hit[0], hit[1], tgt.lat, tgt.lon)[0]
+        best = min(best, miss)
         if miss < tolerance:
             speed = v if knob == "until_speed" and v is not None else math.nan
             return trial, AimResult(speed, az, miss, it)
         if "azimuth" in mission.aim:
             az -= math.remainder(az_i - az_t, 2 * math.pi)
-        if v is not None:
+        if v is not None and knob is not None:
             err = s_i - s_t
+            if err < 0.0:
+                short = v if short is None else max(short, v)
+                if it == 1:
+                    _check_reach(vehicle, trial, knob, options, s_t)
+            else:
+                long_ = v if long_ is None else min(long_, v)
             # first step: range grows like speed squared, or like the range angle
             first = 2.0 * s_i / v if knob == "until_speed" else WGS84_A
-            slope = first if prev is None else (err - prev[1]) / (v - prev[0])
+            slope = first if prev is None or v == prev[0] else (err - prev[1]) / (v - prev[0])
             prev = (v, err)
-            v -= err / slope
-    return (_with_aim(mission, knob, v, az),
-            AimResult(v if knob == "until_speed" and v is not None else math.nan, az, miss,
-                      max_iterations))
+            v = _bracketed(v - err / slope if slope > 0.0 else math.nan, v, short, long_)
+    start = "" if not values else (
+        f" (starting from the file's cut-off speed of {values[0]:,.6g} m/s)"
+        if knob == "until_speed" else
+        f" (starting from the file's cut-off range of {values[0] * WGS84_A / 1e3:,.6g} km)")
+    raise UnreachableError(
+        f"{mission.id}: aiming at {tgt.name} did not converge in {max_iterations} flights"
+        f"{start}; the nearest impact was {best / 1e3:,.2f} km from it")
+
+
+def _bracketed(step: float, v: float, short: float | None, long_: float | None) -> float:
+    """The secant's next cut-off value where it stays inside what the trials have bracketed
+    (above every value that fell short, below every one that went too far); else the
+    bracket's middle, or double the value while nothing has gone too far yet."""
+    lo = short if short is not None else 0.0
+    hi = long_ if long_ is not None else max(2.0 * v, 1.0)  # 1 m/s, or 1 rad of range
+    if math.isfinite(step) and lo < step < hi:
+        return step
+    return 0.5 * (lo + hi) if long_ is not None else hi
+
+
+def _check_reach(vehicle: Vehicle, mission: Mission, knob: str, options: SimOptions,
+                 distance: float) -> None:
+    """Raise ``UnreachableError`` if even burning to depletion falls short of ``distance``."""
+    assert mission.target is not None
+    inf: dict[str, Any] = {knob: math.inf}
+    full = dataclasses.replace(mission, phases=tuple(
+        dataclasses.replace(ph, **inf) for ph in mission.phases))
+    hit = _impact_point(vehicle, full, options)
+    if hit is None:
+        return  # burnt to depletion it does not come down: any range is within reach
+    longest = _distance(mission.site.lat, mission.site.lon, *hit)
+    if longest < distance:
+        raise UnreachableError(
+            f"{vehicle.name} from {mission.site.name} cannot reach {mission.target.name}: "
+            f"its longest range on this flight plan is {longest / 1e3:,.0f} km, and the "
+            f"target is {distance / 1e3:,.0f} km away")
 
 
 def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions,
@@ -443,7 +563,9 @@ def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions,
         nxt = iph + 1 < len(mission.phases) and mission.phases[iph + 1].burning
         if ev_code[j] in CUTOFF_EVENTS and mission.phases[iph].burning and not nxt:
             return np.asarray(ev_y[j])
-    raise SimulationError(f"{mission.id}: aiming failed, the flight has no engine cut-off")
+    why = STATUS_MESSAGES[int(status)] if status != STATUS_PHASES_DONE else "it ended"
+    raise UnreachableError(f"{mission.id}: aiming at the inclination failed: the flight has no "
+                           f"engine cut-off to aim ({why} first)")
 
 
 def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
@@ -511,5 +633,6 @@ def fly(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None) -
         result_aim = dataclasses.replace(
             result_aim or AimResult(math.nan, mission.azimuth, math.nan, 0),
             miss_distance=miss, injection_apogee=lunar.apogee, injection_yaw=lunar.yaw,
-            injection_flights=lunar.flights)
+            injection_flights=lunar.flights,
+            injection_flight_path_angle=lunar.flight_path_angle)
     return dataclasses.replace(res, aim=result_aim)

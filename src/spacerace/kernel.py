@@ -76,6 +76,9 @@ STATUS_TIME_LIMIT = 2
 STATUS_STEP_LIMIT = 3
 STATUS_STEP_UNDERFLOW = 4
 STATUS_BUFFER_FULL = 5
+# Set by the closed-loop guidance around the kernel (packing), not by the kernel itself.
+STATUS_GUIDANCE_GROUND = 6
+STATUS_GUIDANCE_SHORT = 7
 STATUS_MESSAGES = {
     STATUS_IMPACT: "impact",
     STATUS_PHASES_DONE: "all phases flown",
@@ -83,6 +86,8 @@ STATUS_MESSAGES = {
     STATUS_STEP_LIMIT: "too many integration steps",
     STATUS_STEP_UNDERFLOW: "step size underflow (the equations became stiff or singular)",
     STATUS_BUFFER_FULL: "output buffer full",
+    STATUS_GUIDANCE_GROUND: "the closed-loop guidance steered the vehicle into the ground",
+    STATUS_GUIDANCE_SHORT: "the closed-loop burn ran out of propellant before its target orbit",
 }
 MAX_STEPS = 200_000
 ROOT_ITERATIONS = 80

@@ -130,6 +130,17 @@ class ArchiveFigure:
     unconfirmed, derived : bool
     text : str
         The figure as the record gives it, for non-numeric entries.
+    role : str
+        What the figure is to the flight (one of ``ROLES``): only a ``prediction`` is scored.
+    by : str
+        For an ``aimed`` figure, the aim or guidance target that makes it match; for a
+        ``calibrated`` one, the parameter chosen with it in view and why.
+    at : float
+        Time since liftoff [s] at which the simulated figure is taken (NaN: a figure of the
+        whole flight, e.g. its maximum); with ``quantity``.
+    quantity : str
+        What is taken at ``at``: one of ``INSTANT_QUANTITIES`` (empty: the key itself names
+        a figure of the flight).
     """
 
     key: str
@@ -144,6 +155,29 @@ class ArchiveFigure:
     derived: bool = False
     text: str = ""
     alternatives: tuple[str, ...] = ()
+    role: str = "prediction"
+    by: str = ""
+    at: float = float("nan")
+    quantity: str = ""
+
+
+# What an archival figure is to the flight. Only predictions are scored: an aimed figure
+# matches by construction (its residual checks the solver), a calibrated one was used to
+# choose a parameter, an input went into the flight, and context is a fact the simulation
+# does not compute (casualties, dates of other events).
+ROLES = {
+    "prediction": "nothing in the flight was chosen with it in view",
+    "aimed": "an aim or a guidance target makes it match by construction",
+    "calibrated": "a free parameter was chosen with it in view",
+    "input": "it went into the flight",
+    "context": "a fact the simulation does not compute; shown only",
+}
+
+
+# What an archival figure with a time (``at``) can name, from the flown trajectory there:
+# height above the WGS-84 ellipsoid, distance from the Earth's centre, distance from the
+# Moon's centre and height above the Moon's mean radius [m].
+INSTANT_QUANTITIES = ("altitude_m", "radius_m", "moon_distance_m", "moon_altitude_m")
 
 
 @dataclass(frozen=True)
@@ -192,6 +226,36 @@ class Satellite:
 
 
 @dataclass(frozen=True)
+class SpentStage:
+    """A stage that reaches orbit with the satellite and comes down on its own.
+
+    Attributes
+    ----------
+    stage : int
+        Index of the vehicle's stage; it is still attached at the last cut-off.
+    name : str
+        Name to show (e.g. ``core stage``).
+    figure : str
+        Key of the archival figure its lifetime is scored against (empty: none).
+    mass : float
+        Mass in orbit [kg] (NaN: the stage's dry mass plus its propellant left at the last
+        cut-off, as flown).
+    area : float
+        Mean projected area [m^2] (NaN: that of a randomly tumbling cylinder of the stage's
+        length and diameter).
+    cd : float
+        Drag coefficient on that area [-].
+    """
+
+    stage: int
+    name: str
+    cd: float
+    figure: str = ""
+    mass: float = float("nan")
+    area: float = float("nan")
+
+
+@dataclass(frozen=True)
 class Environment:
     """The air the flight meets, beyond the standard atmosphere.
 
@@ -228,11 +292,15 @@ class MoonTarget:
         Inclination of the orbit the injection leaves on [rad] (NaN: not aimed at).
     time : float
         Time of the closest approach since liftoff [s] (NaN: not aimed at).
+    latitude : float
+        Ecliptic latitude of the periselene seen from the Moon's centre [rad] (NaN: not aimed
+        at); aiming at it frees the injection's cut-off flight-path angle too.
     """
 
     closest_approach: float
     inclination: float = float("nan")
     time: float = float("nan")
+    latitude: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -253,6 +321,7 @@ class Mission:
     archive: tuple[ArchiveFigure, ...] = ()
     environment: Environment = field(default_factory=Environment)
     satellite: Satellite | None = None
+    spent_stages: tuple[SpentStage, ...] = ()
     third_bodies: bool = False
     moon: MoonTarget | None = None
     dispersions: tuple[Dispersion, ...] = ()

@@ -65,7 +65,14 @@ from spacerace.dynamics import (
 from spacerace.errors import CatalogError
 from spacerace.frames import ecef_from_enu, eci_from_ecef
 from spacerace.guidance import mode_code, pitch_arrays
-from spacerace.kernel import STATUS_PHASES_DONE, begin_phase, run
+from spacerace.kernel import (
+    STATUS_GUIDANCE_GROUND,
+    STATUS_GUIDANCE_SHORT,
+    STATUS_IMPACT,
+    STATUS_PHASES_DONE,
+    begin_phase,
+    run,
+)
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_MAX, ALT_MIN, atmosphere
 from spacerace.models.earth import earth_rotation_angle, ecef_from_geodetic, julian_date_utc
@@ -495,4 +502,8 @@ def _fly_closed_loop(pk: Packed, options: SimOptions, i: int, y: np.ndarray,
         if ended or status != STATUS_PHASES_DONE or not reached and clock[0] >= t_end_orig:
             break
     phases[i, PH_T_END] = t_end_orig
+    if status == STATUS_IMPACT:
+        status = STATUS_GUIDANCE_GROUND
+    elif last == EV_DEPLETION and math.isfinite(pk.phases[i, PH_E_END]):
+        status = STATUS_GUIDANCE_SHORT  # an orbit cut-off that never came
     return n, n_ev, status

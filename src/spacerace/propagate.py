@@ -25,10 +25,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from spacerace.constants import OMEGA_EARTH, WGS84_A
-from spacerace.mission import Satellite
+from spacerace.mission import Satellite, SpentStage
+from spacerace.models.aero import tumbling_cylinder_area
 from spacerace.models.earth import earth_rotation_angle, geodetic_from_ecef, julian_date_utc
 from spacerace.models.thermosphere import density
 from spacerace.orbit import Elements, j2_secular_rates
+from spacerace.vehicle import Stage
 
 REENTRY_ALTITUDE = 120e3  # perigee altitude at which the satellite is taken to re-enter [m]
 N_POINTS = 48  # points per revolution for the averages
@@ -64,6 +66,31 @@ class DecayHistory:
         if self.reentry is None:
             return math.nan
         return (self.reentry - self.start).total_seconds() / 86400.0
+
+
+def spent_stage_body(spent: SpentStage, stage: Stage, propellant_left: float) -> Satellite:
+    """What drag acts on when a spent stage is in orbit.
+
+    Parameters
+    ----------
+    spent : SpentStage
+        The mission's description; its mass and area, where given, are used as they are.
+    stage : Stage
+        The vehicle's stage: its dry mass, and its length and diameter for the area.
+    propellant_left : float
+        Propellant the stage had left at the last cut-off [kg].
+
+    Returns
+    -------
+    Satellite
+        Mass: the given one, or dry mass plus the propellant left. Area: the given one, or
+        the mean projected area of a cylinder of the stage's length and diameter tumbling at
+        random (``tumbling_cylinder_area``). Cd: the given one, on that area.
+    """
+    mass = spent.mass if math.isfinite(spent.mass) else stage.dry_mass + propellant_left
+    area = spent.area if math.isfinite(spent.area) else tumbling_cylinder_area(
+        stage.length, stage.diameter)
+    return Satellite(mass, area, spent.cd)
 
 
 def _drag_rates(el: Elements, when: dt.datetime, sat: Satellite) -> tuple[float, float]:

@@ -8,11 +8,14 @@ from typing import Any
 
 from spacerace.flight import FlightResult
 from spacerace.mission import ArchiveFigure
-from spacerace.validation import Comparison, compare
+from spacerace.validation import ROLE_WORDS, Comparison, compare, summary_line
 
 
 def _archive_entry(fig: ArchiveFigure) -> dict[str, Any]:
-    out: dict[str, Any] = {"value": fig.value, "unit": fig.unit, "source": fig.source}
+    out: dict[str, Any] = {"value": fig.value, "unit": fig.unit, "source": fig.source,
+                           "role": fig.role}
+    if fig.by:
+        out["by"] = fig.by
     if fig.low is not None:
         out["range"] = [fig.low, fig.high]
     for name in ("tolerance", "note", "text"):
@@ -49,7 +52,9 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
             {"figure": c.figure.key, "simulated": c.simulated, "archival": c.figure.value,
              "range": [c.figure.low, c.figure.high] if c.figure.low is not None else None,
              "error": c.error, "tolerance": c.figure.tolerance, "verdict": c.verdict,
-             "source": c.figure.source, "unconfirmed": c.figure.unconfirmed}
+             "source": c.figure.source, "unconfirmed": c.figure.unconfirmed,
+             "role": c.figure.role, "role_text": ROLE_WORDS[c.figure.role],
+             "by": c.figure.by or None}
             for c in compare(result.figures, m.archive)
         ],
         "events": [
@@ -66,9 +71,11 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
             doc["figures"][ph.report] = {
                 k: result.figures[f"{ph.report}_{k}"]
                 for k in ("t_s", "altitude_m", "inertial_speed_m_s", "flight_path_angle_deg")}
-    if "moon_closest_approach_time_s" in result.figures:
-        when = m.epoch + dt.timedelta(seconds=result.figures["moon_closest_approach_time_s"])
-        doc["figures"]["moon_closest_approach_time"] = when.isoformat().replace("+00:00", "Z")
+    for key in ("moon_closest_approach_time", "post_encounter_apogee_time",
+                "post_encounter_perigee_time"):  # also as dates
+        if f"{key}_s" in result.figures:
+            when = m.epoch + dt.timedelta(seconds=result.figures[f"{key}_s"])
+            doc["figures"][key] = when.isoformat().replace("+00:00", "Z")
     if result.aim is not None:
         doc["aim"] = {"cutoff_speed_m_s": _finite(result.aim.cutoff_speed),
                       "azimuth_deg": math.degrees(result.aim.azimuth) % 360.0,
@@ -77,6 +84,8 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
         if math.isfinite(result.aim.injection_apogee):
             doc["aim"].update(injection_apogee_m=result.aim.injection_apogee,
                               injection_yaw_deg=math.degrees(result.aim.injection_yaw),
+                              injection_flight_path_angle_deg=math.degrees(
+                                  result.aim.injection_flight_path_angle),
                               injection_flights=result.aim.injection_flights)
     return doc
 
@@ -116,13 +125,19 @@ def markdown(result: FlightResult) -> str:
         lines += [f"Aimed: cut-off at {result.aim.cutoff_speed:,.1f} m/s, azimuth "
                   f"{math.degrees(result.aim.azimuth) % 360:.2f} deg, miss "
                   f"{result.aim.miss_distance:.1f} m after {result.aim.iterations} flights.", ""]
-    lines += ["| figure | simulated | archival | error | tolerance | verdict | source |",
-              "|---|---|---|---|---|---|---|"]
-    for c in compare(result.figures, m.archive):
+    rows = compare(result.figures, m.archive)
+    lines += ["Only predictions are scored: an aimed figure matches by construction (its "
+              "residual checks the solver), a calibrated one was used to choose a parameter.",
+              "", "| figure | role | simulated | archival | error | tolerance | verdict | "
+              "source |", "|---|---|---|---|---|---|---|---|"]
+    for c in rows:
         tol = format_value(c.figure.tolerance, c.figure.unit) if c.figure.tolerance else "-"
-        lines.append(f"| {c.figure.key} | {format_value(c.simulated, c.figure.unit)} | "
-                     f"{archival_text(c)} | {format_value(c.error, c.figure.unit)} | {tol} | "
-                     f"{c.verdict} | {c.figure.source} |")
+        role = ROLE_WORDS[c.figure.role] + (f": {c.figure.by}" if c.figure.by else "")
+        lines.append(f"| {c.figure.key} | {role} | {format_value(c.simulated, c.figure.unit)}"
+                     f" | {archival_text(c)} | {format_value(c.error, c.figure.unit)} | {tol} "
+                     f"| {c.verdict} | {c.figure.source} |")
+    if rows:
+        lines += ["", summary_line(rows) + "."]
     lines += ["", "| event | t [s] | altitude [km] | speed [m/s] |", "|---|---|---|---|"]
     for e in result.trajectory.events:
         lines.append(f"| {e.name} | {e.t:.2f} | {e.altitude / 1e3:.2f} | {e.speed:.1f} |")

@@ -63,6 +63,8 @@ class Stage:
         Solid motors: time since ignition [s] and the fraction of ``thrust_vacuum`` then [-];
         the mass flow follows the same curve, scaled so that the propellant burns out at
         its end.
+    length : float
+        Length of the stage [m] (NaN: not given); the shape of a spent stage in orbit.
     """
 
     name: str
@@ -72,6 +74,7 @@ class Stage:
     engines: tuple[Engine, ...]
     drag: AeroTable
     thrust_curve: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    length: float = math.nan
 
     @property
     def reference_area(self) -> float:

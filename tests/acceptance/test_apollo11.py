@@ -67,6 +67,8 @@ def test_sii_cutoff(result):
 
 
 def test_parking_orbit(result):
+    """Aimed: the S-IVB's closed-loop target; this checks its guidance. The cut-off time is
+    calibrated (the S-II propellant figure, see test_tli_speed)."""
     e = _event(result, "cut-off", 699.34)
     assert e.t == pytest.approx(699.34, abs=15.0)  # guidance cut-off (FER506)
     assert e.inertial_speed == pytest.approx(7793.1, rel=0.005)  # ORLOFF, at cut-off + 10 s
@@ -78,6 +80,8 @@ def test_parking_orbit(result):
 
 
 def test_tli_cutoff_state(result):
+    """Aimed (the TLI target's flight-path angle and perigee: checks the guidance) and
+    calibrated (the cut-off time, through the S-II propellant figure)."""
     f = result.figures
     assert f["cutoff_time_s"] == pytest.approx(10203.03, abs=30.0)
     assert f["cutoff_flight_path_angle_deg"] == pytest.approx(7.367, abs=0.5)

@@ -21,6 +21,8 @@ def doc():
 
 
 def test_range_with_the_archival_warhead(doc):
+    """Aimed (range control and azimuth solved for 8,500 km): checks that the R-7 can reach
+    it with the 5.4 t warhead, and the solver."""
     assert doc["figures"]["range_m"] == pytest.approx(8650e3, rel=0.10)
     assert doc["figures"]["miss_distance_m"] < 2500.0
 

@@ -24,6 +24,8 @@ def figures():
 
 
 def test_orbit(figures):
+    """Aimed: the orbit is the closed-loop insertion's target and the inclination the
+    azimuth aim's, so this checks the guidance and the aim, not the vehicle."""
     assert figures["inclination_deg"] == pytest.approx(65.1, abs=0.3)
     assert figures["perigee_altitude_m"] == pytest.approx(215e3, abs=15e3)
     assert figures["apogee_altitude_m"] == pytest.approx(939e3, abs=60e3)
@@ -31,6 +33,8 @@ def test_orbit(figures):
 
 
 def test_core_cutoff(figures):
+    """The cut-off time is a prediction; its altitude and speed follow from the insertion's
+    target (aimed), so those two check the guidance."""
     assert figures["cutoff_altitude_m"] == pytest.approx(223e3, rel=0.05)
     assert figures["cutoff_speed_m_s"] == pytest.approx(7780.0, rel=0.05)
     assert figures["cutoff_time_s"] == pytest.approx(294.6, abs=15.0)

@@ -32,6 +32,7 @@ def _distance_m(lat1, lon1, lat2, lon2):
 
 
 def test_impact_within_1_km_of_staveley_road(doc):
+    """Aimed (the cut-off speed and azimuth are solved for it): this checks the solver."""
     f = doc["figures"]
     miss = _distance_m(f["impact_lat_deg"], f["impact_lon_deg"], *STAVELEY)
     assert miss < 1000.0, f"impact {miss:.0f} m from Staveley Road (expected < 1 km)"
@@ -39,21 +40,26 @@ def test_impact_within_1_km_of_staveley_road(doc):
 
 
 def test_apogee_in_published_operational_band(doc):
+    """Calibrated: the pitch programme's final elevation was chosen for this band, so this
+    checks that the choice still holds, not the physics."""
     h = doc["figures"]["max_altitude_m"]
     assert 80e3 <= h <= 97e3, f"apogee {h / 1e3:.1f} km, published band 80-97 km"
 
 
 def test_burnout_speed(doc):
+    """A prediction: the speed the aim needs for the range, against the published top speed."""
     v = doc["figures"]["burnout_speed_m_s"]
     assert 1450.0 <= v <= 1700.0, f"burnout speed {v:.0f} m/s, expected 1450-1700 m/s"
 
 
 def test_flight_time(doc):
+    """A prediction (the published figure is a popular, unconfirmed band)."""
     t = doc["figures"]["flight_time_s"]
     assert 270.0 <= t <= 420.0, f"flight time {t:.0f} s, expected 270-420 s"
 
 
 def test_range_along_the_ellipsoid(doc):
+    """Aimed: the range is the distance to the aimed impact; this checks the geodesic."""
     assert doc["figures"]["range_m"] == pytest.approx(328.9e3, abs=1e3)
 
 

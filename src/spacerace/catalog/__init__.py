@@ -17,6 +17,7 @@ from typing import Any
 from spacerace._version import __version__
 from spacerace.catalog.missions import build_mission, check_pair
 from spacerace.catalog.quantities import Field
+from spacerace.catalog.spreads import SourceSpread, vehicle_spreads
 from spacerace.catalog.vehicles import build_vehicle
 from spacerace.errors import CatalogError
 from spacerace.mission import Mission
@@ -99,6 +100,15 @@ def load_mission(name_or_path: str | Path, vehicle: Vehicle | None = None) -> Mi
     data = read_toml(path)
     names = {s.name: i for i, s in enumerate(vehicle.stages)} if vehicle else None
     return build_mission(data, Field(_display(path), ""), sources(), names)
+
+
+def source_spreads(vehicle: Vehicle) -> tuple[SourceSpread, ...]:
+    """The fields of ``vehicle`` on which its file's sources disagree (see ``spreads``)."""
+    path = _resolve(vehicle.origin, VEHICLES, "vehicle") if vehicle.origin.endswith(".toml") \
+        and Path(vehicle.origin).exists() else VEHICLES / f"{vehicle.id}.toml"
+    if not path.exists():
+        path = HERE.parent / vehicle.origin
+    return vehicle_spreads(read_toml(path), vehicle, Field(_display(path), ""))
 
 
 def _cache_file(files: list[Path]) -> Path | None:

@@ -15,6 +15,7 @@ from spacerace.catalog.quantities import (
     Field,
     bound,
     check_alternatives,
+    check_bounds,
     check_table,
     describe_bounds,
     figure_value,
@@ -30,6 +31,8 @@ from spacerace.catalog.vehicles import _collect_sources, check_sources
 from spacerace.constants import GM_EARTH, WGS84_A
 from spacerace.errors import CatalogError
 from spacerace.mission import (
+    INSTANT_QUANTITIES,
+    ROLES,
     ArchiveFigure,
     Dispersion,
     Environment,
@@ -39,6 +42,7 @@ from spacerace.mission import (
     Phase,
     PitchProgram,
     Satellite,
+    SpentStage,
     Target,
     injection_phase,
 )
@@ -49,7 +53,7 @@ GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast", "hold", "hold_
 AIMABLE = ("cutoff_speed", "cutoff_range", "azimuth", "inclination", "moon")
 # Unit shown beside an archival figure, by the suffix of the figure's key.
 _SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass",
-                "_days": "time"}
+                "_days": "time", "_pa": "pressure", "_m_s2": "acceleration"}
 
 
 def _latlon(t: Any, where: Field, name: str) -> tuple[float, float]:
@@ -61,17 +65,17 @@ def _indices(raw: Any, where: Field, names: dict[str, int] | None) -> tuple[int,
     """Stage indices given as numbers or as stage names."""
     if not isinstance(raw, list):
         raise where.error("expected a list of stage indices or stage names")
-    out = []
-    for i, item in enumerate(raw):
-        if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
-            out.append(item)
-        elif isinstance(item, str) and names is not None and item in names:
-            out.append(names[item])
-        else:
-            known = ", ".join(names) if names else "none"
-            raise where.child(i).error(f"expected a stage index or name (stages: {known}); "
-                                       f"found {item!r}")
-    return tuple(out)
+    return tuple(_index(item, where.child(i), names) for i, item in enumerate(raw))
+
+
+def _index(item: Any, where: Field, names: dict[str, int] | None) -> int:
+    """A stage index given as a number or as a stage name."""
+    if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+        return item
+    if isinstance(item, str) and names is not None and item in names:
+        return names[item]
+    known = ", ".join(names) if names else "none"
+    raise where.error(f"expected a stage index or name (stages: {known}); found {item!r}")
 
 
 def _report_name(raw: Any, where: Field) -> str:
@@ -137,13 +141,36 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
     )
 
 
-def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
+def _role(t: Any, where: Field) -> tuple[str, str]:
+    """A figure's role and what makes it so (required for aimed and calibrated figures)."""
+    role = t["role"]
+    if role not in ROLES:
+        raise where.child("role").error(
+            "expected one of " + ", ".join(f"{r!r} ({why})" for r, why in ROLES.items())
+            + f"; found {role!r}")
+    by = t.get("by", "")
+    if not isinstance(by, str):
+        raise where.child("by").error("expected a text")
+    if role in ("aimed", "calibrated") and not by.strip():
+        what = "the aim or guidance target that makes it match" if role == "aimed" else \
+            "the parameter chosen with this figure in view, and why"
+        raise where.child("by").error(f"missing; an {role} figure names {what}")
+    return role, by
+
+
+def _archive_figure(key: str, t: Any, where: Field, epoch: dt.datetime) -> ArchiveFigure:
+    """An ``[archive.<key>]`` table. A time figure (key ending ``_s``) may be a date-time,
+    read as the seconds since the mission's ``epoch``; ``at`` (a date-time) with
+    ``quantity`` takes the simulated figure at that instant."""
     check_table(t, where, "archive figure")
+    role, by = _role(t, where)
     kind = next((k for s, k in sorted(_SUFFIX_KIND.items(), key=lambda x: -len(x[0]))
                  if key.endswith(s)), None)
     unit = DIMENSIONS[kind][0] if kind else str(t.get("unit", ""))
 
     def q(node: Any, w: Field) -> float:
+        if kind == "time" and isinstance(figure_value(node), dt.datetime):
+            return (_epoch(figure_value(node), w) - epoch).total_seconds()
         if kind is None:
             return parse_number(node, w)
         v = parse(node, w, kind)
@@ -163,11 +190,20 @@ def _archive_figure(key: str, t: Any, where: Field) -> ArchiveFigure:
     alts = tuple(f"{figure_value(a)} ({a.get('source', '')})" if isinstance(a, dict) else str(a)
                  for a in t.get("alternatives", []))
     unit = "deg" if kind == "angle" else "days" if key.endswith("_days") else unit
+    if ("at" in t) != ("quantity" in t):
+        raise where.child("quantity" if "at" in t else "at").error(
+            "missing; a figure taken at an instant needs both `at` (a date-time) and "
+            "`quantity`")
+    quantity = str(t.get("quantity", ""))
+    if "quantity" in t and quantity not in INSTANT_QUANTITIES:
+        raise where.child("quantity").error(f"expected one of {', '.join(INSTANT_QUANTITIES)}")
+    at = ((_epoch(t["at"], where.child("at")) - epoch).total_seconds() if "at" in t
+          else math.nan)
     return ArchiveFigure(key=key, value=value, unit=unit,
                          source=str(t["source"]), low=low, high=high, tolerance=tol,
                          note=str(t.get("note", "")), unconfirmed=bool(t.get("unconfirmed")),
                          derived=bool(t.get("derived")), text=str(t.get("text", "")),
-                         alternatives=alts)
+                         alternatives=alts, at=at, quantity=quantity, role=role, by=by)
 
 
 # The file field (table and key of ``schema.TABLES``) of each dispersible field of the data,
@@ -299,14 +335,33 @@ def _satellite(t: Any, where: Field) -> Satellite:
                      read(t, "cd", where, "satellite"))
 
 
-def _moon_target(t: Any, where: Field) -> MoonTarget:
+def _spent_stage(t: Any, where: Field, stage_names: dict[str, int] | None) -> SpentStage:
+    check_table(t, where, "spent stage")
+    return SpentStage(
+        stage=_index(t["stage"], where.child("stage"), stage_names),
+        name=str(t.get("name", t["stage"])), figure=t.get("figure", ""),
+        cd=read(t, "cd", where, "spent stage"), mass=read(t, "mass", where, "spent stage"),
+        area=read(t, "area", where, "spent stage"))
+
+
+def _moon_time(t: Any, where: Field, epoch: dt.datetime) -> float:
+    """Time of the closest approach: a time since liftoff, or a date-time."""
+    raw = t.get("time")
+    if isinstance(figure_value(raw), dt.datetime):
+        seconds = (_epoch(figure_value(raw), where.child("time")) - epoch).total_seconds()
+        return check_bounds(seconds, TABLES["moon"]["time"], where.child("time"), raw)
+    return read(t, "time", where, "moon")
+
+
+def _moon_target(t: Any, where: Field, epoch: dt.datetime) -> MoonTarget:
     check_table(t, where, "moon")
     if "inclination" in t and "time" in t:
         raise where.error("expected an inclination or a time, not both: with the closest "
                           "approach they fix the injection's two free values")
     return MoonTarget(closest_approach=read(t, "closest_approach", where, "moon"),
                       inclination=read(t, "inclination", where, "moon"),
-                      time=read(t, "time", where, "moon"))
+                      time=_moon_time(t, where, epoch),
+                      latitude=read(t, "latitude", where, "moon"))
 
 
 def _check_injection(phases: tuple[Phase, ...], where: Field) -> None:
@@ -322,6 +377,8 @@ def _check_injection(phases: tuple[Phase, ...], where: Field) -> None:
 
 
 def _epoch(raw: Any, where: Field) -> dt.datetime:
+    """A date-time with a zone, bare or in a ``{value, source}`` table, in UTC."""
+    raw = figure_value(raw)
     if isinstance(raw, dt.datetime) and raw.tzinfo is not None:
         return raw.astimezone(dt.UTC)
     raise where.error("expected a TOML date-time with a zone, e.g. 1944-09-08T16:38:00Z")
@@ -369,7 +426,8 @@ def _build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
     inclination = read(head, "inclination", w, "mission")
     if "inclination" in aim and math.isnan(inclination):
         raise w.child("inclination").error("missing; aiming at an inclination needs it")
-    moon = _moon_target(head["moon"], w.child("moon")) if "moon" in head else None
+    epoch = _epoch(head["epoch"], w.child("epoch"))
+    moon = _moon_target(head["moon"], w.child("moon"), epoch) if "moon" in head else None
     if "moon" in aim and moon is None:
         raise w.child("moon").error("missing; aiming at the Moon needs a [mission.moon] table "
                                     "with the closest approach")
@@ -386,7 +444,7 @@ def _build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         times, elev = parse_table(data["pitch_program"], where.child("pitch_program"),
                                   "pitch_program")
         program = PitchProgram(tuple(times), tuple(elev))
-    archive = tuple(_archive_figure(k, v, where.child("archive").child(k))
+    archive = tuple(_archive_figure(k, v, where.child("archive").child(k), epoch)
                     for k, v in _keyed_tables(data, "archive", where).items())
     env = _environment(data["environment"], where.child("environment")) \
         if "environment" in data else Environment()
@@ -394,6 +452,11 @@ def _build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
                         for k, v in _keyed_tables(data, "dispersions", where).items())
     satellite = _satellite(data["satellite"], where.child("satellite")) \
         if "satellite" in data else None
+    spent = data.get("spent_stages", [])
+    if not isinstance(spent, list):
+        raise where.child("spent_stages").error("expected [[spent_stages]] tables")
+    spent_stages = tuple(_spent_stage(t, where.child("spent_stages").child(i), stage_names)
+                         for i, t in enumerate(spent))
     used = {str(s).split()[0] for s in _collect_sources(data)}
     registry()  # make sure units are ready before the mission is used
     built_phases = tuple(_phase(p, where.child("phases").child(i), stage_names)
@@ -402,12 +465,13 @@ def _build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         _check_injection(built_phases, where.child("phases"))
     return Mission(
         id=str(head["id"]), name=str(head["name"]), vehicle=str(head["vehicle"]),
-        epoch=_epoch(head["epoch"], w.child("epoch")),
+        epoch=epoch,
         site=LaunchSite(str(site_t.get("name", "launch site")), lat, lon, alt),
         azimuth=read(head, "azimuth", w, "mission"),
         phases=built_phases, pitch_program=program, target=target, aim=tuple(aim), archive=archive,
         target_inclination=inclination,
         environment=env, dispersions=dispersions, satellite=satellite,
+        spent_stages=spent_stages,
         third_bodies=bool(head.get("third_bodies", False)), moon=moon,
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
         summary=str(head.get("summary", "")),
@@ -415,8 +479,8 @@ def _build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
 
 
 def check_pair(vehicle: Vehicle, mission: Mission) -> None:
-    """A mission's phases must name stages of its vehicle, and a stage whose engines must
-    burn must carry propellant."""
+    """A mission's phases and spent stages must name stages of its vehicle, a stage whose
+    engines must burn must carry propellant, and a spent stage needs an area or a length."""
     for i, ph in enumerate(mission.phases):
         for k in (*ph.burning, *ph.drop):
             if k >= len(vehicle.stages):
@@ -427,3 +491,12 @@ def check_pair(vehicle: Vehicle, mission: Mission) -> None:
                 raise CatalogError(vehicle.origin, f"stages[{k}].propellant_mass",
                                    f"expected more than zero: phase {i} ({ph.name}) of "
                                    f"{mission.id} burns this stage")
+    dropped = {k for ph in mission.phases for k in ph.drop}
+    for i, sp in enumerate(mission.spent_stages):
+        if sp.stage >= len(vehicle.stages) or sp.stage in dropped:
+            raise CatalogError(mission.origin, f"spent_stages[{i}].stage", "a stage of "
+                               f"{vehicle.id} still attached at the last cut-off (not dropped)")
+        if math.isnan(sp.area) and math.isnan(vehicle.stages[sp.stage].length):
+            raise CatalogError(mission.origin, f"spent_stages[{i}].area", "an area, or the "
+                               f"stage's length in the vehicle file {vehicle.id} to compute it "
+                               "from")

@@ -48,6 +48,8 @@ DIMENSIONS = {
     "mass_flow": ("kg/s", "a mass flow, e.g. '130 kg/s'"),
     "angle": ("rad", "an angle, e.g. '47 deg'"),
     "isp": ("s", "a specific impulse in seconds, e.g. '239 s'"),
+    "pressure": ("Pa", "a pressure, e.g. '35.2 kPa'"),
+    "acceleration": ("m/s**2", "an acceleration, e.g. '38.6 m/s^2'"),
 }
 
 
@@ -255,7 +257,7 @@ def check_bounds(value: float, spec: Spec, where: Field, raw: Any) -> float:
     if (low is not None and (value < low or spec.above and value == low)) or \
             (high is not None and value > high):
         raise where.error(f"expected {_noun(spec.kind)} {describe_bounds(spec)}; "
-                          f"found {figure_value(raw)!r}")
+                          f"found {shown(figure_value(raw))}")
     return value
 
 

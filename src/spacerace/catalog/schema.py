@@ -130,6 +130,8 @@ TABLES: dict[str, dict[str, Spec]] = {
                              doc="fraction of the rated thrust and flow against burn time"),
         "count": Spec("count", "1", "100", default="1",
                       doc="how many such boosters (informative; the engines carry the sum)"),
+        "length": Spec("length", "0 m", "200 m", above=True,
+                       doc="length, for the tumbling area of a spent stage in orbit"),
         "note": _NOTE,
     },
     "engine": {
@@ -174,6 +176,8 @@ TABLES: dict[str, dict[str, Spec]] = {
                             doc="error sources of a Monte Carlo study, by path of a number, "
                                 "e.g. \"mission.azimuth\""),
         "satellite": Spec("table", table="satellite", doc="what the orbital decay needs"),
+        "spent_stages": Spec("tables", table="spent stage",
+                             doc="stages that reach orbit with the satellite, followed down too"),
     },
     "mission": {
         "id": _text("catalog name, e.g. v2-london", required=True),
@@ -203,7 +207,9 @@ TABLES: dict[str, dict[str, Spec]] = {
         "inclination": Spec("angle", "0 deg", "180 deg",
                             doc="inclination of the lunar fly-by to the Moon's equator"),
         "time": Spec("time", "0 s", _MAX_FLIGHT_TIME, above=True,
-                     doc="time of the closest approach since liftoff"),
+                     doc="time of the closest approach since liftoff, or its date-time"),
+        "latitude": Spec("angle", "-90 deg", "90 deg",
+                         doc="ecliptic latitude of the periselene seen from the Moon's centre"),
         **_SOURCED,
     },
     "phase": {
@@ -274,6 +280,18 @@ TABLES: dict[str, dict[str, Spec]] = {
         "cd": Spec("number", "0", "10", above=True, required=True, doc="drag coefficient"),
         **_SOURCED,
     },
+    "spent stage": {
+        "stage": Spec("stage", required=True, doc="index or name of the stage"),
+        "name": _text("name shown (default: the stage's)"),
+        "figure": _text("key of the archival figure its lifetime fills"),
+        "mass": Spec("mass", "0 kg", "10000 t", above=True,
+                     doc="mass in orbit (default: as flown, dry mass and propellant left)"),
+        "area": Spec("area", "0 m^2", "10000 m^2", above=True,
+                     doc="mean cross-section (default: a randomly tumbling cylinder of the "
+                         "stage's length and diameter)"),
+        "cd": Spec("number", "0", "10", above=True, required=True, doc="drag coefficient"),
+        **_SOURCED,
+    },
     "dispersion": {
         "distribution": Spec("choice", required=True, doc="normal, uniform or truncnormal"),
         "mean": Spec("figure", doc="offset of the mean: a quantity of the field's kind or "
@@ -293,8 +311,12 @@ TABLES: dict[str, dict[str, Spec]] = {
         "unconfirmed": Spec("flag"), "derived": Spec("flag"),
         "alternatives": Spec("tables", table="alternative"),
         "text": _text("a value that is not a number (a date)"),
-        "role": Spec("choice", doc="prediction, aimed, calibrated, input or context: how the "
-                                   "figure relates to the flight"),
+        "role": Spec("choice", required=True,
+                     doc="prediction, aimed, calibrated, input or context: how the figure "
+                         "relates to the flight"),
+        "at": Spec("date", doc="with quantity: the simulated figure at this instant"),
+        "quantity": Spec("choice", doc="what is taken at the instant `at`: altitude_m, "
+                                       "radius_m, moon_distance_m or moon_altitude_m"),
         "by": _text("the aim, target or parameter that makes an aimed or calibrated figure "
                     "match"),
     },

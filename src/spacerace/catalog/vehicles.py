@@ -99,6 +99,7 @@ def _stage(t: dict[str, Any], where: Field) -> Stage:
         engines=tuple(_engine(e, where.child("engines").child(i)) for i, e in enumerate(engines)),
         drag=_drag(t["drag"], where.child("drag")),
         thrust_curve=curve,
+        length=read(t, "length", where, "stage"),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from spacerace._jit import jit, jit_borrow
@@ -44,3 +46,36 @@ def dynamic_pressure(rho: float, v_air: float) -> float:
 def drag_force(rho: float, v_air: float, cd: float, area: float) -> float:
     """Drag force magnitude [N]: dynamic pressure x Cd x reference area [m^2]."""
     return dynamic_pressure(rho, v_air) * cd * area
+
+
+def tumbling_cylinder_area(length: float, diameter: float) -> float:
+    """Mean projected area of a closed cylinder tumbling at random [m^2].
+
+    Seen along a direction at angle theta to its axis, a cylinder of radius r and length L
+    casts a shadow of area pi r^2 |cos theta| + 2 r L sin theta. Averaged over all
+    directions (theta from 0 to pi with weight sin theta / 2) the two terms give
+    pi r^2 / 2 and pi r L / 2:
+
+        A = pi r (r + L) / 2,
+
+    a quarter of the cylinder's surface, 2 pi r^2 + 2 pi r L, as Cauchy's theorem says of
+    every convex body.
+
+    Parameters
+    ----------
+    length, diameter : float
+        Length and diameter of the cylinder [m].
+
+    Returns
+    -------
+    float
+        Mean projected area [m^2], the reference area of a tumbling body's drag coefficient.
+
+    References
+    ----------
+    Cauchy's surface area formula: E. Tsukerman, E. Veomett (2016), "A simple proof of
+    Cauchy's surface area formula", arXiv:1604.05815; Z. Slepian (2012), "The average
+    projected area theorem", arXiv:1109.0595 (the 3-d case: a quarter of the surface).
+    """
+    r = 0.5 * diameter
+    return 0.5 * math.pi * r * (r + length)

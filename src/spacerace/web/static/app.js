@@ -461,9 +461,13 @@
       const err = el("td", { class: "num err" },
         c.error === null ? "\u2013" : fmt(c.error, unit), " ",
         el("span", { class: `verdict ${c.verdict}`, text: c.verdict }));
-      const tr = el("tr", { class: c.unconfirmed ? "unconfirmed" : "", "data-row": c.figure },
-        el("td", { class: "name", text: label(c.figure) }), sim, arch, err);
-      if (entry.note) tr.title = entry.note;
+      // the role in plain words: only predictions are scored
+      const name = el("td", { class: "name" }, label(c.figure),
+        el("span", { class: `role ${c.role || ""}`, text: c.role_text || "" }));
+      const tr = el("tr", { class: c.unconfirmed ? "unconfirmed" : "", "data-row": c.figure,
+        "data-role": c.role || "" }, name, sim, arch, err);
+      const why = [c.by, entry.note].filter(Boolean).join(" \u2014 ");
+      if (why) tr.title = why;
       body.append(tr);
     }
     const other = $("other-figures").querySelector("tbody");

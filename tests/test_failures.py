@@ -1,0 +1,111 @@
+"""Failures said out loud: a target out of reach, an aim that does not converge, a closed-loop
+burn that runs dry or steers into the ground. Each ends with one line and exit status 3.
+
+The V-2's longest range is bounded by its propellant: burnt to depletion on the London
+programme it comes down about 340 km away (the published maximum is 320-354 km), so New York
+(5,860 km from Wassenaar) is out of reach whatever the aim does.
+"""
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from spacerace import catalog, packing
+from spacerace.cli import app
+from spacerace.errors import UnreachableError
+from spacerace.flight import aim, fly
+from spacerace.kernel import STATUS_GUIDANCE_GROUND, STATUS_IMPACT
+
+MISSIONS = catalog.MISSIONS
+runner = CliRunner()
+
+
+def _v2_to(tmp_path, name, lat, lon, extra=None):
+    text = (MISSIONS / "v2-london.toml").read_text().replace(
+        'name = "Staveley Road, Chiswick"\nlat = { value = "51.4828 deg", source = "WP-STAVELEY" }'
+        '\nlon = { value = "-0.265 deg", source = "WP-STAVELEY" }',
+        f'name = "{name}"\nlat = "{lat} deg"\nlon = "{lon} deg"')
+    for old, new in (extra or {}).items():
+        text = text.replace(old, new)
+    path = tmp_path / "v2-elsewhere.toml"
+    path.write_text(text)
+    return path
+
+
+def _one_line_no_traceback(res):
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, res.stderr
+    assert "Traceback" not in res.output
+    return lines[0]
+
+
+def test_v2_cannot_reach_new_york(tmp_path):
+    path = _v2_to(tmp_path, "New York", 40.7128, -74.006)
+    res = runner.invoke(app, ["fly", "--mission", str(path), "--json"])
+    assert res.exit_code == 3
+    line = _one_line_no_traceback(res)
+    assert "cannot reach New York" in line
+    longest = float(re.search(r"longest range on this flight plan is ([\d,]+) km", line)
+                    .group(1).replace(",", ""))
+    assert 300 < longest < 400  # what the V-2 can do, not a 1e213 figure
+    assert res.stdout == ""  # no figures for a flight that was not flown
+    # validate tells a crash from a miss
+    res = runner.invoke(app, ["validate", str(path)])
+    assert res.exit_code == 3
+    assert "cannot reach New York" in res.stderr
+
+
+def test_aim_that_does_not_converge_says_so():
+    vehicle, mission = catalog.load("v2-london")
+    with pytest.raises(UnreachableError, match="did not converge in 2 flights.*nearest impact"):
+        aim(vehicle, mission, max_iterations=2, tolerance=1e-6)
+
+
+def test_aim_from_a_wild_first_guess_still_lands(tmp_path):
+    """The bracketed secant from a cut-off speed of 1,000 km/s (the reliability review's A76)
+    comes back down to the V-2's Brennschluss speed and hits the target."""
+    vehicle, mission = catalog.load("v2-london")
+    phases = tuple(dataclasses.replace(ph, until_speed=1e6) if np.isfinite(ph.until_speed)
+                   else ph for ph in mission.phases)
+    solved, result = aim(vehicle, dataclasses.replace(mission, phases=phases))
+    assert result.miss_distance < 1.0
+    assert 1500.0 < result.cutoff_speed < 1800.0
+
+
+def test_closed_loop_burn_that_runs_dry_stops_the_flight(tmp_path):
+    """An 8K71PS steep to strap-on separation (88 deg instead of 25 deg) has used its
+    strap-ons on height instead of speed: the core cannot reach the 215 x 939 km orbit."""
+    text = (MISSIONS / "sputnik-1.toml").read_text().replace(
+        'elevation = { values = [90.0, 90.0, 25.0], unit = "deg" }',
+        'elevation = { values = [90.0, 90.0, 88.0], unit = "deg" }')
+    path = tmp_path / "steep.toml"
+    path.write_text(text)
+    res = runner.invoke(app, ["fly", "--mission", str(path)])
+    assert res.exit_code == 3
+    line = _one_line_no_traceback(res)
+    assert "propellant ran out" in line and "215 x 939 km orbit" in line
+
+
+def test_closed_loop_guidance_into_the_ground_is_named(monkeypatch):
+    """Where the kernel reports an impact inside a closed-loop phase, the flight stops with the
+    guidance named (the status is turned into a message, not a normal impact)."""
+    vehicle, mission = catalog.load("sputnik-1")
+    real_run = packing.run
+    calls = {"n": 0}
+
+    def crash_in_the_loop(*args):
+        k, k_ev, status = real_run(*args)
+        first, last = args[2], args[3]
+        if last == first + 1 and np.isfinite(args[0][0]) and first == 2:
+            calls["n"] += 1
+            return k, k_ev, STATUS_IMPACT
+        return k, k_ev, status
+
+    monkeypatch.setattr(packing, "run", crash_in_the_loop)
+    with pytest.raises(UnreachableError, match="steered the vehicle into the ground"):
+        fly(vehicle, dataclasses.replace(mission, aim=()))
+    assert calls["n"] >= 1
+    assert STATUS_GUIDANCE_GROUND != STATUS_IMPACT
