@@ -1,6 +1,7 @@
 """The command line: catalog, fly, user files, and one clear line for every bad input."""
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -193,3 +194,36 @@ def test_orbital_plot_has_a_ground_track(tmp_path):
     res = runner.invoke(app, ["fly", "sputnik-1", "--plot", str(tmp_path)])
     assert res.exit_code == 0, res.output
     assert (tmp_path / "sputnik-1-track.png").stat().st_size > 20_000
+
+
+def test_version():
+    from spacerace import __version__
+
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.stdout.strip() == f"spacerace {__version__}"
+
+
+def test_own_mission_without_archive_still_reports_what_it_did(tmp_path):
+    """A user's mission with no archival figures: range, highest point and flight time are in
+    the terminal table and in the report."""
+    blocks = re.split(r"(?m)^(?=\[)", (MISSIONS / "v2-london.toml").read_text())
+    text = "".join(b for b in blocks if not b.startswith("[archive."))
+    assert "[archive" not in text
+    path = tmp_path / "own.toml"
+    path.write_text(text)
+    res = runner.invoke(app, ["fly", "--mission", str(path), "--report", str(tmp_path / "r")],
+                        env={"COLUMNS": "120"})
+    assert res.exit_code == 0, res.output
+    for words in ("range (along the ellipsoid)", "highest point", "flight time"):
+        assert words in res.stdout
+    md = (tmp_path / "r" / "v2-london.md").read_text()
+    assert "| range (along the ellipsoid) | 328.9 km |" in md
+    assert "| highest point | 88." in md
+
+
+def test_decay_takes_files_like_fly(tmp_path):
+    res = runner.invoke(app, ["decay", "--mission", str(MISSIONS / "sputnik-1.toml"),
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["decay_date"].startswith("1958-01")
+    assert runner.invoke(app, ["decay"]).exit_code == 2

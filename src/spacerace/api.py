@@ -103,6 +103,17 @@ def decay_all(mission: str | Path, vehicle: str | Path | None = None,
                            "compute drag in orbit")
     check_epoch(m, thermosphere.coverage(), "the space-weather table")
     res = _fly(v, m, options)
+    return (res, *decay_after(res, max_days, on_day, stages))
+
+
+def decay_after(res: FlightResult, max_days: float = 3650.0,
+                on_day: Callable[[float], None] | None = None, stages: bool = True
+                ) -> tuple[DecayHistory, list[BodyDecay]]:
+    """Follow a flown orbital mission's satellite (and spent stages) down to re-entry."""
+    v, m = res.vehicle, res.mission
+    if m.satellite is None:
+        raise CatalogError(m.origin, "satellite", "a [satellite] table (mass, area, cd) to "
+                           "compute drag in orbit")
     if "insertion_time_s" not in res.figures:
         raise CatalogError(m.origin, "phases", "a flight that reaches orbit (the cut-off state "
                            "has a perigee above 100 km)")
@@ -117,4 +128,18 @@ def decay_all(mission: str | Path, vehicle: str | Path | None = None,
         body = spent_stage_body(sp, v.stages[sp.stage], left[sp.stage])
         bodies.append(BodyDecay(sp.name, sp.figure, body,
                                 propagate_decay(el, start, body, max_days)))
-    return res, hist, bodies
+    return hist, bodies
+
+
+def lifetime_figures(res: FlightResult) -> dict[str, float]:
+    """The orbital lifetimes [days] a mission's archive asks for (``lifetime_days`` of the
+    satellite, a spent stage's figure), from the flown insertion; empty if it asks none."""
+    m = res.mission
+    keys = {f.key for f in m.archive}
+    wanted = {s.figure for s in m.spent_stages} & keys
+    if m.satellite is None or not ("lifetime_days" in keys or wanted):
+        return {}
+    hist, bodies = decay_after(res, stages=bool(wanted))
+    out = {"lifetime_days": hist.lifetime_days}
+    out.update({b.figure: b.history.lifetime_days for b in bodies if b.figure})
+    return out

@@ -15,22 +15,44 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from spacerace import catalog
+from spacerace._version import __version__
 from spacerace.api import BodyDecay
 from spacerace.api import fly as fly_named
 from spacerace.errors import SimulationError, SpaceraceError
 from spacerace.export.tables import write_csv, write_parquet
 from spacerace.flight import FlightResult
 from spacerace.mission import ArchiveFigure
-from spacerace.report import archival_text, format_value, markdown, to_dict
+from spacerace.report import (
+    archival_text,
+    format_value,
+    headline,
+    markdown,
+    to_dict,
+    unit_of_key,
+)
 from spacerace.validation import FAIL, Comparison, compare, is_miss, summary_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Fly the rockets of the space race and check them against the archives.")
 out = Console()
 err = Console(stderr=True)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"spacerace {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option(
+        "--version", callback=_show_version, is_eager=True,
+        help="Print the version and exit.")] = False) -> None:
+    """Fly the rockets of the space race and check them against the archives."""
 
 
 EXIT_MISS, EXIT_USER, EXIT_UNREACHABLE = 1, 2, 3
@@ -92,18 +114,16 @@ def _print_result(result: FlightResult) -> None:
                   f"from its centre): target apogee {result.aim.injection_apogee / 1e3:,.0f} "
                   f"km, yaw {math.degrees(result.aim.injection_yaw):+.3f} deg, "
                   f"{result.aim.injection_flights} trial flights")
-    t = Table(title="Simulated and archival figures")
-    for col in ("figure", "simulated", "archival", "error", "tolerance", "verdict", "source"):
-        t.add_column(col)
-    rows = compare(result.figures, m.archive)
-    for c in rows:
-        tol = format_value(c.figure.tolerance, c.figure.unit) if c.figure.tolerance else "-"
-        style = "red" if c.verdict == FAIL else None
-        t.add_row(c.figure.key, format_value(c.simulated, c.figure.unit), archival_text(c),
-                  format_value(c.error, c.figure.unit), tol, c.verdict, c.figure.source,
-                  style=style)
+    t = Table(title="What the flight did")
+    t.add_column("figure")
+    t.add_column("simulated", justify="right")
+    for _, words, text in headline(result.figures):
+        t.add_row(words, text)
     out.print(t)
+    rows = compare(result.figures, m.archive)
     if rows:
+        out.print(_comparison_table("Simulated and archival figures (only predictions are "
+                                    "scored)", [(c, None) for c in rows]))
         out.print(summary_line(rows), highlight=False, soft_wrap=True)
     t = Table(title="Events")
     for col in ("event", "t [s]", "altitude [km]", "speed [m/s]"):
@@ -111,8 +131,11 @@ def _print_result(result: FlightResult) -> None:
     for e in result.trajectory.events:
         t.add_row(e.name, f"{e.t:.2f}", f"{e.altitude / 1e3:.2f}", f"{e.speed:.1f}")
     out.print(t)
-    other = {k: v for k, v in result.figures.items() if k not in {a.key for a in m.archive}}
-    out.print("other figures: " + ", ".join(f"{k} = {v:,.4g}" for k, v in other.items()))
+    shown = {a.key for a in m.archive} | {k for k, _, _ in headline(result.figures)}
+    other = {k: v for k, v in result.figures.items() if k not in shown}
+    out.print("other figures: " + ", ".join(
+        f"{k} = {format_value(v, unit_of_key(k)) if unit_of_key(k) else f'{v:,.6g}'}"
+        for k, v in other.items()), highlight=False)
 
 
 @app.command("fly")
@@ -182,6 +205,39 @@ def fly_cmd(
         out.print(f"wrote the report to {report}/")
 
 
+WIDE = 120  # columns from which a comparison table gets one column per item
+
+
+def _comparison_table(title: str, rows: list[tuple[Comparison, str | None]]) -> Table:
+    """Figures beside the archive: one column per item on a wide terminal; on a narrow one
+    (80 columns) four columns, with the source under the figure's name, the tolerance under
+    the archival figure and the error under the verdict."""
+    wide = out.width >= WIDE
+    banded = any(band is not None for _, band in rows)
+    t = Table(title=title, title_justify="left")
+    cols = ["figure", "simulated", "archival", "error", "tolerance", "verdict", "source"] \
+        if wide else ["figure [source]", "simulated", "archival [± tolerance]",
+                      "verdict [error]"]
+    if banded:
+        cols.insert(3 if wide else 3, "5-95 % of the sources' spread")
+    for col in cols:
+        t.add_column(col, overflow="fold")
+    for c, band in rows:
+        f = c.figure
+        tol = format_value(f.tolerance, f.unit) if f.tolerance else "-"
+        sim, err_ = format_value(c.simulated, f.unit), format_value(c.error, f.unit)
+        if wide:
+            cells = [f.key, sim, archival_text(c), err_, tol, c.verdict, f.source]
+        else:
+            cells = [f"{f.key}\n[dim]{escape(f.source)}[/dim]", sim,
+                     archival_text(c) + (f"\n± {tol}" if f.tolerance else ""),
+                     c.verdict + (f"\n{err_}" if c.error is not None else "")]
+        if banded:
+            cells.insert(3, band or "")
+        t.add_row(*cells, style="red" if c.verdict == FAIL else None)
+    return t
+
+
 def _comparison_json(mission: str, c: Comparison) -> dict[str, Any]:
     return {"mission": mission, "figure": c.figure.key, "simulated": c.simulated,
             "archival": c.figure.value,
@@ -206,6 +262,7 @@ def _spread_rows(name: str, rows: list[Comparison], runs: int, show: bool
     """Fly the mission across its sources' spread; the rows with their bands."""
     from rich.progress import BarColumn, Progress, TextColumn
 
+    from spacerace.api import lifetime_figures
     from spacerace.spread import fly_spread, with_spread
 
     vehicle, mission = catalog.load(name)
@@ -214,7 +271,7 @@ def _spread_rows(name: str, rows: list[Comparison], runs: int, show: bool
                   TextColumn("{task.completed}/{task.total} flights"), console=err,
                   disable=not show or not spreads) as bar:
         task = bar.add_task(f"{name}: the sources' spread", total=runs)
-        result = fly_spread(vehicle, mission, spreads, runs,
+        result = fly_spread(vehicle, mission, spreads, runs, extra=lifetime_figures,
                             on_flight=lambda i: bar.update(task, completed=i))
     return with_spread(rows, result), result
 
@@ -236,21 +293,14 @@ def validate_cmd(
     Aimed, calibrated and input figures are shown with their roles, not scored. Exit 1 when
     a prediction misses, 3 when a flight cannot be flown (the message says why).
     """
-    from spacerace.api import decay_all
+    from spacerace.api import lifetime_figures
 
     rows: list[tuple[str, Comparison, tuple[float, float] | None, Any]] = []
     crashed: list[tuple[str, str]] = []
     for name in missions or catalog.list_missions():
         try:
             res = fly_named(name)
-            keys = {f.key for f in res.mission.archive}
-            if res.mission.satellite is not None and (
-                    "lifetime_days" in keys or keys & {s.figure for s in
-                                                       res.mission.spent_stages}):
-                _, hist, bodies = decay_all(name)
-                res.figures["lifetime_days"] = hist.lifetime_days
-                res.figures.update({b.figure: b.history.lifetime_days for b in bodies
-                                    if b.figure})
+            res.figures.update(lifetime_figures(res))
             compared = compare(res.figures, res.mission.archive)
             if spread:
                 banded, result = _spread_rows(name, compared, spread_runs, not as_json)
@@ -278,22 +328,11 @@ def validate_cmd(
                  "message": msg} for n, msg in crashed]
         print(json.dumps(doc, indent=2))
     else:
-        t = Table(title="Validation against the archive (only predictions are scored)")
-        cols = ["mission", "figure", "simulated", "archival", "error", "tolerance", "verdict",
-                "source"]
-        if spread:
-            cols.insert(4, "5-95 % of the sources' spread")
-        for col in cols:
-            t.add_column(col)
-        for n, c, band, result in rows:
-            tol = format_value(c.figure.tolerance, c.figure.unit) if c.figure.tolerance else "-"
-            cells = [n, c.figure.key, format_value(c.simulated, c.figure.unit),
-                     archival_text(c), format_value(c.error, c.figure.unit), tol, c.verdict,
-                     c.figure.source]
-            if spread:
-                cells.insert(4, _band_text(c, band, result))
-            t.add_row(*cells, style="red" if c.verdict == FAIL else None)
-        out.print(t)
+        for mission_name in dict.fromkeys(n for n, *_ in rows):
+            mine = [(c, _band_text(c, band, result) if spread else None)
+                    for n, c, band, result in rows if n == mission_name]
+            out.print(_comparison_table(f"{mission_name}: simulated and archival figures",
+                                        mine))
         for n, msg in crashed:
             err.print(f"cannot fly {n}: {msg}", markup=False, highlight=False, soft_wrap=True)
         out.print(line, highlight=False, soft_wrap=True)
@@ -447,7 +486,12 @@ def serve_cmd(
 
 @app.command("decay")
 def decay_cmd(
-    mission: Annotated[str, typer.Argument(help="Orbital catalog mission, e.g. sputnik-1.")],
+    mission: Annotated[str | None, typer.Argument(
+        help="Orbital catalog mission, e.g. sputnik-1.")] = None,
+    vehicle_file: Annotated[Path | None, typer.Option("--vehicle", help="Vehicle TOML file.")
+                            ] = None,
+    mission_file: Annotated[Path | None, typer.Option("--mission", help="Mission TOML file.")
+                            ] = None,
     max_days: Annotated[float, typer.Option("--max-days", min=1, max=36500,
                                             help="Give up after this many days.")] = 3650.0,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write the plot to this folder.")
@@ -461,12 +505,15 @@ def decay_cmd(
 
     from spacerace.api import decay_all
 
+    if (mission is None) == (mission_file is None):
+        raise _fail(ValueError("give a catalog mission or --mission FILE (one of them)"))
+    name = str(mission_file or mission)
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(),
                       TextColumn("day {task.completed:.0f}"), console=err, transient=True,
                       disable=as_json) as bar:
-            task = bar.add_task(f"{mission}: orbit decaying", total=max_days)
-            res, hist, bodies = decay_all(mission, max_days=max_days,
+            task = bar.add_task(f"{name}: orbit decaying", total=max_days)
+            res, hist, bodies = decay_all(name, vehicle_file, max_days=max_days,
                                           on_day=lambda d: bar.update(task, completed=d))
     except (SpaceraceError, ModuleNotFoundError) as exc:
         raise _fail(exc) from None

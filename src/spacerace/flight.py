@@ -556,6 +556,7 @@ def _cutoff_state(vehicle: Vehicle, mission: Mission, options: SimOptions,
                   stop: int | None = None) -> np.ndarray:
     """Inertial state at the last engine cut-off before phase ``stop`` (default: of the
     flight; the kernel only, no tables)."""
+    options = dataclasses.replace(options, strict_guidance=False)  # a trial may fall short
     pk = pack(vehicle, mission, options)
     *_, ev_t, ev_code, _, ev_phase, ev_y, status, working = run_packed(pk, options, stop=stop)
     for j in range(len(ev_t) - 1, -1, -1):

@@ -283,6 +283,7 @@ def aim_moon(vehicle: Vehicle, mission: Mission, options: SimOptions,
     if not math.isfinite(inj.until_energy):
         raise CatalogError(mission.origin or mission.id, f"phases[{k}].until", "an orbit "
                            "cut-off (until = { orbit = ... }) for the lunar injection")
+    options = dataclasses.replace(options, strict_guidance=False)  # trials may fall short
     pk = pack(vehicle, mission, options)
     search = dataclasses.replace(options, output_interval=SEARCH_OUTPUT)
     at = start_of_flight(pk)

@@ -104,6 +104,10 @@ class SimOptions:
         Rotate the Earth (False: a non-rotating Earth, for checks against textbooks).
     gravity : bool
         Include gravity (False only for checks such as Tsiolkovsky's equation).
+    strict_guidance : bool
+        Stop the flight when a closed-loop burn runs out of propellant before its orbit
+        cut-off or steers into the ground (the statuses ``STATUS_GUIDANCE_*``). Trial flights
+        of an aim turn it off: a trial that falls short is information for the solver.
     """
 
     rtol: float = 1e-9
@@ -114,6 +118,7 @@ class SimOptions:
     atmosphere: bool = True
     earth_rotation: bool = True
     gravity: bool = True
+    strict_guidance: bool = True
 
 
 @dataclass(frozen=True)
@@ -502,6 +507,8 @@ def _fly_closed_loop(pk: Packed, options: SimOptions, i: int, y: np.ndarray,
         if ended or status != STATUS_PHASES_DONE or not reached and clock[0] >= t_end_orig:
             break
     phases[i, PH_T_END] = t_end_orig
+    if not options.strict_guidance:
+        return n, n_ev, status
     if status == STATUS_IMPACT:
         status = STATUS_GUIDANCE_GROUND
     elif last == EV_DEPLETION and math.isfinite(pk.phases[i, PH_E_END]):

@@ -90,12 +90,47 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
     return doc
 
 
+# The figures that say what a flight did, in the order people ask for them.
+HEADLINE = (
+    ("range_m", "range (along the ellipsoid)"),
+    ("max_altitude_m", "highest point"),
+    ("flight_time_s", "flight time"),
+    ("burnout_speed_m_s", "speed at the last cut-off (Earth-relative)"),
+    ("burnout_altitude_m", "altitude at the last cut-off"),
+    ("perigee_altitude_m", "perigee"),
+    ("apogee_altitude_m", "apogee"),
+    ("inclination_deg", "inclination"),
+    ("period_s", "period"),
+    ("moon_closest_approach_m", "closest approach to the Moon (from its centre)"),
+    ("miss_distance_m", "miss distance from the target"),
+)
+_UNIT_OF_SUFFIX = (("_m_s2", "m/s^2"), ("_m_s", "m/s"), ("_deg", "deg"), ("_days", "days"),
+                   ("_pa", "Pa"), ("_kg", "kg"), ("_m", "m"), ("_s", "s"))
+
+
+def unit_of_key(key: str) -> str:
+    """The unit a figure's key names by its suffix (``range_m`` -> ``m``), or ""."""
+    return next((u for suffix, u in _UNIT_OF_SUFFIX if key.endswith(suffix)), "")
+
+
+def headline(figures: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(key, words, value for people) of the headline figures a flight has."""
+    return [(k, words, format_value(float(figures[k]), unit_of_key(k)))
+            for k, words in HEADLINE if isinstance(figures.get(k), (int, float))
+            and math.isfinite(figures[k])]
+
+
 def format_value(value: float | None, unit: str) -> str:
-    """A figure for people: km for long lengths, degrees with 4 decimals."""
+    """A figure for people: km for long lengths, degrees with 4 decimals, long times in hours
+    or days."""
     if value is None:
         return "-"
     if unit == "m" and abs(value) >= 1000:
         return f"{value / 1e3:,.1f} km"
+    if unit == "s" and abs(value) >= 2 * 86400:
+        return f"{value / 86400:,.2f} days"
+    if unit == "s" and abs(value) >= 7200:
+        return f"{value / 3600:,.2f} h"
     if unit == "deg":
         return f"{value:.4f} deg"
     if unit in ("m", "m/s", "s", "days"):
@@ -125,6 +160,9 @@ def markdown(result: FlightResult) -> str:
         lines += [f"Aimed: cut-off at {result.aim.cutoff_speed:,.1f} m/s, azimuth "
                   f"{math.degrees(result.aim.azimuth) % 360:.2f} deg, miss "
                   f"{result.aim.miss_distance:.1f} m after {result.aim.iterations} flights.", ""]
+    lines += ["| figure | simulated |", "|---|---|"]
+    lines += [f"| {words} | {text} |" for _, words, text in headline(result.figures)]
+    lines += [""]
     rows = compare(result.figures, m.archive)
     lines += ["Only predictions are scored: an aimed figure matches by construction (its "
               "residual checks the solver), a calibrated one was used to choose a parameter.",

@@ -18,7 +18,7 @@ import numpy as np
 
 from spacerace.catalog.spreads import SourceSpread
 from spacerace.errors import SpaceraceError
-from spacerace.flight import fly
+from spacerace.flight import FlightResult, fly
 from spacerace.mission import Mission
 from spacerace.montecarlo import perturb
 from spacerace.validation import FAIL, NOT_SIMULATED, WITHIN_SPREAD, Comparison, error_of
@@ -70,11 +70,13 @@ def latin_hypercube(n: int, k: int, seed: int) -> np.ndarray:
 
 def fly_spread(vehicle: Vehicle, mission: Mission, spreads: Sequence[SourceSpread],
                runs: int = 48, seed: int = 1,
+               extra: Callable[[FlightResult], dict[str, float]] | None = None,
                on_flight: Callable[[int], None] | None = None) -> SpreadResult:
     """Fly ``runs`` flights with the fields of ``spreads`` drawn across the sources' range.
 
-    Each flight is aimed as the mission is (``flight.fly``). A flight that cannot be flown
-    (it cannot lift off, or its aim cannot reach the target) is counted, not hidden.
+    Each flight is aimed as the mission is (``flight.fly``); ``extra`` adds figures computed
+    from a flight (orbital lifetimes). A flight that cannot be flown (it cannot lift off, or
+    its aim cannot reach the target) is counted, not hidden.
     """
     spreads = tuple(spreads)
     rows: list[dict[str, float]] = []
@@ -87,7 +89,8 @@ def fly_spread(vehicle: Vehicle, mission: Mission, spreads: Sequence[SourceSprea
                 v, m = perturb(v, m, s.path, s.low + float(x) * (s.high - s.low), False)
             m = replace(m, dispersions=())
             try:
-                rows.append(dict(fly(v, m).figures))
+                res = fly(v, m)
+                rows.append({**res.figures, **(extra(res) if extra else {})})
             except SpaceraceError as exc:
                 errors.append(str(exc))
             if on_flight is not None:
