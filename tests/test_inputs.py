@@ -185,6 +185,7 @@ def test_negative_satellite_drag_is_refused(tmp_path):
     ("apollo-11", "2049-12-31T13:32:00Z", "fly", "ephemeris"),
     ("sputnik-1", "3000-10-04T19:28:34Z", "decay", "space-weather"),
     ("sputnik-1", "1800-10-04T19:28:34Z", "decay", "space-weather"),
+    ("sputnik-1", "2030-10-04T19:28:34Z", "validate", "space-weather"),
 ])
 def test_launch_date_outside_the_tables_says_the_range(tmp_path, mission, epoch, command,
                                                         table):

@@ -114,6 +114,7 @@ def decay_after(res: FlightResult, max_days: float = 3650.0,
     if m.satellite is None:
         raise CatalogError(m.origin, "satellite", "a [satellite] table (mass, area, cd) to "
                            "compute drag in orbit")
+    check_epoch(m, thermosphere.coverage(), "the space-weather table")
     if "insertion_time_s" not in res.figures:
         raise CatalogError(m.origin, "phases", "a flight that reaches orbit (the cut-off state "
                            "has a perigee above 100 km)")
