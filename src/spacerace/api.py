@@ -9,11 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
+from spacerace import ephem
 from spacerace.catalog import load
 from spacerace.errors import CatalogError
 from spacerace.flight import FlightResult, SimOptions
 from spacerace.flight import fly as _fly
-from spacerace.mission import Satellite
+from spacerace.mission import Mission, Satellite
+from spacerace.models import thermosphere
 from spacerace.orbit import elements_from_state
 from spacerace.propagate import DecayHistory, spent_stage_body
 from spacerace.propagate import decay as propagate_decay
@@ -32,7 +34,21 @@ def fly(mission: str | Path, vehicle: str | Path | None = None,
     options : SimOptions, optional
     """
     v, m = load(mission, vehicle)
+    if m.third_bodies:
+        ends = [ph.until_time for ph in m.phases if np.isfinite(ph.until_time)]
+        check_epoch(m, ephem.coverage(), "the Moon and Sun ephemeris", max(ends, default=0.0))
     return _fly(v, m, options)
+
+
+def check_epoch(m: Mission, cover: tuple[dt.datetime, dt.datetime], table: str,
+                duration: float = 0.0) -> None:
+    """Refuse, naming the mission file's epoch, a flight of ``duration`` seconds that a
+    dated table does not ``cover`` (its first and end instants)."""
+    first, end = cover
+    if not first <= m.epoch < end - dt.timedelta(seconds=duration):
+        raise CatalogError(m.origin or m.id, "mission.epoch",
+                           f"expected a launch date that {table} covers, from {first:%Y-%m-%d} "
+                           f"to {end:%Y-%m-%d}; found {m.epoch:%Y-%m-%dT%H:%M}Z")
 
 
 @dataclass(frozen=True)
@@ -85,6 +101,7 @@ def decay_all(mission: str | Path, vehicle: str | Path | None = None,
     if m.satellite is None:
         raise CatalogError(m.origin, "satellite", "a [satellite] table (mass, area, cd) to "
                            "compute drag in orbit")
+    check_epoch(m, thermosphere.coverage(), "the space-weather table")
     res = _fly(v, m, options)
     return (res, *decay_after(res, max_days, on_day, stages))
 
@@ -97,6 +114,7 @@ def decay_after(res: FlightResult, max_days: float = 3650.0,
     if m.satellite is None:
         raise CatalogError(m.origin, "satellite", "a [satellite] table (mass, area, cd) to "
                            "compute drag in orbit")
+    check_epoch(m, thermosphere.coverage(), "the space-weather table")
     if "insertion_time_s" not in res.figures:
         raise CatalogError(m.origin, "phases", "a flight that reaches orbit (the cut-off state "
                            "has a perigee above 100 km)")

@@ -430,7 +430,8 @@ def montecarlo_cmd(
     mission: Annotated[str, typer.Argument(help="Catalog mission or mission file.")],
     n: Annotated[int, typer.Option("-n", "--runs", min=1, max=10_000_000,
                                    help="Number of flights.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Root seed of the study.")] = 1,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1,
+                                      help="Root seed of the study.")] = 1,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write all rows to Parquet.")
                         ] = None,
     study: Annotated[Path | None, typer.Option(
@@ -454,10 +455,11 @@ def montecarlo_cmd(
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from spacerace import montecarlo as mc
-
     started = time.perf_counter()
+    folder: Path | None = None
     try:
+        from spacerace import montecarlo as mc  # in the try: Ctrl-C may come while importing
+
         _check_outputs(files=[out_file], folders=[plot, study])
         vehicle, mission_obj = catalog.load(mission)
         if not mission_obj.dispersions:
@@ -474,7 +476,8 @@ def montecarlo_cmd(
             mc.run_study(spec, folder, resume=resume, scheduler=scheduler, workers=workers,
                          on_batch=lambda done, total: bar.update(task, completed=done))
     except KeyboardInterrupt:
-        err.print(f"interrupted: finished batches are kept in {folder}; continue with --resume")
+        err.print("interrupted before the study began" if folder is None else
+                  f"interrupted: finished batches are kept in {folder}; continue with --resume")
         raise typer.Exit(130) from None
     except (SpaceraceError, ValueError, OSError) as exc:
         raise _fail(exc) from None
@@ -542,7 +545,7 @@ def decay_cmd(
     try:
         _check_outputs(files=[], folders=[plot])
         with Progress(TextColumn("{task.description}"), BarColumn(),
-                      TextColumn("day {task.completed:.0f}"), console=err,
+                      TextColumn("day {task.completed:.0f}"), console=err, transient=True,
                       disable=as_json) as bar:
             task = bar.add_task(f"{name}: orbit decaying", total=max_days)
             res, hist, bodies = decay_all(name, vehicle_file, max_days=max_days,

@@ -479,6 +479,11 @@ def epoch_tt(epoch_utc: _dt.datetime, tt_minus_ut1: float | None = None
     return whole, frac + dt_s / DAY, dt_s
 
 
+def coverage() -> tuple[_dt.datetime, _dt.datetime]:
+    """First and last instant (UTC) at which the Moon and Sun are served."""
+    return _FIRST_UTC, _LAST_UTC
+
+
 def _check_range(epoch_utc: _dt.datetime, t: FloatArray) -> None:
     """Raise ``OutOfRangeError`` unless epoch + t stays within 1900-2050 (and t is finite)."""
     if epoch_utc.tzinfo is None:

@@ -9,7 +9,6 @@ figure in them carries a ``source`` key resolved in ``sources.toml``.
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import pickle
 import tomllib
@@ -24,7 +23,7 @@ from spacerace._files import (
     read_checked,
     write_checked,
 )
-from spacerace.catalog.missions import build_mission
+from spacerace.catalog.missions import build_mission, check_pair
 from spacerace.catalog.quantities import Field
 from spacerace.catalog.spreads import SourceSpread, vehicle_spreads
 from spacerace.catalog.vehicles import build_vehicle
@@ -45,7 +44,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise CatalogError(str(path), "", f"cannot read the file ({exc.strerror})") from None
     try:
         return tomllib.loads(text.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise CatalogError(str(path), "", f"not valid TOML ({exc})") from None
 
 
@@ -193,17 +192,5 @@ def _load(path: Path, vehicle: str | Path | None) -> tuple[Vehicle, Mission]:
         load_mission(path)  # reports the missing field
     v = load_vehicle(name if isinstance(name, Path) else str(name))
     m = load_mission(path, v)
-    for i, ph in enumerate(m.phases):
-        for k in (*ph.burning, *ph.drop):
-            if k >= len(v.stages):
-                raise CatalogError(m.origin, f"phases[{i}]", f"stage {k} does not exist: "
-                                   f"{v.id} has {len(v.stages)} stage(s)")
-    dropped = {k for ph in m.phases for k in ph.drop}
-    for i, sp in enumerate(m.spent_stages):
-        if sp.stage >= len(v.stages) or sp.stage in dropped:
-            raise CatalogError(m.origin, f"spent_stages[{i}].stage", "a stage of "
-                               f"{v.id} still attached at the last cut-off (not dropped)")
-        if math.isnan(sp.area) and math.isnan(v.stages[sp.stage].length):
-            raise CatalogError(m.origin, f"spent_stages[{i}].area", "an area, or the stage's "
-                               f"length in the vehicle file {v.id} to compute it from")
+    check_pair(v, m)
     return v, m

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import re
+import types
+import typing
 from typing import Any
 
 from spacerace.catalog.quantities import (
     DIMENSIONS,
     Field,
+    bound,
+    check_alternatives,
+    check_bounds,
+    check_table,
+    describe_bounds,
     figure_value,
+    local_sources,
     parse,
     parse_number,
-    parse_positive,
     parse_table,
+    read,
     registry,
 )
-from spacerace.catalog.vehicles import _collect_sources, check_keys, check_sources
+from spacerace.catalog.schema import MAX_RELATIVE_OFFSET, TABLES, Spec
+from spacerace.catalog.vehicles import _collect_sources, check_sources
 from spacerace.constants import GM_EARTH, WGS84_A
+from spacerace.errors import CatalogError
 from spacerace.mission import (
     INSTANT_QUANTITIES,
     ROLES,
@@ -34,6 +46,7 @@ from spacerace.mission import (
     Target,
     injection_phase,
 )
+from spacerace.vehicle import Vehicle
 
 GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast", "hold", "hold_horizontal",
             "linear_tangent")
@@ -44,14 +57,8 @@ _SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", 
 
 
 def _latlon(t: Any, where: Field, name: str) -> tuple[float, float]:
-    check_keys(t, where, {"name", "lat", "lon", "alt", "source", "note"}, {"lat", "lon"})
-    lat = parse(t["lat"], where.child("lat"), "angle")
-    lon = parse(t["lon"], where.child("lon"), "angle")
-    if not -math.pi / 2 <= lat <= math.pi / 2:
-        raise where.child("lat").error("expected a latitude between -90 deg and 90 deg")
-    if not -2 * math.pi <= lon <= 2 * math.pi:
-        raise where.child("lon").error("expected a longitude between -360 deg and 360 deg")
-    return lat, lon
+    check_table(t, where, "place")
+    return read(t, "lat", where, "place"), read(t, "lon", where, "place")
 
 
 def _indices(raw: Any, where: Field, names: dict[str, int] | None) -> tuple[int, ...]:
@@ -77,18 +84,10 @@ def _report_name(raw: Any, where: Field) -> str:
     return raw
 
 
-def _throttle(raw: Any, where: Field) -> float:
-    value = parse_number(raw, where)
-    if not 0.0 < value <= 1.5:
-        raise where.error("expected a fraction of the rated flow, above 0 and at most 1.5")
-    return value
-
-
 def _target(t: Any, where: Field) -> tuple[float, float]:
-    check_keys(t, where, {"perigee", "apogee", "flight_path_angle", "cycle", "source", "note"},
-               {"perigee", "apogee"})
-    hp = parse(t["perigee"], where.child("perigee"), "length")
-    ha = parse(t["apogee"], where.child("apogee"), "length")
+    check_table(t, where, "orbit")
+    hp = read(t, "perigee", where, "orbit")
+    ha = read(t, "apogee", where, "orbit")
     if ha < hp:
         raise where.child("apogee").error("expected an apogee at or above the perigee")
     return hp, ha
@@ -101,9 +100,7 @@ def _orbit_energy(t: Any, where: Field) -> float:
 
 
 def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
-    check_keys(t, where, {"name", "guidance", "stage", "engine", "until", "burn", "drop",
-                          "jettison", "target", "throttle", "report", "note", "source"},
-               {"name", "guidance"})
+    check_table(t, where, "phase")
     if t["guidance"] not in GUIDANCE:
         raise where.child("guidance").error(f"expected one of {', '.join(GUIDANCE)}; found "
                                             f"{t['guidance']!r}")
@@ -112,40 +109,35 @@ def _phase(t: Any, where: Field, stage_names: dict[str, int] | None) -> Phase:
         raise where.child("engine").error("expected \"on\" or \"off\"")
     until = t.get("until", {})
     uw = where.child("until")
-    check_keys(until, uw, {"time", "speed", "impact", "depletion", "orbit", "range"}, set())
+    check_table(until, uw, "until")
     stage = t.get("stage", 0)
     if isinstance(stage, str) and stage_names and stage in stage_names:
         stage = stage_names[stage]
-    if not isinstance(stage, int) or stage < 0:
+    if isinstance(stage, bool) or not isinstance(stage, int) or stage < 0:
         raise where.child("stage").error("expected a stage index (0 for the first stage)")
     tp = ta = math.nan
+    tw = where.child("target")
+    target = t.get("target", {})
     if "target" in t:
-        tp, ta = _target(t["target"], where.child("target"))
+        tp, ta = _target(target, tw)
     return Phase(
         name=str(t["name"]),
         guidance=t["guidance"],
         stage=stage,
         engine_on=engine == "on",
-        until_time=parse_positive(until["time"], uw.child("time"), "time")
-        if "time" in until else math.inf,
-        until_speed=parse_positive(until["speed"], uw.child("speed"), "speed")
-        if "speed" in until else math.inf,
-        until_range=parse_positive(until["range"], uw.child("range"), "length") / WGS84_A
-        if "range" in until else math.inf,
+        until_time=read(until, "time", uw, "until", math.inf),
+        until_speed=read(until, "speed", uw, "until", math.inf),
+        until_range=read(until, "range", uw, "until", math.inf) / WGS84_A,
         burn=_indices(t.get("burn", []), where.child("burn"), stage_names),
         drop=_indices(t.get("drop", []), where.child("drop"), stage_names),
-        jettison=parse_positive(t["jettison"], where.child("jettison"), "mass",
-                                allow_zero=True) if "jettison" in t else 0.0,
-        throttle=_throttle(t.get("throttle", 1.0), where.child("throttle")),
+        jettison=read(t, "jettison", where, "phase"),
+        throttle=read(t, "throttle", where, "phase"),
         report=_report_name(t.get("report", ""), where.child("report")),
         until_energy=_orbit_energy(until["orbit"], uw.child("orbit")) if "orbit" in until
         else math.inf,
         target_perigee=tp, target_apogee=ta,
-        target_flight_path_angle=parse(t["target"]["flight_path_angle"],
-                                       where.child("target").child("flight_path_angle"), "angle")
-        if "target" in t and "flight_path_angle" in t["target"] else 0.0,
-        cycle=parse_positive(t["target"]["cycle"], where.child("target").child("cycle"), "time")
-        if "target" in t and "cycle" in t["target"] else 1.0,
+        target_flight_path_angle=read(target, "flight_path_angle", tw, "orbit"),
+        cycle=read(target, "cycle", tw, "orbit"),
     )
 
 
@@ -170,9 +162,7 @@ def _archive_figure(key: str, t: Any, where: Field, epoch: dt.datetime) -> Archi
     """An ``[archive.<key>]`` table. A time figure (key ending ``_s``) may be a date-time,
     read as the seconds since the mission's ``epoch``; ``at`` (a date-time) with
     ``quantity`` takes the simulated figure at that instant."""
-    check_keys(t, where, {"value", "range", "tolerance", "unit", "source", "note",
-                          "unconfirmed", "derived", "alternatives", "text", "role", "by",
-                          "at", "quantity"}, {"source", "role"})
+    check_table(t, where, "archive figure")
     role, by = _role(t, where)
     kind = next((k for s, k in sorted(_SUFFIX_KIND.items(), key=lambda x: -len(x[0]))
                  if key.endswith(s)), None)
@@ -182,7 +172,7 @@ def _archive_figure(key: str, t: Any, where: Field, epoch: dt.datetime) -> Archi
         if kind == "time" and isinstance(figure_value(node), dt.datetime):
             return (_epoch(figure_value(node), w) - epoch).total_seconds()
         if kind is None:
-            return float(figure_value(node))
+            return parse_number(node, w)
         v = parse(node, w, kind)
         if key.endswith("_days"):
             return v / 86400.0
@@ -196,6 +186,7 @@ def _archive_figure(key: str, t: Any, where: Field, epoch: dt.datetime) -> Archi
             raise where.child("range").error("expected [low, high]")
         low, high = (q(rng[i], where.child("range").child(i)) for i in range(2))
     tol = q(t["tolerance"], where.child("tolerance")) if "tolerance" in t else None
+    check_alternatives(t, where)
     alts = tuple(f"{figure_value(a)} ({a.get('source', '')})" if isinstance(a, dict) else str(a)
                  for a in t.get("alternatives", []))
     unit = "deg" if kind == "angle" else "days" if key.endswith("_days") else unit
@@ -215,58 +206,111 @@ def _archive_figure(key: str, t: Any, where: Field, epoch: dt.datetime) -> Archi
                          alternatives=alts, at=at, quantity=quantity, role=role, by=by)
 
 
-# Kind of quantity of each dispersible field, by its name (None: a plain number).
-_FIELD_KIND: dict[str, str | None] = {
-    "thrust_vacuum": "force", "mass_flow": "mass_flow", "exit_area": "area",
-    "dry_mass": "mass", "propellant_mass": "mass", "payload_mass": "mass",
-    "diameter": "length", "azimuth": "angle", "until_speed": "speed", "until_time": "time",
-    "elevation": "angle", "wind_from": "angle", "lat": "angle", "lon": "angle",
-    "alt": "length", "wind_speed": "speed", "wind_scale": None, "density_scale": None,
+# The file field (table and key of ``schema.TABLES``) of each dispersible field of the data,
+# by its name; absent: a plain number in SI, unbounded.
+_FILE_FIELD: dict[str, tuple[str, str]] = {
+    "thrust_vacuum": ("engine", "thrust_vacuum"), "mass_flow": ("engine", "mass_flow"),
+    "exit_area": ("engine", "nozzle_exit_area"), "dry_mass": ("stage", "dry_mass"),
+    "propellant_mass": ("stage", "propellant_mass"), "payload_mass": ("vehicle", "payload_mass"),
+    "diameter": ("stage", "diameter"), "azimuth": ("mission", "azimuth"),
+    "until_speed": ("until", "speed"), "until_time": ("until", "time"),
+    "elevation": ("pitch_program", "elevation"), "wind_from": ("wind", "from"),
+    "lat": ("place", "lat"), "lon": ("place", "lon"), "alt": ("place", "alt"),
+    "wind_speed": ("wind", "speed"), "density_scale": ("environment", "density_scale"),
 }
 DISTRIBUTIONS = ("normal", "uniform", "truncnormal")
+_PATH_PART = re.compile(r"([A-Za-z_]\w*)(?:\[(\d{1,6})\])?")
+_PATH_EXAMPLE = "e.g. vehicle.stages[0].propellant_mass or mission.azimuth"
 
 
-def _offset(node: Any, where: Field, kind: str | None) -> tuple[float, bool]:
-    """A dispersion number: ``"1 %"`` (relative) or a quantity of the field's kind."""
+def _strip_optional(hint: Any) -> Any:
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        return args[0] if len(args) == 1 else hint
+    return hint
+
+
+def dispersion_field(path: str, where: Field) -> str:
+    """The last field name of a dispersion path, once the path is known to name a number.
+
+    The path is followed through the fields of ``Vehicle`` and ``Mission`` (not their
+    computed properties); it must end on a float or a tuple of floats. Indices are checked
+    against the data later, when the vehicle is known.
+    """
+    head, _, rest = path.partition(".")
+    hint: Any = {"vehicle": Vehicle, "mission": Mission}.get(head)
+    if hint is None or not rest:
+        raise where.error(f"expected a path starting vehicle. or mission., {_PATH_EXAMPLE}")
+    name = head
+    for part in rest.split("."):
+        m = _PATH_PART.fullmatch(part)
+        fields = {f.name for f in dataclasses.fields(hint)} if dataclasses.is_dataclass(hint) \
+            else set()
+        if m is None or m.group(1) not in fields:
+            known = ", ".join(sorted(fields)) or "none: it is a number"
+            raise where.error(f"expected a path to a number of the vehicle or mission, "
+                              f"{_PATH_EXAMPLE}; {name} has no field {part!r} (fields: "
+                              f"{known})")
+        name, index = m.group(1), m.group(2)
+        hint = _strip_optional(typing.get_type_hints(hint)[name])
+        if index is not None:
+            args = typing.get_args(hint)
+            if typing.get_origin(hint) is not tuple or len(args) != 2 or args[1] is not ...:
+                raise where.error(f"expected a path to a number, {_PATH_EXAMPLE}; {name} is "
+                                  "not a list, so it takes no index")
+            hint = args[0]
+    if hint is not float and hint != tuple[float, ...]:
+        raise where.error(f"expected a path to a number of the vehicle or mission, "
+                          f"{_PATH_EXAMPLE}; {name} is not a number")
+    return name
+
+
+def _offset(node: Any, where: Field, spec: Spec | None) -> tuple[float, bool]:
+    """A dispersion number: ``"1 %"`` (relative) or a quantity of the field's kind, no
+    larger than the span of the field's bounds."""
     if isinstance(node, str) and node.strip().endswith("%"):
         try:
-            return float(node.strip()[:-1]) / 100.0, True
+            value = float(node.strip()[:-1].replace(",", "")) / 100.0
         except ValueError:
             raise where.error(f"expected a percentage such as '1 %'; found {node!r}") from None
-    if kind is None:
-        return parse_number(node, where), False
-    return parse(node, where, kind), False
+        if not abs(value) <= MAX_RELATIVE_OFFSET:
+            raise where.error(f"expected a percentage from -{MAX_RELATIVE_OFFSET:.0%} to "
+                              f"{MAX_RELATIVE_OFFSET:.0%}; found {node!r}")
+        return value, True
+    if spec is None or spec.kind not in DIMENSIONS:
+        value = parse_number(node, where)
+    else:
+        value = parse(node, where, spec.kind)
+    if spec is not None and spec.low is not None and spec.high is not None and \
+            abs(value) > bound(spec.high, spec.kind) - bound(spec.low, spec.kind):
+        raise where.error(f"expected an offset smaller than the span of the field's values "
+                          f"({describe_bounds(spec)}); found {node!r}")
+    return value, False
 
 
 def _environment(t: Any, where: Field) -> Environment:
-    check_keys(t, where, {"wind", "density_scale", "source", "note"}, set())
+    check_table(t, where, "environment")
     env = Environment()
     if "wind" in t:
         ww = where.child("wind")
-        alt, spd = parse_table(t["wind"], ww, "altitude", "length", "speed", "speed",
-                               frozenset({"from"}))
-        if "from" not in t["wind"]:
-            raise ww.child("from").error("missing; this field is required")
-        env = Environment(tuple(alt), tuple(spd),
-                          parse(t["wind"]["from"], ww.child("from"), "angle"))
-    if "density_scale" in t:
-        env = Environment(env.wind_altitude, env.wind_speed, env.wind_from, 1.0,
-                          parse_number(t["density_scale"], where.child("density_scale")))
-    return env
+        alt, spd = parse_table(t["wind"], ww, "wind")
+        env = Environment(tuple(alt), tuple(spd), read(t["wind"], "from", ww, "wind"))
+    return Environment(env.wind_altitude, env.wind_speed, env.wind_from, 1.0,
+                       read(t, "density_scale", where, "environment"))
 
 
 def _dispersion(path: str, t: Any, where: Field) -> Dispersion:
-    check_keys(t, where, {"distribution", "mean", "sd", "low", "high", "source", "note"},
-               {"distribution", "source"})
+    file_field = _FILE_FIELD.get(dispersion_field(path, where))
+    spec = TABLES[file_field[0]][file_field[1]] if file_field else None
+    check_table(t, where, "dispersion")
     dist = t["distribution"]
     if dist not in DISTRIBUTIONS:
         raise where.child("distribution").error(f"expected one of {', '.join(DISTRIBUTIONS)}")
-    kind = _FIELD_KIND.get(path.rsplit(".", 1)[-1].split("[")[0], None)
     vals: dict[str, float] = {}
     rel = set()
     for key in ("mean", "sd", "low", "high"):
         if key in t:
-            vals[key], r = _offset(t[key], where.child(key), kind)
+            vals[key], r = _offset(t[key], where.child(key), spec)
             rel.add(r)
     if len(rel) > 1:
         raise where.error("expected all numbers relative (%) or all absolute, not a mix")
@@ -276,6 +320,9 @@ def _dispersion(path: str, t: Any, where: Field) -> Dispersion:
             raise where.child(key).error(f"missing; a {dist} distribution needs it")
     if vals.get("sd", 0.0) < 0:
         raise where.child("sd").error("expected a standard deviation of zero or more")
+    if "low" in vals and "high" in vals and vals["high"] < vals["low"]:
+        raise where.child("high").error(f"expected a high bound at or above the low one "
+                                        f"({t['low']!r}); found {t['high']!r}")
     return Dispersion(path, dist, vals.get("mean", 0.0), vals.get("sd", 0.0),
                       vals.get("low", float("-inf")), vals.get("high", float("inf")),
                       relative=bool(rel and rel.pop()), source=str(t["source"]),
@@ -283,68 +330,38 @@ def _dispersion(path: str, t: Any, where: Field) -> Dispersion:
 
 
 def _satellite(t: Any, where: Field) -> Satellite:
-    check_keys(t, where, {"mass", "area", "cd", "note", "source"}, {"mass", "area", "cd"})
-    return Satellite(parse_positive(t["mass"], where.child("mass"), "mass"),
-                     parse_positive(t["area"], where.child("area"), "area"),
-                     parse_number(t["cd"], where.child("cd")))
+    check_table(t, where, "satellite")
+    return Satellite(read(t, "mass", where, "satellite"), read(t, "area", where, "satellite"),
+                     read(t, "cd", where, "satellite"))
 
 
 def _spent_stage(t: Any, where: Field, stage_names: dict[str, int] | None) -> SpentStage:
-    check_keys(t, where, {"stage", "name", "figure", "mass", "area", "cd", "note", "source"},
-               {"stage", "cd"})
-    stage = _index(t["stage"], where.child("stage"), stage_names)
-    figure = t.get("figure", "")
-    if not isinstance(figure, str):
-        raise where.child("figure").error("expected the key of an archival figure, as text")
-    cd = parse_number(t["cd"], where.child("cd"))
-    if cd <= 0.0:
-        raise where.child("cd").error("expected a drag coefficient above zero")
+    check_table(t, where, "spent stage")
     return SpentStage(
-        stage=stage, name=str(t.get("name", t["stage"])), figure=figure, cd=cd,
-        mass=parse_positive(t["mass"], where.child("mass"), "mass") if "mass" in t
-        else math.nan,
-        area=parse_positive(t["area"], where.child("area"), "area") if "area" in t
-        else math.nan)
+        stage=_index(t["stage"], where.child("stage"), stage_names),
+        name=str(t.get("name", t["stage"])), figure=t.get("figure", ""),
+        cd=read(t, "cd", where, "spent stage"), mass=read(t, "mass", where, "spent stage"),
+        area=read(t, "area", where, "spent stage"))
 
 
-def _inclination(raw: Any, where: Field) -> float:
-    i = parse(raw, where, "angle")
-    if not 0.0 <= i <= math.pi:
-        raise where.error("expected an inclination from 0 to 180 deg")
-    return i
-
-
-def _latitude(raw: Any, where: Field) -> float:
-    lat = parse(raw, where, "angle")
-    if not -math.pi / 2 <= lat <= math.pi / 2:
-        raise where.error("expected a latitude between -90 deg and 90 deg")
-    return lat
-
-
-def _moon_time(raw: Any, where: Field, epoch: dt.datetime) -> float:
+def _moon_time(t: Any, where: Field, epoch: dt.datetime) -> float:
     """Time of the closest approach: a time since liftoff, or a date-time."""
+    raw = t.get("time")
     if isinstance(figure_value(raw), dt.datetime):
-        t = (_epoch(figure_value(raw), where) - epoch).total_seconds()
-        if t <= 0.0:
-            raise where.error("expected a date-time after the mission's epoch")
-        return t
-    return parse_positive(raw, where, "time")
+        seconds = (_epoch(figure_value(raw), where.child("time")) - epoch).total_seconds()
+        return check_bounds(seconds, TABLES["moon"]["time"], where.child("time"), raw)
+    return read(t, "time", where, "moon")
 
 
 def _moon_target(t: Any, where: Field, epoch: dt.datetime) -> MoonTarget:
-    check_keys(t, where, {"closest_approach", "inclination", "time", "latitude", "source",
-                          "note"}, {"closest_approach"})
+    check_table(t, where, "moon")
     if "inclination" in t and "time" in t:
         raise where.error("expected an inclination or a time, not both: with the closest "
                           "approach they fix the injection's two free values")
-    return MoonTarget(
-        closest_approach=parse_positive(t["closest_approach"], where.child("closest_approach"),
-                                        "length"),
-        inclination=_inclination(t["inclination"], where.child("inclination"))
-        if "inclination" in t else math.nan,
-        time=_moon_time(t["time"], where.child("time"), epoch) if "time" in t else math.nan,
-        latitude=_latitude(t["latitude"], where.child("latitude")) if "latitude" in t
-        else math.nan)
+    return MoonTarget(closest_approach=read(t, "closest_approach", where, "moon"),
+                      inclination=read(t, "inclination", where, "moon"),
+                      time=_moon_time(t, where, epoch),
+                      latitude=read(t, "latitude", where, "moon"))
 
 
 def _check_injection(phases: tuple[Phase, ...], where: Field) -> None:
@@ -373,19 +390,32 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
 
     ``stage_names`` maps the vehicle's stage names to indices, for phases that name them.
     """
-    check_keys(data, where, {"mission", "phases", "pitch_program", "archive", "sources",
-                             "environment", "dispersions", "satellite", "spent_stages"},
-               {"mission", "phases"})
-    bib = {**known, **{k: str(v) for k, v in data.get("sources", {}).items()}}
+    try:
+        return _build_mission(data, where, known, stage_names)
+    except RecursionError:
+        raise where.error("expected tables and lists nested a few levels deep, not "
+                          "thousands") from None
+
+
+def _keyed_tables(data: dict[str, Any], key: str, where: Field) -> dict[str, Any]:
+    """``[archive.<key>]`` or ``[dispersions."<path>"]``: a table of tables."""
+    node = data.get(key, {})
+    if not isinstance(node, dict):
+        raise where.child(key).error(f"expected [{key}.<name>] tables")
+    return node
+
+
+def _build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
+                   stage_names: dict[str, int] | None) -> Mission:
+    check_table(data, where, "mission file")
+    bib = {**known, **local_sources(data, where)}
     check_sources(data, where, bib)
     head = data["mission"]
     w = where.child("mission")
-    check_keys(head, w, {"id", "name", "vehicle", "epoch", "site", "azimuth", "target", "aim",
-                         "summary", "note", "inclination", "third_bodies", "moon"},
-               {"id", "name", "vehicle", "epoch", "site", "azimuth"})
+    check_table(head, w, "mission")
     site_t = head["site"]
     lat, lon = _latlon(site_t, w.child("site"), "site")
-    alt = parse(site_t.get("alt", "0 m"), w.child("site").child("alt"), "length")
+    alt = read(site_t, "alt", w.child("site"), "place")
     target = None
     if "target" in head:
         tlat, tlon = _latlon(head["target"], w.child("target"), "target")
@@ -393,8 +423,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
     aim = head.get("aim", [])
     if not isinstance(aim, list) or any(a not in AIMABLE for a in aim):
         raise w.child("aim").error(f"expected a list drawn from {', '.join(AIMABLE)}")
-    inclination = _inclination(head["inclination"], w.child("inclination")) \
-        if "inclination" in head else math.nan
+    inclination = read(head, "inclination", w, "mission")
     if "inclination" in aim and math.isnan(inclination):
         raise w.child("inclination").error("missing; aiming at an inclination needs it")
     epoch = _epoch(head["epoch"], w.child("epoch"))
@@ -412,15 +441,15 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         raise where.child("phases").error("expected one or more [[phases]] tables")
     program = None
     if "pitch_program" in data:
-        times, elev = parse_table(data["pitch_program"], where.child("pitch_program"), "time",
-                                  "time", "elevation", "angle")
+        times, elev = parse_table(data["pitch_program"], where.child("pitch_program"),
+                                  "pitch_program")
         program = PitchProgram(tuple(times), tuple(elev))
     archive = tuple(_archive_figure(k, v, where.child("archive").child(k), epoch)
-                    for k, v in data.get("archive", {}).items())
+                    for k, v in _keyed_tables(data, "archive", where).items())
     env = _environment(data["environment"], where.child("environment")) \
         if "environment" in data else Environment()
     dispersions = tuple(_dispersion(k, v, where.child("dispersions").child(k))
-                        for k, v in data.get("dispersions", {}).items())
+                        for k, v in _keyed_tables(data, "dispersions", where).items())
     satellite = _satellite(data["satellite"], where.child("satellite")) \
         if "satellite" in data else None
     spent = data.get("spent_stages", [])
@@ -438,7 +467,7 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         id=str(head["id"]), name=str(head["name"]), vehicle=str(head["vehicle"]),
         epoch=epoch,
         site=LaunchSite(str(site_t.get("name", "launch site")), lat, lon, alt),
-        azimuth=parse(head["azimuth"], w.child("azimuth"), "angle"),
+        azimuth=read(head, "azimuth", w, "mission"),
         phases=built_phases, pitch_program=program, target=target, aim=tuple(aim), archive=archive,
         target_inclination=inclination,
         environment=env, dispersions=dispersions, satellite=satellite,
@@ -447,3 +476,27 @@ def build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
         summary=str(head.get("summary", "")),
     )
+
+
+def check_pair(vehicle: Vehicle, mission: Mission) -> None:
+    """A mission's phases and spent stages must name stages of its vehicle, a stage whose
+    engines must burn must carry propellant, and a spent stage needs an area or a length."""
+    for i, ph in enumerate(mission.phases):
+        for k in (*ph.burning, *ph.drop):
+            if k >= len(vehicle.stages):
+                raise CatalogError(mission.origin, f"phases[{i}]", f"stage {k} does not exist: "
+                                   f"{vehicle.id} has {len(vehicle.stages)} stage(s)")
+        for k in ph.burning:
+            if vehicle.stages[k].propellant_mass <= 0.0:
+                raise CatalogError(vehicle.origin, f"stages[{k}].propellant_mass",
+                                   f"expected more than zero: phase {i} ({ph.name}) of "
+                                   f"{mission.id} burns this stage")
+    dropped = {k for ph in mission.phases for k in ph.drop}
+    for i, sp in enumerate(mission.spent_stages):
+        if sp.stage >= len(vehicle.stages) or sp.stage in dropped:
+            raise CatalogError(mission.origin, f"spent_stages[{i}].stage", "a stage of "
+                               f"{vehicle.id} still attached at the last cut-off (not dropped)")
+        if math.isnan(sp.area) and math.isnan(vehicle.stages[sp.stage].length):
+            raise CatalogError(mission.origin, f"spent_stages[{i}].area", "an area, or the "
+                               f"stage's length in the vehicle file {vehicle.id} to compute it "
+                               "from")

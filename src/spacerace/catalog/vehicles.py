@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from spacerace.catalog.quantities import (
     Field,
+    bound,
+    check_keys,
+    check_table,
+    describe_bounds,
     figure_source,
+    figure_value,
+    local_sources,
     parse,
-    parse_number,
-    parse_positive,
     parse_table,
+    read,
 )
+from spacerace.catalog.schema import TABLES
 from spacerace.constants import G0, US76_P0
 from spacerace.vehicle import AeroTable, Engine, Stage, Vehicle
-
-_ENGINE_KEYS = {"name", "count", "thrust_vacuum", "thrust_sea_level", "isp_vacuum",
-                "isp_sea_level", "mass_flow", "nozzle_exit_area", "note"}
-_STAGE_KEYS = {"name", "dry_mass", "propellant_mass", "diameter", "drag", "engines", "note",
-               "thrust_curve", "count", "length"}
-
-
-def check_keys(table: Any, where: Field, allowed: set[str], required: set[str]) -> None:
-    """Reject a non-table, unknown keys (typos) and missing required keys."""
-    if not isinstance(table, dict):
-        raise where.error("expected a table")
-    for key in table:
-        if key not in allowed:
-            raise where.child(key).error(
-                f"unknown field; expected one of {', '.join(sorted(allowed))}")
-    for key in sorted(required):
-        if key not in table:
-            raise where.child(key).error("missing; this field is required")
 
 
 def check_sources(node: Any, where: Field, known: dict[str, str]) -> None:
@@ -53,86 +40,89 @@ def check_sources(node: Any, where: Field, known: dict[str, str]) -> None:
 
 
 def _engine(t: dict[str, Any], where: Field) -> Engine:
-    check_keys(t, where, _ENGINE_KEYS, set())
-    count = parse_number(t.get("count", 1), where.child("count"))
-    if count < 1 or count != int(count):
-        raise where.child("count").error("expected a whole number of engines, 1 or more")
-    area = parse_positive(t["nozzle_exit_area"], where.child("nozzle_exit_area"), "area",
-                          allow_zero=True) if "nozzle_exit_area" in t else 0.0
+    check_table(t, where, "engine")
+    count = int(read(t, "count", where, "engine"))
+    area = read(t, "nozzle_exit_area", where, "engine")
     if "thrust_vacuum" in t:
-        f_vac = parse_positive(t["thrust_vacuum"], where.child("thrust_vacuum"), "force")
+        f_vac = read(t, "thrust_vacuum", where, "engine")
     elif "thrust_sea_level" in t:
-        f_vac = parse_positive(t["thrust_sea_level"], where.child("thrust_sea_level"),
-                               "force") + US76_P0 * area
+        f_vac = read(t, "thrust_sea_level", where, "engine") + US76_P0 * area
     else:
         raise where.child("thrust_vacuum").error(
             "missing; give thrust_vacuum or thrust_sea_level")
     if "mass_flow" in t:
-        mdot = parse_positive(t["mass_flow"], where.child("mass_flow"), "mass_flow")
+        mdot = read(t, "mass_flow", where, "engine")
+        _check_isp(f_vac / (mdot * G0), where.child("mass_flow"), t["mass_flow"])
     elif "isp_vacuum" in t:
-        mdot = f_vac / (parse_positive(t["isp_vacuum"], where.child("isp_vacuum"), "isp") * G0)
+        mdot = f_vac / (read(t, "isp_vacuum", where, "engine") * G0)
     elif "isp_sea_level" in t:
-        isp = parse_positive(t["isp_sea_level"], where.child("isp_sea_level"), "isp")
-        mdot = (f_vac - US76_P0 * area) / (isp * G0)
+        mdot = (f_vac - US76_P0 * area) / (read(t, "isp_sea_level", where, "engine") * G0)
+        if mdot <= 0.0:
+            raise where.child("nozzle_exit_area").error(
+                "expected an exit area whose ambient-pressure loss is less than the thrust")
     else:
         raise where.child("mass_flow").error(
             "missing; give mass_flow, isp_vacuum or isp_sea_level")
-    n = int(count)
-    return Engine(str(t.get("name", "engine")), n * f_vac, n * mdot, n * area)
+    return Engine(str(t.get("name", "engine")), count * f_vac, count * mdot, count * area)
+
+
+def _check_isp(isp: float, where: Field, raw: Any) -> None:
+    """A mass flow must give the thrust a specific impulse within the schema's bounds."""
+    spec = TABLES["engine"]["isp_vacuum"]
+    if not bound(str(spec.low), "isp") <= isp <= bound(str(spec.high), "isp"):
+        raise where.error(f"expected a mass flow that gives the thrust a specific impulse "
+                          f"{describe_bounds(spec)}; found {figure_value(raw)!r}, which gives "
+                          f"{isp:.4g} s")
 
 
 def _drag(t: Any, where: Field) -> AeroTable:
-    mach, cd = parse_table(t, where, "mach", None, "cd", None)
-    if mach[0] < 0:
-        raise where.child("mach").error("expected increasing Mach numbers from 0 or more")
-    if any(c < 0 for c in cd):
-        raise where.child("cd").error("expected drag coefficients of zero or more")
+    mach, cd = parse_table(t, where, "drag")
     return AeroTable(tuple(mach), tuple(cd))
 
 
 def _stage(t: dict[str, Any], where: Field) -> Stage:
-    check_keys(t, where, _STAGE_KEYS,
-               {"name", "dry_mass", "propellant_mass", "diameter", "drag", "engines"})
+    check_table(t, where, "stage")
+    read(t, "count", where, "stage")
     engines = t["engines"]
     if not isinstance(engines, list) or not engines:
         raise where.child("engines").error("expected one or more [[stages.engines]] tables")
     curve = None
     if "thrust_curve" in t:
-        cw = where.child("thrust_curve")
-        times, frac = parse_table(t["thrust_curve"], cw, "time", "time", "fraction", None)
-        if any(f < 0 or f > 1.5 for f in frac):
-            raise cw.child("fraction").error("expected fractions of the rated thrust between "
-                                             "0 and 1.5")
+        times, frac = parse_table(t["thrust_curve"], where.child("thrust_curve"),
+                                  "thrust_curve")
         curve = (tuple(times), tuple(frac))
     return Stage(
         name=str(t["name"]),
-        dry_mass=parse_positive(t["dry_mass"], where.child("dry_mass"), "mass"),
-        propellant_mass=parse_positive(t["propellant_mass"], where.child("propellant_mass"),
-                                       "mass", allow_zero=True),
-        diameter=parse_positive(t["diameter"], where.child("diameter"), "length"),
+        dry_mass=read(t, "dry_mass", where, "stage"),
+        propellant_mass=read(t, "propellant_mass", where, "stage"),
+        diameter=read(t, "diameter", where, "stage"),
         engines=tuple(_engine(e, where.child("engines").child(i)) for i, e in enumerate(engines)),
         drag=_drag(t["drag"], where.child("drag")),
         thrust_curve=curve,
-        length=parse_positive(t["length"], where.child("length"), "length")
-        if "length" in t else math.nan,
+        length=read(t, "length", where, "stage"),
     )
 
 
 def build_vehicle(data: dict[str, Any], where: Field, known: dict[str, str]) -> Vehicle:
     """Check a parsed vehicle file and build the ``Vehicle`` (SI)."""
-    check_keys(data, where, {"vehicle", "stages", "sources"}, {"vehicle", "stages"})
-    local = data.get("sources", {})
-    bib = {**known, **{k: str(v) for k, v in local.items()}}
+    try:
+        return _build_vehicle(data, where, known)
+    except RecursionError:
+        raise where.error("expected tables and lists nested a few levels deep, not "
+                          "thousands") from None
+
+
+def _build_vehicle(data: dict[str, Any], where: Field, known: dict[str, str]) -> Vehicle:
+    check_table(data, where, "vehicle file")
+    bib = {**known, **local_sources(data, where)}
     check_sources(data, where, bib)
     head = data["vehicle"]
     w = where.child("vehicle")
-    check_keys(head, w, {"id", "name", "summary", "payload_mass", "family", "country",
-                         "note"}, {"id", "name"})
+    check_table(head, w, "vehicle")
     stages = data["stages"]
     if not isinstance(stages, list) or not stages:
         raise where.child("stages").error("expected one or more [[stages]] tables")
-    payload = parse_positive(head["payload_mass"], w.child("payload_mass"), "mass",
-                             allow_zero=True) if "payload_mass" in head else 0.0
+    payload = read(head, "payload_mass", w, "vehicle")
     used = {str(s).split()[0] for s in _collect_sources(data)}
     return Vehicle(
         id=str(head["id"]),

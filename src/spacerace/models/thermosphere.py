@@ -135,6 +135,12 @@ def _coverage() -> tuple[np.datetime64, np.datetime64]:
     return tab.day0 + np.timedelta64(1, "D"), tab.day0 + np.timedelta64(tab.f107.size, "D")
 
 
+def coverage() -> tuple[_dt.datetime, _dt.datetime]:
+    """First and end (exclusive) instant (UTC) of the space-weather table."""
+    first, end = (t.astype("datetime64[s]").item().replace(tzinfo=_dt.UTC) for t in _coverage())
+    return first, end
+
+
 def space_weather(dates: Any) -> SpaceWeather:
     """NRLMSISE-00 solar-flux and geomagnetic inputs at the given instants.
 
