@@ -32,11 +32,16 @@ def test_fly_writes_csv_parquet_and_plots(tmp_path):
                               "--plot", str(tmp_path / "plots")])
     assert res.exit_code == 0, res.output
     lines = (tmp_path / "t.csv").read_text().splitlines()
-    assert lines[0].startswith("# spacerace trajectory")
-    assert lines[1].startswith("t_s,phase,lat_deg,lon_deg,alt_m")
+    assert lines[0].startswith("t_s,phase,phase_name,lat_deg,lon_deg,alt_m")  # plain CSV
     assert len(lines) > 300
+    meta = json.loads((tmp_path / "t.meta.json").read_text())
+    assert meta["columns"]["lat_deg"] == "deg" and meta["spacerace"]["mission"] == "v2-london"
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_csv(tmp_path / "t.csv")  # as a spreadsheet would: no options
+    assert len(frame) == len(lines) - 1 and frame["lat_deg"].iloc[0] == pytest.approx(52.05669)
+    assert frame["phase_name"].iloc[0] == "vertical rise"
     pq = pytest.importorskip("pyarrow.parquet")
-    assert pq.read_table(tmp_path / "t.parquet").num_rows == len(lines) - 2
+    assert pq.read_table(tmp_path / "t.parquet").num_rows == len(lines) - 1
     assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == [
         "v2-london-profile.png", "v2-london-time.png"]
 
@@ -227,3 +232,14 @@ def test_decay_takes_files_like_fly(tmp_path):
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["decay_date"].startswith("1958-01")
     assert runner.invoke(app, ["decay"]).exit_code == 2
+
+
+def test_to_pandas_has_units_in_its_names_and_degrees():
+    pd = pytest.importorskip("pandas")
+    import spacerace as sr
+
+    frame = sr.fly("v2-london").trajectory.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert {"t_s", "lat_deg", "lon_deg", "alt_m", "flight_path_angle_deg",
+            "phase_name"} <= set(frame.columns)
+    assert frame["lat_deg"].iloc[0] == pytest.approx(52.05669)  # degrees, as in the file

@@ -138,6 +138,14 @@ else:  # pragma: no cover
         """No threads without numba."""
 
 
+def is_cached(func: Any) -> bool:
+    """Whether the compiled ``func`` has machine code in numba's disk cache (True without
+    numba, where nothing is compiled; True where the cache cannot be inspected)."""
+    files = getattr(getattr(func, "_cache", None), "_cache_file", None)
+    index = getattr(files, "_index_path", None)
+    return index is None or os.path.exists(index)
+
+
 def max_threads() -> int:
     """Threads the compiled batch kernel may use (numba's pool size; 1 without numba)."""
     if _numba is None or not IS_COMPILED:

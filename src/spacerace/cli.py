@@ -7,6 +7,7 @@ cannot be computed or a target that cannot be reached (one line saying what and 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
@@ -51,12 +52,29 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def _main(version: Annotated[bool, typer.Option(
-        "--version", callback=_show_version, is_eager=True,
+        "--version", metavar="", callback=_show_version, is_eager=True,
         help="Print the version and exit.")] = False) -> None:
     """Fly the rockets of the space race and check them against the archives."""
 
 
 EXIT_MISS, EXIT_USER, EXIT_UNREACHABLE = 1, 2, 3
+
+
+def _flag(name: str, help: str) -> Any:  # noqa: A002 - typer's own word
+    """An on/off option, shown in --help as a flag (no value after it)."""
+    return typer.Option(name, metavar="", help=help)
+
+
+def _compiling() -> Any:
+    """A spinner on a terminal while the flight kernel is compiled (once after installing or
+    updating: a minute or so); nothing once numba's disk cache holds it."""
+    from spacerace import kernel
+    from spacerace._jit import is_cached
+
+    if is_cached(kernel.run) or not err.is_terminal:
+        return contextlib.nullcontext()
+    return err.status("compiling the flight kernel: once after installing or updating "
+                      "spacerace, about a minute; later runs start in a second or two")
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -68,7 +86,7 @@ def _fail(exc: Exception) -> typer.Exit:
 
 
 @app.command("catalog")
-def catalog_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+def catalog_cmd(as_json: Annotated[bool, _flag("--json", "Print JSON.")] = False
                 ) -> None:
     """List the vehicles and missions of the catalog."""
     try:
@@ -191,7 +209,7 @@ def fly_cmd(
                             ] = None,
     mission_file: Annotated[Path | None, typer.Option("--mission", help="Mission TOML file.")
                             ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, _flag("--json", "Print one JSON object.")] = False,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the trajectory as CSV.")
                    ] = None,
     parquet: Annotated[Path | None, typer.Option("--parquet", help="Write it as Parquet.")
@@ -210,7 +228,8 @@ def fly_cmd(
         raise _fail(ValueError("give a catalog mission or --mission FILE (one of them)"))
     try:
         _check_outputs(files=[csv, parquet, czml, kml], folders=[plot, report])
-        result = fly_named(mission_file or mission or "", vehicle_file)
+        with _compiling():
+            result = fly_named(mission_file or mission or "", vehicle_file)
         written = _write_flight(result, csv, parquet, plot, report, czml, kml)
     except SpaceraceError as exc:
         raise _fail(exc) from None
@@ -299,9 +318,9 @@ def _spread_rows(name: str, rows: list[Comparison], runs: int, show: bool
 def validate_cmd(
     missions: Annotated[list[str] | None, typer.Argument(
         help="Catalog missions or mission files (default: the whole catalog).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    spread: Annotated[bool, typer.Option(
-        "--spread", help="Also fly each mission across the range of its sources' figures "
+    as_json: Annotated[bool, _flag("--json", "Print JSON.")] = False,
+    spread: Annotated[bool, _flag(
+        "--spread", "Also fly each mission across the range of its sources' figures "
         "and give each prediction its 5-95 % band.")] = False,
     spread_runs: Annotated[int, typer.Option(
         "--spread-runs", min=8, max=10_000, help="Flights across the spread per mission.")
@@ -318,7 +337,8 @@ def validate_cmd(
     crashed: list[tuple[str, str]] = []
     for name in missions or catalog.list_missions():
         try:
-            res = fly_named(name)
+            with _compiling():
+                res = fly_named(name)
             res.figures.update(lifetime_figures(res))
             compared = compare(res.figures, res.mission.archive)
             if spread:
@@ -437,7 +457,7 @@ def montecarlo_cmd(
     study: Annotated[Path | None, typer.Option(
         "--study", help="Study folder (batches land there as they finish; default: "
         "<mission>-mc-seed<seed>-n<n>.study beside --out, or here).")] = None,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted study.")
+    resume: Annotated[bool, _flag("--resume", "Continue an interrupted study.")
                       ] = False,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address (tcp://host:port) or 'local'.")] = None,
@@ -448,7 +468,7 @@ def montecarlo_cmd(
                                             help="Runs per batch (0: automatic).")] = 0,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write the impact map here.")
                     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    as_json: Annotated[bool, _flag("--json", "Print the summary as JSON.")] = False,
 ) -> None:
     """Fly a mission many times with the error sources of its file and show the scatter."""
     import time
@@ -465,8 +485,9 @@ def montecarlo_cmd(
         if not mission_obj.dispersions:
             raise ValueError(f"{mission_obj.origin}: dispersions: none given; a Monte Carlo "
                              "study needs a [dispersions] table")
-        spec = mc.StudySpec(vehicle, mc.nominal(vehicle, mission_obj), seed, n,
-                            batch_size or mc.default_batch_size(n))
+        with _compiling():
+            aimed = mc.nominal(vehicle, mission_obj)
+        spec = mc.StudySpec(vehicle, aimed, seed, n, batch_size or mc.default_batch_size(n))
         folder = study or (out_file.parent if out_file else Path()) / (
             f"{mission_obj.id}-mc-seed{seed}-n{n}.study")
         with Progress(TextColumn("{task.description}"), BarColumn(),
@@ -530,7 +551,7 @@ def decay_cmd(
                                             help="Give up after this many days.")] = 3650.0,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write the plot to this folder.")
                     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    as_json: Annotated[bool, _flag("--json", "Print one JSON object.")] = False,
 ) -> None:
     """Fly an orbital mission and follow its satellite down to re-entry (J2 + NRLMSISE-00)."""
     import datetime as dt

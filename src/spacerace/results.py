@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,33 @@ COLUMNS: dict[str, str] = {
     "downrange": "m",
     "phase": "1",
 }
+
+
+# The columns as files and tables show them: named with their unit, angles in degrees
+# (exported name -> (trajectory column, factor from SI)). One definition for the CSV, the
+# Parquet file and ``Trajectory.to_pandas``.
+EXPORT_COLUMNS: dict[str, tuple[str, float]] = {
+    "t_s": ("t", 1.0),
+    "phase": ("phase", 1.0),
+    "lat_deg": ("lat", 180.0 / math.pi),
+    "lon_deg": ("lon", 180.0 / math.pi),
+    "alt_m": ("alt", 1.0),
+    "downrange_m": ("downrange", 1.0),
+    "v_mps": ("speed_relative", 1.0),
+    "v_inertial_mps": ("speed_inertial", 1.0),
+    "mach": ("mach", 1.0),
+    "q_pa": ("dynamic_pressure", 1.0),
+    "thrust_n": ("thrust", 1.0),
+    "drag_n": ("drag", 1.0),
+    "accel_mps2": ("acceleration", 1.0),
+    "mass_kg": ("mass", 1.0),
+    "flight_path_angle_deg": ("flight_path_angle", 180.0 / math.pi),
+    "heading_deg": ("heading", 180.0 / math.pi),
+    "x_eci_m": ("x_eci", 1.0), "y_eci_m": ("y_eci", 1.0), "z_eci_m": ("z_eci", 1.0),
+    "vx_eci_mps": ("vx_eci", 1.0), "vy_eci_mps": ("vy_eci", 1.0), "vz_eci_mps": ("vz_eci", 1.0),
+    "x_ecef_m": ("x_ecef", 1.0), "y_ecef_m": ("y_ecef", 1.0), "z_ecef_m": ("z_ecef", 1.0),
+}
+assert all(src in COLUMNS for src, _ in EXPORT_COLUMNS.values())
 
 
 @dataclass(frozen=True)
@@ -85,8 +113,29 @@ class Trajectory:
         """The first event of that name, or None."""
         return next((e for e in self.events if e.name == name), None)
 
-    def to_pandas(self) -> Any:
-        """The columns as a pandas DataFrame (pandas must be installed)."""
-        import pandas as pd
+    def export_columns(self) -> dict[str, FloatArray]:
+        """The columns named with their unit, angles in degrees (``EXPORT_COLUMNS``)."""
+        return {name: self.columns[src] * f for name, (src, f) in EXPORT_COLUMNS.items()}
 
-        return pd.DataFrame(self.columns)
+    def phase_column(self) -> list[str]:
+        """The name of the phase each sample was flown in."""
+        return [self.phase_names[int(i)] for i in self.columns["phase"]]
+
+    def to_pandas(self) -> Any:
+        """The columns as a pandas DataFrame, as in the CSV file: named with their unit
+        (``t_s``, ``lat_deg``, ``alt_m``), angles in degrees, and the phase's name.
+
+        Raises
+        ------
+        ModuleNotFoundError
+            pandas is not installed (``pip install "spacerace[all]"`` installs it).
+        """
+        try:
+            import pandas as pd
+        except ModuleNotFoundError as exc:
+            raise ModuleNotFoundError(
+                "Trajectory.to_pandas needs pandas: pip install 'spacerace[all]' or "
+                "pip install pandas", name="pandas") from exc
+        frame = pd.DataFrame(self.export_columns())
+        frame.insert(2, "phase_name", self.phase_column())
+        return frame

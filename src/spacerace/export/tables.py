@@ -4,42 +4,24 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from spacerace._files import atomic_path
-from spacerace.results import COLUMNS, Trajectory
-
-# Exported column -> (trajectory column, factor from SI). Units in the names (house style).
-_EXPORT: dict[str, tuple[str, float]] = {
-    "t_s": ("t", 1.0),
-    "phase": ("phase", 1.0),
-    "lat_deg": ("lat", 180.0 / math.pi),
-    "lon_deg": ("lon", 180.0 / math.pi),
-    "alt_m": ("alt", 1.0),
-    "downrange_m": ("downrange", 1.0),
-    "v_mps": ("speed_relative", 1.0),
-    "v_inertial_mps": ("speed_inertial", 1.0),
-    "mach": ("mach", 1.0),
-    "q_pa": ("dynamic_pressure", 1.0),
-    "thrust_n": ("thrust", 1.0),
-    "drag_n": ("drag", 1.0),
-    "accel_mps2": ("acceleration", 1.0),
-    "mass_kg": ("mass", 1.0),
-    "flight_path_angle_deg": ("flight_path_angle", 180.0 / math.pi),
-    "heading_deg": ("heading", 180.0 / math.pi),
-    "x_eci_m": ("x_eci", 1.0), "y_eci_m": ("y_eci", 1.0), "z_eci_m": ("z_eci", 1.0),
-    "vx_eci_mps": ("vx_eci", 1.0), "vy_eci_mps": ("vy_eci", 1.0), "vz_eci_mps": ("vz_eci", 1.0),
-    "x_ecef_m": ("x_ecef", 1.0), "y_ecef_m": ("y_ecef", 1.0), "z_ecef_m": ("z_ecef", 1.0),
-}
-assert all(src in COLUMNS for src, _ in _EXPORT.values())
+from spacerace.results import Trajectory
 
 
 def export_columns(traj: Trajectory) -> dict[str, np.ndarray]:
     """The trajectory's columns in export units, named with their unit."""
-    return {name: traj[src] * f for name, (src, f) in _EXPORT.items()}
+    return traj.export_columns()
+
+
+def meta_path(path: str | Path) -> Path:
+    """The JSON file written beside a CSV table: ``t.csv`` -> ``t.meta.json``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.meta.json")
 
 
 def _provenance(traj: Trajectory) -> str:
@@ -48,16 +30,36 @@ def _provenance(traj: Trajectory) -> str:
 
 
 def write_csv(traj: Trajectory, path: str | Path) -> Path:
-    """Write the trajectory as CSV with a ``#`` provenance line first; returns the path."""
+    """Write the trajectory as plain CSV (a header row, one row per sample), and its
+    provenance and units as JSON beside it (``meta_path``); returns the CSV's path.
+
+    The CSV reads as it is in ``pandas.read_csv`` or a spreadsheet.
+    """
     path = Path(path)
     cols = export_columns(traj)
+    names = traj.phase_column()
     with atomic_path(path) as tmp, tmp.open("w", newline="") as fh:
-        fh.write(f"# spacerace trajectory {_provenance(traj)}\n")
         writer = csv.writer(fh)
-        writer.writerow(cols)
-        for row in zip(*cols.values()):
-            writer.writerow([f"{v:.10g}" for v in row])
+        writer.writerow(["t_s", "phase", "phase_name", *list(cols)[2:]])
+        for k, row in enumerate(zip(*cols.values())):
+            writer.writerow([f"{row[0]:.10g}", f"{row[1]:.0f}", names[k],
+                             *(f"{v:.10g}" for v in row[2:])])
+    meta = {"spacerace": json.loads(_provenance(traj)), "table": path.name,
+            "columns": {name: _unit(name) for name in ["t_s", "phase", "phase_name",
+                                                        *list(cols)[2:]]},
+            "phases": list(traj.phase_names)}
+    with atomic_path(meta_path(path)) as tmp:
+        tmp.write_text(json.dumps(meta, indent=2, default=str))
     return path
+
+
+def _unit(name: str) -> str:
+    """The unit a column's name carries (``alt_m`` -> ``m``)."""
+    for suffix, unit in (("_mps2", "m/s^2"), ("_mps", "m/s"), ("_deg", "deg"), ("_kg", "kg"),
+                         ("_pa", "Pa"), ("_n", "N"), ("_m", "m"), ("_s", "s")):
+        if name.endswith(suffix):
+            return unit
+    return "1"
 
 
 def write_parquet(traj: Trajectory, path: str | Path) -> Path:
@@ -66,7 +68,10 @@ def write_parquet(traj: Trajectory, path: str | Path) -> Path:
     import pyarrow.parquet as pq
 
     path = Path(path)
-    table = pa.table(export_columns(traj))
+    cols: dict[str, Any] = dict(export_columns(traj))
+    cols = {"t_s": cols.pop("t_s"), "phase": cols.pop("phase"),
+            "phase_name": traj.phase_column(), **cols}
+    table = pa.table(cols)
     table = table.replace_schema_metadata({b"spacerace": _provenance(traj).encode()})
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
