@@ -172,7 +172,9 @@ def _load(path: Path, vehicle: str | Path | None) -> tuple[Vehicle, Mission]:
         if sp.stage >= len(v.stages) or sp.stage in dropped:
             raise CatalogError(m.origin, f"spent_stages[{i}].stage", "a stage of "
                                f"{v.id} still attached at the last cut-off (not dropped)")
-        if math.isnan(sp.area) and math.isnan(v.stages[sp.stage].length):
+        st = v.stages[sp.stage]
+        if math.isnan(sp.area) and math.isnan(st.length) and st.profile is None:
             raise CatalogError(m.origin, f"spent_stages[{i}].area", "an area, or the stage's "
-                               f"length in the vehicle file {v.id} to compute it from")
+                               f"length or profile in the vehicle file {v.id} to compute it "
+                               "from")
     return v, m

@@ -19,7 +19,7 @@ from spacerace.vehicle import AeroTable, Engine, Stage, Vehicle
 _ENGINE_KEYS = {"name", "count", "thrust_vacuum", "thrust_sea_level", "isp_vacuum",
                 "isp_sea_level", "mass_flow", "nozzle_exit_area", "note"}
 _STAGE_KEYS = {"name", "dry_mass", "propellant_mass", "diameter", "drag", "engines", "note",
-               "thrust_curve", "count", "length"}
+               "thrust_curve", "count", "length", "profile"}
 
 
 def check_keys(table: Any, where: Field, allowed: set[str], required: set[str]) -> None:
@@ -104,6 +104,15 @@ def _stage(t: dict[str, Any], where: Field) -> Stage:
             raise cw.child("fraction").error("expected fractions of the rated thrust between "
                                              "0 and 1.5")
         curve = (tuple(times), tuple(frac))
+    profile = None
+    if "profile" in t:
+        pw = where.child("profile")
+        stations, diameters = parse_table(t["profile"], pw, "station", "length", "diameter",
+                                          "length")
+        if len(stations) < 2 or any(d < 0 for d in diameters) or max(diameters) <= 0:
+            raise pw.error("expected two or more stations and diameters of zero or more, "
+                           "not all zero")
+        profile = (tuple(stations), tuple(diameters))
     return Stage(
         name=str(t["name"]),
         dry_mass=parse_positive(t["dry_mass"], where.child("dry_mass"), "mass"),
@@ -115,6 +124,7 @@ def _stage(t: dict[str, Any], where: Field) -> Stage:
         thrust_curve=curve,
         length=parse_positive(t["length"], where.child("length"), "length")
         if "length" in t else math.nan,
+        profile=profile,
     )
 
 
