@@ -81,6 +81,84 @@ def test_tumbling_cylinder_area_is_the_mean_shadow(length, diameter):
                                                                      rel=2e-3)
 
 
+def _quarter_surface(stations, diameters):
+    # Cauchy: a quarter of the surface of a convex body of revolution (frusta and flat ends)
+    x, r = np.asarray(stations, float), np.asarray(diameters, float) / 2
+    sides = np.pi * (r[1:] + r[:-1]) * np.hypot(np.diff(x), np.diff(r))
+    return (np.pi * (r[0] ** 2 + r[-1] ** 2) + sides.sum()) / 4
+
+
+@pytest.mark.parametrize("stations, diameters", [
+    ([0.0, 28.0], [2.95, 2.95]),                 # a cylinder
+    ([0.0, 4.0], [0.0, 3.0]),                    # a cone on its base
+    ([0.0, 3.0], [2.0, 3.0]),                    # a frustum
+    ([0.0, 2.0, 7.0, 9.0], [1.0, 2.5, 2.5, 0.5]),  # convex: cone, cylinder, cone
+])
+def test_tumbling_body_area_of_a_convex_body_is_a_quarter_of_its_surface(stations, diameters):
+    from spacerace.models.aero import tumbling_body_area
+
+    assert tumbling_body_area(np.array(stations), np.array(diameters)) == pytest.approx(
+        _quarter_surface(stations, diameters), rel=5e-4)
+
+
+def test_tumbling_body_area_of_a_cylinder_is_the_closed_form():
+    from spacerace.models.aero import tumbling_body_area, tumbling_cylinder_area
+
+    assert tumbling_body_area(np.array([0.0, 28.0]), np.array([2.95, 2.95])) == pytest.approx(
+        tumbling_cylinder_area(28.0, 2.95), rel=5e-4)
+
+
+WAIST = (np.array([0.0, 1.0, 2.0, 3.0, 4.0]), np.array([2.0, 2.0, 0.6, 2.0, 2.0]))
+
+
+def test_shadow_of_a_waisted_body_seen_broadside_and_end_on():
+    # broadside: the silhouette, the integral of the diameter along the axis;
+    # end-on: the widest disc
+    from spacerace.models.aero import projected_area
+
+    x, d = WAIST
+    silhouette = float(np.sum(0.5 * (d[1:] + d[:-1]) * np.diff(x)))
+    assert projected_area(x, d, np.pi / 2) == pytest.approx(silhouette, rel=1e-4)
+    assert projected_area(x, d, 0.0) == pytest.approx(np.pi, rel=1e-3)
+
+
+def test_shadow_of_a_waisted_body_at_an_angle_is_measured_directly():
+    # a grid of rays along the direction of view: a ray is in the shadow if some point of it
+    # is inside the body (within the radius of the profile at its station)
+    from spacerace.models.aero import projected_area
+
+    x, d = WAIST
+    theta = np.radians(60.0)
+    axis = np.array([0.0, 0.0, 1.0])
+    view = np.array([np.sin(theta), 0.0, np.cos(theta)])
+    e_u = axis - view * (axis @ view)
+    e_u /= np.linalg.norm(e_u)
+    e_v = np.cross(view, e_u)
+    u = np.linspace(-2.0, 4.5, 261)
+    v = np.linspace(-1.05, 1.05, 85)
+    uu, vv = np.meshgrid(u, v, indexing="ij")
+    start = uu[..., None] * e_u + vv[..., None] * e_v
+    t = np.linspace(-6.0, 6.0, 601)
+    pts = start[:, :, None, :] + t[None, None, :, None] * view
+    z = pts[..., 2]
+    rho = np.hypot(pts[..., 0], pts[..., 1])
+    inside = (z >= x[0]) & (z <= x[-1]) & (rho <= np.interp(z, x, d) / 2)
+    measured = inside.any(axis=2).sum() * (u[1] - u[0]) * (v[1] - v[0])
+    assert projected_area(x, d, theta) == pytest.approx(measured, rel=2e-2)
+
+
+def test_tumbling_body_area_of_a_waisted_body_is_below_its_hull():
+    # the waist hides part of the body in some views: less than a quarter of the convex
+    # hull's surface, more than that of the widest convex body inside it (the cylinder of
+    # its smallest diameter)
+    from spacerace.models.aero import tumbling_body_area, tumbling_cylinder_area
+
+    x, d = WAIST
+    hull = _quarter_surface([0.0, 1.0, 3.0, 4.0], [2.0, 2.0, 2.0, 2.0])
+    area = tumbling_body_area(x, d)
+    assert tumbling_cylinder_area(4.0, 0.6) < area < hull - 0.05
+
+
 def test_tumbling_cylinder_limits():
     from spacerace.models.aero import tumbling_cylinder_area
 

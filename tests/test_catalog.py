@@ -11,6 +11,7 @@ from spacerace.catalog import (
     list_vehicles,
     load,
     load_mission,
+    load_vehicle,
     sources,
 )
 from spacerace.catalog.quantities import registry
@@ -107,6 +108,23 @@ def test_spent_stage_is_read_with_its_stage_and_figure():
     assert vehicle.stages[core.stage].name == "Block A"
     assert core.figure in {f.key for f in mission.archive}
     assert vehicle.stages[core.stage].length == pytest.approx(28.0)
+
+
+def test_stage_profile_is_read_in_si():
+    v = load_vehicle("r7-8k71ps")
+    stations, diameters = v.stages[1].profile
+    assert stations[0] == 0.0 and stations[-1] == pytest.approx(28.0)
+    assert max(diameters) == pytest.approx(v.stages[1].diameter)
+
+
+def test_stage_profile_with_stations_out_of_order_is_rejected(tmp_path):
+    text = (VEHICLES / "r7-8k71ps.toml").read_text()
+    old = "values = [0.0, 2.432, 8.272, 12.822, 28.0]"
+    assert old in text
+    p = tmp_path / "v.toml"
+    p.write_text(text.replace(old, "values = [0.0, 8.272, 2.432, 12.822, 28.0]"))
+    with pytest.raises(CatalogError, match=r"profile\.station.*increasing"):
+        load_vehicle(p)
 
 
 def test_spent_stage_dropped_before_the_cutoff_is_rejected(tmp_path):

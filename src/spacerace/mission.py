@@ -241,8 +241,8 @@ class SpentStage:
         Mass in orbit [kg] (NaN: the stage's dry mass plus its propellant left at the last
         cut-off, as flown).
     area : float
-        Mean projected area [m^2] (NaN: that of a randomly tumbling cylinder of the stage's
-        length and diameter).
+        Mean projected area [m^2] (NaN: that of the stage tumbling at random, from its
+        profile or else as a cylinder of its length and diameter).
     cd : float
         Drag coefficient on that area [-].
     """

@@ -26,7 +26,7 @@ import numpy as np
 
 from spacerace.constants import OMEGA_EARTH, WGS84_A
 from spacerace.mission import Satellite, SpentStage
-from spacerace.models.aero import tumbling_cylinder_area
+from spacerace.models.aero import tumbling_body_area, tumbling_cylinder_area
 from spacerace.models.earth import earth_rotation_angle, geodetic_from_ecef, julian_date_utc
 from spacerace.models.thermosphere import density
 from spacerace.orbit import Elements, j2_secular_rates
@@ -76,7 +76,8 @@ def spent_stage_body(spent: SpentStage, stage: Stage, propellant_left: float) ->
     spent : SpentStage
         The mission's description; its mass and area, where given, are used as they are.
     stage : Stage
-        The vehicle's stage: its dry mass, and its length and diameter for the area.
+        The vehicle's stage: its dry mass, and its profile (or its length and diameter)
+        for the area.
     propellant_left : float
         Propellant the stage had left at the last cut-off [kg].
 
@@ -84,12 +85,17 @@ def spent_stage_body(spent: SpentStage, stage: Stage, propellant_left: float) ->
     -------
     Satellite
         Mass: the given one, or dry mass plus the propellant left. Area: the given one, or
-        the mean projected area of a cylinder of the stage's length and diameter tumbling at
-        random (``tumbling_cylinder_area``). Cd: the given one, on that area.
+        the mean projected area of the stage tumbling at random: of its profile where the
+        vehicle file gives one (``tumbling_body_area``), else of a cylinder of its length
+        and diameter (``tumbling_cylinder_area``). Cd: the given one, on that area.
     """
     mass = spent.mass if math.isfinite(spent.mass) else stage.dry_mass + propellant_left
-    area = spent.area if math.isfinite(spent.area) else tumbling_cylinder_area(
-        stage.length, stage.diameter)
+    if math.isfinite(spent.area):
+        area = spent.area
+    elif stage.profile is not None:
+        area = tumbling_body_area(np.array(stage.profile[0]), np.array(stage.profile[1]))
+    else:
+        area = tumbling_cylinder_area(stage.length, stage.diameter)
     return Satellite(mass, area, spent.cd)
 
 

@@ -65,6 +65,10 @@ class Stage:
         its end.
     length : float
         Length of the stage [m] (NaN: not given); the shape of a spent stage in orbit.
+    profile : tuple, optional
+        Its outline: increasing axial stations from the top [m] and the diameters there [m]
+        (None: not given); the shape of a spent stage in orbit, in place of a cylinder of
+        ``length`` and ``diameter``.
     """
 
     name: str
@@ -75,6 +79,7 @@ class Stage:
     drag: AeroTable
     thrust_curve: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     length: float = math.nan
+    profile: tuple[tuple[float, ...], tuple[float, ...]] | None = None
 
     @property
     def reference_area(self) -> float:

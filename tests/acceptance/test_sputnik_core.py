@@ -5,13 +5,10 @@ at 08:46 UT (NSSDC-1957-001A; 1 December, CELESTRAK), 57.6 days after the launch
 1957 19:28:34 UTC (WP-SPUTNIK1); GCAT catalogues the orbiting core at 7,790 kg.
 The core's decay is flown from the simulated insertion (it burnt to orbit with the
 satellite) with its mass as flown (dry mass and the propellant left at cut-off), the mean
-area of a randomly tumbling cylinder of its length and diameter (28.0 m, RSW-R7; 2.95 m,
-WP-SPUTNIKROCKET) and a free-molecular Cd of 2.2 (VALLADO): nothing is fitted to the 58 days.
+projected area of its outline tumbling at random (the vehicle file's profile of Block A:
+MERKIN-SB's cones and cylinder, 28.0 m long as RSW-R7 and GCAT give it) and a
+free-molecular Cd of 2.2 (VALLADO): nothing is fitted to the 58 days.
 Criterion (issue 10): the lifetime from `validate sputnik-1 --json` within 9 days of 58.
-
-Known failure: the model gives about 46 days. The core's drag per unit mass is about 25 %
-too high for the record (see the mission file's [[spent_stages]] note); the expected failure
-is strict, so it turns into an error when it passes.
 """
 
 import json
@@ -45,8 +42,6 @@ def test_core_lifetime_is_scored_as_a_prediction(row):
     assert row["simulated"] is not None
 
 
-@pytest.mark.xfail(strict=True, reason="the tumbling-cylinder model gives about 46 days: the "
-                   "core's drag per unit mass is about 25 % too high for the record")
 def test_core_lifetime_within_9_days_of_58(row):
     assert abs(row["simulated"] - ARCHIVE_DAYS) <= 9.0
 

@@ -496,7 +496,8 @@ def check_pair(vehicle: Vehicle, mission: Mission) -> None:
         if sp.stage >= len(vehicle.stages) or sp.stage in dropped:
             raise CatalogError(mission.origin, f"spent_stages[{i}].stage", "a stage of "
                                f"{vehicle.id} still attached at the last cut-off (not dropped)")
-        if math.isnan(sp.area) and math.isnan(vehicle.stages[sp.stage].length):
-            raise CatalogError(mission.origin, f"spent_stages[{i}].area", "an area, or the "
-                               f"stage's length in the vehicle file {vehicle.id} to compute it "
-                               "from")
+        st = vehicle.stages[sp.stage]
+        if math.isnan(sp.area) and math.isnan(st.length) and st.profile is None:
+            raise CatalogError(mission.origin, f"spent_stages[{i}].area",
+                               "an area, or the stage's length or profile in the vehicle file "
+                               f"{vehicle.id} to compute it from")

@@ -132,6 +132,9 @@ TABLES: dict[str, dict[str, Spec]] = {
                       doc="how many such boosters (informative; the engines carry the sum)"),
         "length": Spec("length", "0 m", "200 m", above=True,
                        doc="length, for the tumbling area of a spent stage in orbit"),
+        "profile": Spec("table", table="profile",
+                        doc="outline: diameter against station from the top, for the tumbling "
+                            "area of a spent stage in orbit (overrides length x diameter)"),
         "note": _NOTE,
     },
     "engine": {
@@ -154,6 +157,13 @@ TABLES: dict[str, dict[str, Spec]] = {
                      doc="Mach numbers, increasing"),
         "cd": Spec("number", "0", "10", required=True, many=True,
                    doc="drag coefficient at each Mach number"),
+        **_SOURCED, "unconfirmed": Spec("flag"),
+    },
+    "profile": {
+        "station": Spec("length", "0 m", "200 m", required=True, many=True, increasing=True,
+                        doc="distance from the top of the stage"),
+        "diameter": Spec("length", "0 m", "100 m", required=True, many=True,
+                         doc="diameter at that station"),
         **_SOURCED, "unconfirmed": Spec("flag"),
     },
     "thrust_curve": {

@@ -91,6 +91,14 @@ def _stage(t: dict[str, Any], where: Field) -> Stage:
         times, frac = parse_table(t["thrust_curve"], where.child("thrust_curve"),
                                   "thrust_curve")
         curve = (tuple(times), tuple(frac))
+    profile = None
+    if "profile" in t:
+        pw = where.child("profile")
+        stations, diameters = parse_table(t["profile"], pw, "profile")
+        if len(stations) < 2 or any(d < 0 for d in diameters) or max(diameters) <= 0:
+            raise pw.error("expected two or more stations and diameters of zero or more, "
+                           "not all zero")
+        profile = (tuple(stations), tuple(diameters))
     return Stage(
         name=str(t["name"]),
         dry_mass=read(t, "dry_mass", where, "stage"),
@@ -100,6 +108,7 @@ def _stage(t: dict[str, Any], where: Field) -> Stage:
         drag=_drag(t["drag"], where.child("drag")),
         thrust_curve=curve,
         length=read(t, "length", where, "stage"),
+        profile=profile,
     )
 
 
