@@ -2,8 +2,9 @@
 
 With its real worker processes: a what-if that cannot lift off is a 4xx and the flights after
 it are still flown; lunar what-ifs queued by one client do not hold up another's V-2; SIGTERM
-stops the server and every process it started. A request whose body never finishes is cut off
-after the time limit (a raw socket, on a server run in a thread with a short limit).
+stops the server and every process it started; a killed worker is replaced. A request whose
+headers or body never finish is cut off after the time limit, and a malformed one gets a JSON
+400 with the safety headers (a raw socket, on a server run in a thread with a short limit).
 Every wait here is bounded.
 """
 
@@ -272,4 +273,7 @@ def test_half_sent_requests_time_out():
         assert 0.9 < took < 5, took
         got, took = _raw(url, b"POST /api/fly HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-", wait=10)
         assert took < 5, (took, got[:200])
+        got, took = _raw(url, b"NOT HTTP\x00\r\n\r\n", wait=10)  # uvicorn's own 400
+        assert got.startswith(b"HTTP/1.1 400") and took < 5, got[:200]
+        assert b"content-security-policy" in got.lower() and b'"detail"' in got
 
