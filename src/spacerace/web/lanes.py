@@ -113,6 +113,8 @@ def worker_setup(period: float = 0.5) -> None:
 
 def stop_processes(executor: Executor, timeout: float = 2.0) -> None:
     """Shut a process pool down now: queued flights cancelled, running ones terminated."""
+    # concurrent.futures keeps its worker processes in a private attribute; without it, the
+    # shutdown below still ends idle workers, and the workers' parent watch ends the rest
     procs = list((getattr(executor, "_processes", None) or {}).values())
     executor.shutdown(wait=False, cancel_futures=True)
     for p in procs:
