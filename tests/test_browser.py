@@ -159,6 +159,16 @@ def test_v2_chapter_in_chromium():
             links = page.eval_on_selector_all("#downloads a", "as => as.map(a => a.href)")
             assert len(links) == 4 and all("thrust_factor=0.9" in h for h in links)
 
+            # a what-if that cannot fly: the server's message in the chapter, then gone again
+            _set_range(page, "#wi-thrust_factor", 0.5)
+            page.wait_for_function("() => !document.getElementById('flight-error').hidden",
+                                   timeout=30_000)
+            assert "cannot lift off" in page.locator("#flight-error").inner_text()
+            before = page.evaluate("() => window.spacerace.flights")
+            _set_range(page, "#wi-thrust_factor", 0.9)
+            _wait_flight(page, before)
+            assert page.locator("#flight-error").is_hidden()
+
             # every other chapter plays: its flight arrives, the globe draws it, the table fills
             keys = page.eval_on_selector_all(".tl-chapter", "cs => cs.map(c => c.dataset.chapter)")
             assert len(keys) >= 2

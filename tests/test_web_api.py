@@ -239,6 +239,7 @@ def test_ten_megabyte_chunked_body_is_refused(client):
     ({"mission": "atlantis-2030"}, 404, ("unknown mission", V2)),
     ({}, 422, ("mission",)),
     ({"mission": V2, "thrust_factor": 0.5}, 422, ("cannot lift off",)),
+    ({"mission": V2, "thrust_factor": True}, 422, ("thrust_factor", "not true or false")),
 ])
 def test_bad_requests_are_4xx_with_a_clear_message(client, body, status, words):
     _assert_clear_error(client.post("/api/fly", json=body), status, *words)
@@ -249,6 +250,12 @@ def test_bad_requests_are_4xx_with_a_clear_message(client, body, status, words):
 def test_malformed_bodies_are_422(client, raw):
     res = client.post("/api/fly", content=raw, headers={"content-type": "application/json"})
     _assert_clear_error(res, 422, "invalid request")
+
+
+def test_truncated_json_names_the_body(client):
+    res = client.post("/api/fly", content=b'{"mission": "v2-london"',
+                      headers={"content-type": "application/json"})
+    _assert_clear_error(res, 422, "body: not valid JSON (at character 23)")
 
 
 def test_bad_export_requests(client):
@@ -263,12 +270,51 @@ def test_bad_export_requests(client):
 def test_foreign_host_header_is_refused(client):
     res = client.get("/api/health", headers={"host": "attacker.example:8000"})
     _assert_clear_error(res, 400, "Host")
+    assert "default-src 'self'" in res.headers["content-security-policy"]
+    for host in ("LOCALHOST", "LocalHost:8000", "127.0.0.1:8000", "[::1]:8000"):
+        assert client.get("/api/health", headers={"host": host}).status_code == 200, host
+
+
+def test_every_answer_has_the_safety_headers(client):
+    big = b"x" * (65 * 1024)
+    answers = [client.get("/api/health", headers={"host": "evil.example"}),
+               client.post("/api/fly", content=big, headers={"content-type": "application/json"}),
+               client.post("/api/fly", content=b"{}", headers={"content-length": "abc"}),
+               client.post("/api/fly", json={"mission": "atlantis-2030"}),
+               client.get("/no/such/page"), client.get("/api/health"), client.get("/")]
+    assert [r.status_code for r in answers] == [400, 413, 400, 404, 404, 200, 200]
+    for r in answers:
+        assert r.headers["x-content-type-options"] == "nosniff", r.request.url
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"], r.request.url
+        assert r.headers["referrer-policy"] == "no-referrer", r.request.url
+
+
+def test_docs_are_a_local_note(client):
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "/openapi.json" in docs.text
+    assert "http" not in docs.text.replace("HTTP", "")  # nothing loaded from elsewhere
+    assert "<script" not in docs.text
+    assert client.get("/redoc").status_code == 404
 
 
 def test_a_flight_over_its_time_limit_is_a_clear_error():
     for c in _client(Settings(flight_timeout=1e-9)):
         res = c.post("/api/fly", json={"mission": V2, "thrust_factor": 1.01})
         _assert_clear_error(res, 422, "did not finish")
+
+
+def test_a_full_queue_is_503_with_retry_after():
+    """One flight at a time in the long lane and one waiting: the rest are told to retry."""
+    for c in _client(Settings(workers=2, queue_limit=1)):
+        bodies = [{"mission": "apollo-11", "date": f"1969-07-16T13:{i:02d}:00Z"}
+                  for i in range(5)]
+        answers = c.gather([("POST", "/api/fly", {"json": b}) for b in bodies])
+        codes = sorted(r.status_code for r in answers)
+        assert codes == [200, 200, 503, 503, 503], codes
+        for r in answers:
+            if r.status_code == 503:
+                _assert_clear_error(r, 503, "busy")
+                assert 1 <= int(r.headers["retry-after"]) <= 60
 
 
 # --- concurrency, schema, static files ---------------------------------------------------------
@@ -325,25 +371,3 @@ def test_nan_free_json(client):
     text = json.dumps(doc)
     assert "NaN" not in text and "Infinity" not in text
     assert all(v is None or math.isfinite(v) for v in doc["figures"].values())
-
-
-def test_whatif_flights_in_worker_processes_answer_the_same():
-    """With worker processes (as ``spacerace serve`` runs), a what-if gives the same figures
-    as in-process, and the answer is kept for the same request."""
-    body = {"mission": "v2-london", "thrust_factor": 0.95}
-    gen = _client(Settings(processes=1, cesium_dir=find_cesium()))
-    c = next(gen)
-    try:
-        first = c.post("/api/fly", json=body)
-        again = c.post("/api/fly", json=body)
-    finally:
-        gen.close()
-    gen = _client(Settings(cesium_dir=find_cesium()))
-    local = next(gen)
-    try:
-        threads = local.post("/api/fly", json=body)
-    finally:
-        gen.close()
-    assert first.status_code == 200 and again.status_code == 200
-    assert again.headers["X-Spacerace-Cache"] == "hit"
-    assert first.json()["figures"] == threads.json()["figures"]

@@ -10,11 +10,16 @@ Endpoints (all JSON unless said; the OpenAPI schema is at ``/openapi.json``, doc
 - ``GET /api/export/{csv,parquet,czml,kml}?mission=...&<what-if>``: the trajectory as a file;
 - ``GET /api/health``: version and whether CesiumJS was found.
 
-Requests are bounded: a body cap (64 kB), pydantic bounds on every input, catalog names only
-(no paths), a time limit on each flight. Errors are JSON with a ``detail`` message: 4xx for
-what a request can fix, never a traceback. Flights run in a thread pool, so the server goes on
-answering while one flies. The Host header must be a loopback name or the bound host (DNS
-rebinding), and a Content-Security-Policy keeps the page from loading anything from elsewhere.
+Requests are bounded: a body cap (64 kB), a time limit on reading the body, pydantic bounds on
+every input, catalog names only (no paths), a time limit on each flight's running time, a
+bounded queue of flights (503 with ``Retry-After`` when full). Errors are JSON with a
+``detail`` message: 4xx for what a request can fix, never a traceback. Flights run in lanes by
+their cost (``lanes``), in threads or worker processes, so the server goes on answering while
+one flies and a slow flight does not hold up a quick one. The Host header must be a loopback
+name or the bound host (DNS rebinding), and every answer carries a Content-Security-Policy that
+keeps the page from loading anything from elsewhere. The interactive ``/docs`` are off (they
+would load Swagger UI from a CDN, which the policy blocks and an offline machine lacks);
+``/docs`` says so and points to the schema.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
 import math
@@ -32,8 +38,8 @@ import threading
 import time
 import tomllib
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +48,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -56,6 +62,9 @@ from spacerace.export.tables import write_csv, write_parquet
 from spacerace.flight import FlightResult
 from spacerace.mission import Mission
 from spacerace.report import to_dict
+from spacerace.web.guard import Guard
+from spacerace.web.guard import json_error as _error
+from spacerace.web.lanes import Lanes, worker_setup
 from spacerace.web.whatif import FlyRequest, fly_whatif, nominal_inputs
 
 log = logging.getLogger("spacerace.web")
@@ -96,17 +105,21 @@ class Settings:
     Attributes
     ----------
     flight_timeout : float
-        Longest wait for one flight [s].
+        Longest running time of one flight, not counting its wait in the queue [s].
     max_body : int
         Largest request body [bytes].
+    request_timeout : float
+        Longest wait for a request's body (and, in ``serve``, its headers) [s].
     max_points : int
         Samples of a trajectory sent to the page, at most about this many [-].
     workers : int
-        Threads that fly [-].
+        Threads that fly, shared by the lanes for short and long flights [-].
     processes : int
-        Worker processes for what-if flights (0: fly them in the threads). A flight holds
-        Python's lock for most of its few milliseconds, so only processes spread many
-        different what-ifs over the cores.
+        Worker processes for long what-if flights, plus one for short ones (0: fly them in
+        the threads). A flight holds Python's lock for most of its few milliseconds, so only
+        processes spread many different what-ifs over the cores.
+    queue_limit : int
+        Flights that may wait in each lane; one more is answered 503 [-].
     cesium_dir : Path or None
         The ``Build/Cesium`` folder served at ``/cesium/`` (None: not found).
     allowed_hosts : tuple of str
@@ -115,9 +128,11 @@ class Settings:
 
     flight_timeout: float = 10.0
     max_body: int = 64 * 1024
+    request_timeout: float = 10.0
     max_points: int = 2000
     workers: int = 4
     processes: int = 0
+    queue_limit: int = 64
     cesium_dir: Path | None = None
     allowed_hosts: tuple[str, ...] = LOOPBACK_HOSTS
 
@@ -253,6 +268,20 @@ class Flights:
             self.nominal_cache[mission_id] = (stamp, result)
             return result
 
+    def warm(self) -> dict[str, float]:
+        """Fly every catalog mission once as a what-if; what each took (mission -> s).
+
+        The nominal flights are kept, so later what-ifs need not aim first.
+        """
+        costs = {}
+        for mission in catalog.list_missions():
+            try:
+                req = FlyRequest.model_validate({"mission": mission, "thrust_factor": 1.0})
+                _, _, costs[mission] = self.result(req)
+            except (SpaceraceError, ValueError) as exc:
+                log.warning("mission %s left out of the warm-up: %s", mission, exc)
+        return costs
+
     def result(self, req: FlyRequest) -> tuple[FlightResult, FlightResult, float]:
         """The nominal and the requested flight, and the time the latter took [s]."""
         nominal = self.nominal(req.mission)
@@ -347,70 +376,9 @@ def page_document(nominal: FlightResult, result: FlightResult, req: FlyRequest,
 
 # --- HTTP plumbing ---------------------------------------------------------------------------
 
-def _error(status: int, detail: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"detail": detail, **extra}, status_code=status)
-
-
-class Guard:
-    """ASGI middleware: Host check, body-size cap (also for chunked bodies), safety headers."""
-
-    def __init__(self, app: Any, max_body: int, allowed_hosts: tuple[str, ...]) -> None:
-        self.app = app
-        self.max_body = max_body
-        self.allowed = set(allowed_hosts)
-
-    @staticmethod
-    def _host(scope: dict[str, Any]) -> str:
-        raw = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
-        if raw.startswith("["):  # [::1]:8000
-            return raw[1:raw.find("]")] if "]" in raw else raw
-        return raw.rsplit(":", 1)[0] if raw.count(":") == 1 else raw
-
-    async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[Any]],
-                       send: Callable[[Any], Awaitable[None]]) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        if self._host(scope) not in self.allowed:
-            await _error(400, "this server answers only to its own address (Host header "
-                              "not allowed)")(scope, receive, send)
-            return
-        headers = dict(scope.get("headers", []))
-        length = headers.get(b"content-length")
-        too_big = _error(413, f"request body too large: the limit is {self.max_body} bytes")
-        if length is not None:
-            try:
-                declared = int(length)
-            except ValueError:
-                await _error(400, "invalid Content-Length header")(scope, receive, send)
-                return
-            if declared > self.max_body:
-                await too_big(scope, receive, send)
-                return
-        body, more = b"", True
-        while more:  # read the body here, so that a chunked body is capped too
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.max_body:
-                await too_big(scope, receive, send)
-                return
-        replay = [{"type": "http.request", "body": body, "more_body": False}]
-
-        async def replayed() -> Any:
-            return replay.pop() if replay else await receive()
-
-        async def send_with_headers(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                extra = [(b"x-content-type-options", b"nosniff"),
-                         (b"content-security-policy", CSP.encode()),
-                         (b"referrer-policy", b"no-referrer")]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, replayed, send_with_headers)
+SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"),
+                    (b"content-security-policy", CSP.encode()),
+                    (b"referrer-policy", b"no-referrer"))
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str, str]]]:
@@ -421,7 +389,9 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict[str
             loc = loc[1:]
         field = ".".join(loc) or "request"
         msg = str(e.get("msg", "invalid value"))
-        if e.get("type") == "extra_forbidden":
+        if e.get("type") == "json_invalid":  # the location is a character offset, not a field
+            field, msg = "body", f"not valid JSON (at character {'.'.join(loc) or 0})"
+        elif e.get("type") == "extra_forbidden":
             msg = "unknown field (file paths and other fields are not accepted)"
         elif e.get("type") == "string_pattern_mismatch" and field == "mission":
             msg = "must be a catalog mission id such as v2-london (letters, digits, '-')"
@@ -438,53 +408,39 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _error(exc.status_code, str(exc.detail))
+        response = _error(exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(SpaceraceError)
     async def _flight(request: Request, exc: SpaceraceError) -> JSONResponse:
-        return _error(422, f"the flight cannot be flown: {exc}")
-
-
-async def _in_pool(request: Request, fn: Callable[..., Any], *args: Any,
-                   pool: Any = None) -> Any:
-    """Run ``fn`` in the flight pool with the app's time limit; errors become HTTP errors."""
-    state = request.app.state
-    loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(pool or state.pool, fn, *args)
-    start = loop.time()
-    try:
-        result = await asyncio.wait_for(future, state.settings.flight_timeout)
-        if loop.time() - start > state.settings.flight_timeout:
-            raise TimeoutError  # it finished, but late: wait_for returns what is done by then
-        return result
-    except TimeoutError:
-        raise HTTPException(422, f"the flight did not finish within "
-                                 f"{state.settings.flight_timeout:g} s; try values closer to "
-                                 "the mission's own") from None
-    except (SpaceraceError, HTTPException):
-        raise
-    except ValueError as exc:
-        raise HTTPException(422, f"the flight cannot be flown: {exc}") from None
-    except ImportError as exc:
-        raise HTTPException(501, f"this server lacks an optional package: {exc.name}") from None
-    except Exception as exc:  # a bug: logged here, answered without internals
-        log.exception("flight failed")
-        raise HTTPException(500, f"internal error while flying ({type(exc).__name__}); "
-                                 "see the server log") from None
+        return _error(422, f"the flight cannot be flown: {' '.join(str(exc).split())}")
 
 
 # --- worker processes for what-if flights ----------------------------------------------------
 
 _PROCESS_FLIGHTS: Flights | None = None
+_PROCESS_COSTS: dict[str, float] = {}
 
 
 def _process_init(settings: Settings) -> None:
-    """Set up a worker process: its own nominal-flight cache, the kernel loaded once."""
-    global _PROCESS_FLIGHTS
+    """Set up a worker process: its own nominal flights, each mission flown once as it starts
+    (which loads the kernel, aims every mission, and measures what each costs)."""
+    global _PROCESS_FLIGHTS, _PROCESS_COSTS
+    worker_setup()
     _PROCESS_FLIGHTS = Flights(settings)
-    first = catalog.list_missions()[:1]
-    if first:
-        _PROCESS_FLIGHTS.nominal(first[0])
+    _PROCESS_COSTS = _PROCESS_FLIGHTS.warm()
+
+
+def _process_pool(n: int, settings: Settings) -> ProcessPoolExecutor:
+    """``n`` spawned worker processes, each set up by ``_process_init``."""
+    return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_process_init, initargs=(settings,))
+
+
+def _process_ready() -> dict[str, float]:
+    """What each mission's what-if took in this worker (mission -> s); run once it is set up."""
+    return _PROCESS_COSTS
 
 
 def _process_fly_document(req: FlyRequest) -> tuple[bytes, dict[str, str]]:
@@ -496,28 +452,29 @@ def _process_fly_document(req: FlyRequest) -> tuple[bytes, dict[str, str]]:
 # --- the app ---------------------------------------------------------------------------------
 
 def _lifespan(flights: Flights, settings: Settings) -> Any:
-    """Start the flight pool, fly the first mission once (compiles the kernel), stop the pool."""
+    """Start the lanes, fly the first mission once (compiles the kernel), stop the lanes.
+
+    The worker processes start in the background, each flying every mission once (which
+    measures what each costs); in threads only, costs are learnt from the flights asked for.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.pool = ThreadPoolExecutor(settings.workers,
-                                            thread_name_prefix="spacerace-flight")
-        app.state.processes = None
-        if settings.processes > 0:
-            app.state.processes = ProcessPoolExecutor(
-                settings.processes, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_process_init, initargs=(settings,))
+        lanes = app.state.lanes = Lanes(
+            settings.workers, settings.processes, settings.queue_limit, settings.flight_timeout,
+            functools.partial(_process_pool, settings=settings), _process_ready)
         try:
             first = catalog.list_missions()[:1]
             if first:
                 await asyncio.get_running_loop().run_in_executor(
-                    app.state.pool, flights.nominal, first[0])
+                    lanes.threads["long"].executor, flights.nominal, first[0])
         except Exception:  # the page still serves; the flight will report its own error
             log.exception("warm-up flight failed")
-        yield
-        app.state.pool.shutdown(wait=False, cancel_futures=True)
-        if app.state.processes is not None:
-            app.state.processes.shutdown(wait=False, cancel_futures=True)
+        lanes.start()
+        try:
+            yield
+        finally:
+            lanes.close()
 
     return lifespan
 
@@ -537,10 +494,12 @@ def _missions() -> tuple[list[Mission], list[dict[str, str]]]:
 def _catalog_routes(app: FastAPI, chapters: dict[str, dict[str, Any]], bib: dict[str, str],
                     settings: Settings) -> None:
     @app.get("/api/health")
-    def health() -> dict[str, Any]:
-        """Version and whether CesiumJS is served."""
+    def health(request: Request) -> dict[str, Any]:
+        """Version, whether CesiumJS is served, and whether the flight workers have started."""
+        lanes = getattr(request.app.state, "lanes", None)
         return {"status": "ok", "version": __version__,
-                "cesium": settings.cesium_dir is not None}
+                "cesium": settings.cesium_dir is not None,
+                "flights": "ready" if lanes is not None and lanes.ready() else "starting"}
 
     @app.get("/api/catalog")
     def get_catalog() -> dict[str, Any]:
@@ -581,27 +540,45 @@ def _flight_routes(app: FastAPI, flights: Flights) -> None:
     async def fly(req: FlyRequest, request: Request) -> Response:
         """Fly a catalog mission, with optional what-if changes."""
         flights.check_mission(req.mission)
-        hit = flights.cached(req)  # answered before: no need to queue for the flight pool
-        procs = request.app.state.processes
-        if hit is None and procs is not None:
-            body, headers = await _in_pool(request, _process_fly_document, req, pool=procs)
+        hit = flights.cached(req)  # answered before: no need to queue for a flight lane
+        if hit is not None:
+            return Response(hit[0], media_type="application/json", headers=hit[1])
+        lanes: Lanes = request.app.state.lanes
+        if lanes.processes:
+            (body, headers), lane = await lanes.run(req.mission, _process_fly_document, req,
+                                                    processes=True)
             flights.remember(req, body)
         else:
-            body, headers = hit or await _in_pool(request, flights.fly_document, req)
-        return Response(body, media_type="application/json", headers=headers)
+            (body, headers), lane = await lanes.run(req.mission, flights.fly_document, req)
+        return Response(body, media_type="application/json",
+                        headers={**headers, "X-Spacerace-Lane": lane})
 
     @app.get("/api/export/{fmt}")
     async def export(fmt: Literal["csv", "parquet", "czml", "kml"],
                      req: Annotated[FlyRequest, Query()], request: Request) -> Response:
         """The trajectory (every sample) as CSV, Parquet, CZML or KML."""
         flights.check_mission(req.mission)
-        data = await _in_pool(request, flights.export, req, fmt)
+        data, _ = await request.app.state.lanes.run(req.mission, flights.export, req, fmt)
         name = f"{req.mission}{'-whatif' if req.changes() else ''}.{fmt}"
         return Response(data, media_type=_MEDIA[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+DOCS_NOTE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>spacerace API</title></head><body>
+<h1>spacerace API</h1>
+<p>The interactive documentation is switched off: it would load Swagger UI from a CDN, which
+this server does not reach (it works offline) and its Content-Security-Policy forbids.
+The API is described by its OpenAPI schema: <a href="/openapi.json">/openapi.json</a>
+(any OpenAPI viewer reads it).</p></body></html>
+"""
+
+
 def _static_routes(app: FastAPI, settings: Settings) -> None:
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_NOTE)
+
     if settings.cesium_dir is not None:
         app.mount("/cesium", StaticFiles(directory=settings.cesium_dir), name="cesium")
     else:
@@ -632,13 +609,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     chapters, bib = read_chapters()
     flights = Flights(settings)
     app = FastAPI(title="spacerace", version=__version__, lifespan=_lifespan(flights, settings),
-                  summary="Fly the rockets of the space race and set them beside the archives.")
+                  summary="Fly the rockets of the space race and set them beside the archives.",
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.flights = flights
-    app.state.pool = None
     _install_error_handlers(app)
     _catalog_routes(app, chapters, bib, settings)
     _flight_routes(app, flights)
     _static_routes(app, settings)
-    app.add_middleware(Guard, max_body=settings.max_body, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(Guard, max_body=settings.max_body, allowed_hosts=settings.allowed_hosts,
+                       request_timeout=settings.request_timeout, headers=SECURITY_HEADERS)
     return app

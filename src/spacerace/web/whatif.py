@@ -69,6 +69,14 @@ class FlyRequest(BaseModel):
         None, description="Liftoff time, ISO 8601 (UTC unless an offset is given), "
                           "between 1940 and 2000.", examples=["1944-09-08T16:38:00Z"])
 
+    @field_validator("thrust_factor", "propellant_factor", "payload_mass_kg",
+                     "cutoff_speed_m_s", "azimuth_deg", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("expected a number, not true or false")
+        return value
+
     @field_validator("date")
     @classmethod
     def _check_date(cls, value: str | None) -> str | None:

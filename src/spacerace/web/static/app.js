@@ -733,6 +733,13 @@
   }
 
   // --- flying -----------------------------------------------------------------------------------
+  // The server's message (its `detail`) when a flight fails, in the chapter; null hides it.
+  function showFlightError(message) {
+    const box = $("flight-error");
+    box.hidden = !message;
+    box.textContent = message ? `This flight could not be flown: ${message}` : "";
+  }
+
   async function fly(body, newChapter) {
     const seq = ++state.seq;
     if (state.controller) state.controller.abort();
@@ -750,6 +757,7 @@
       probe.error = err.message;
       status.className = "whatif-status error";
       status.textContent = err.message;
+      showFlightError(err.message);
       throw err;
     }
     if (seq !== state.seq) return;
@@ -780,6 +788,7 @@
     probe.lastServerMs = m ? Number(m[1]) : null;
     probe.lastDoc = doc;
     probe.error = null;
+    showFlightError(null);
     status.className = "whatif-status";
     const applied = Object.keys(doc.whatif.applied).length;
     status.textContent = `${applied ? "re-flown" : "flown"} and drawn in ${ms.toFixed(0)} ms`
