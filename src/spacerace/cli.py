@@ -171,7 +171,9 @@ def fly_cmd(
     if plot is not None:
         from spacerace.plots import plot_flight
 
-        written = plot_flight(result.trajectory, title, plot, stem, result.mission.epoch)
+        m = result.mission
+        written = plot_flight(result.trajectory, title, plot, stem, m.epoch, m.site.name,
+                              m.target.name if m.target is not None else None)
     if as_json:
         print(json.dumps(to_dict(result), indent=2))
         return
@@ -409,7 +411,7 @@ def montecarlo_cmd(
         xy = local_plane(np.radians(cols["impact_lat_deg"][ok]),
                          np.radians(cols["impact_lon_deg"][ok]), m.target.lat, m.target.lon)
         summary["plot"] = str(plot_impacts(xy[:, 0], xy[:, 1], summary["impact"]["ellipses"],
-                                           f"{m.id}: {len(xy)} impacts",
+                                           f"{m.name}: {len(xy)} impacts",
                                            plot / f"{m.id}-impacts.png"))
     if as_json:
         print(json.dumps(summary, indent=2))
@@ -484,7 +486,7 @@ def decay_cmd(
 
         doc["plot"] = str(plot_decay(hist.t, hist.perigee, hist.apogee,
                                      f"{m.name}: orbital decay", plot / f"{m.id}-decay.png",
-                                     archival_day))
+                                     archival_day, hist.start))
     if as_json:
         print(json.dumps(doc, indent=2))
         return

@@ -1,14 +1,29 @@
-"""Figures of a flight (matplotlib, imported lazily; PNG files)."""
+"""Figures of a flight (matplotlib, imported lazily; PNG files).
+
+Each figure has a builder (``*_figure``, returning the matplotlib figure, for tests and
+notebooks) and a ``plot_*`` function that writes it as PNG. Event labels are laid out so that
+none overlaps another: events at the same point share one label, the others are placed where
+they cover no label, marker or (if possible) curve.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from spacerace.results import Trajectory
+from spacerace.results import EventRecord, Trajectory
+
+EVENT_LABEL = "event-label"  # gid of every event label (tests look for it)
+_FONT = 7.0  # event labels [pt]
+_DPI = 130
+FAR = 1.0e8  # a flight reaching farther from the Earth's centre is shown as a lunar flight [m]
+ASCENT_SPAN = 1800.0  # the ascent of a flight into orbit ends with its last cut-off before [s]
+DAY = 86400.0
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in display pixels
 
 
 def _pyplot() -> Any:
@@ -20,77 +35,417 @@ def _pyplot() -> Any:
     return plt
 
 
-def _save(plt: Any, fig: Any, path: str | Path) -> Path:
-    """Write a figure as PNG (making the folder) and close it."""
-    fig.tight_layout()
+def _save(fig: Any, path: str | Path) -> Path:
+    """Write a figure as PNG (making the folder) and close it; the layout is the builder's."""
+    plt = _pyplot()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
+    fig.savefig(path, dpi=_DPI)
     plt.close(fig)
     return path
 
 
-def _mark_events(ax: Any, traj: Trajectory, x_of: Callable[[Any], float]) -> None:
-    for e in traj.events:
-        if e.name in ("liftoff",):
-            continue
-        ax.axvline(x_of(e), color="0.6", lw=0.7, ls=":")
-        ax.annotate(e.name, (x_of(e), 1.0), xycoords=("data", "axes fraction"),
-                    rotation=90, va="top", ha="right", fontsize=7, color="0.35")
+# --- which flight is which -------------------------------------------------------------------
+
+def is_lunar(traj: Trajectory) -> bool:
+    """Whether a flight goes out to the Moon's distances (farther than ``FAR``) or passes the
+    Moon (an event ``"enters the Moon's sphere of influence"``)."""
+    r = np.sqrt(traj["x_eci"] ** 2 + traj["y_eci"] ** 2 + traj["z_eci"] ** 2)
+    return bool(np.max(r) > FAR) or any(e.name.startswith("enters the Moon") for e in traj.events)
 
 
-def plot_profile(traj: Trajectory, title: str, path: str | Path) -> Path:
-    """Altitude against ground range along the ellipsoid, with the events marked."""
+def ascent_end(traj: Trajectory) -> float | None:
+    """End of the ascent shown on its own for a flight that does not come down (an orbit, a
+    lunar flight): 15 % past its last cut-off within ``ASCENT_SPAN`` [s]; None for a flight
+    that ends at an impact (its whole flight is its ascent and fall) or has no cut-off."""
+    if traj.event("impact") is not None:
+        return None
+    cutoffs = [e.t for e in traj.events if e.name == "cut-off" and e.t < ASCENT_SPAN]
+    if not cutoffs:
+        return None
+    return min(1.15 * max(cutoffs), float(traj.t[-1]))
+
+
+def _window(traj: Trajectory, t_end: float | None) -> tuple[dict[str, Any], list[EventRecord]]:
+    """The columns and events up to ``t_end`` (all of them if None)."""
+    if t_end is None:
+        return traj.columns, list(traj.events)
+    keep = traj.t <= t_end
+    return ({k: v[keep] for k, v in traj.columns.items()},
+            [e for e in traj.events if e.t <= t_end])
+
+
+# --- label layout ----------------------------------------------------------------------------
+
+def _cluster_label(names: Sequence[str], width: int = 48) -> str:
+    """One label for events at the same place: their names once each, in order, on lines of
+    about ``width`` characters."""
+    lines = [""]
+    for name in dict.fromkeys(names):
+        if lines[-1] and len(lines[-1]) + len(name) + 3 > width:
+            lines[-1] += " /"
+            lines.append(name)
+        else:
+            lines[-1] = f"{lines[-1]} / {name}" if lines[-1] else name
+    return "\n".join(lines)
+
+
+def _clusters(xy: np.ndarray, tol: float) -> list[list[int]]:
+    """Group points (display pixels, in time order) closer than ``tol`` to a group's first."""
+    groups: list[list[int]] = []
+    for i, p in enumerate(xy):
+        for g in groups:
+            if float(np.hypot(*(xy[g[0]] - p))) < tol:
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    return groups
+
+
+def _text_size(fig: Any, renderer: Any, text: str, size: float) -> tuple[float, float]:
+    """Width and height of a text in display pixels."""
+    t = fig.text(0, 0, text, fontsize=size)
+    bb = t.get_window_extent(renderer)
+    t.remove()
+    return float(bb.width), float(bb.height)
+
+
+def _overlaps(a: Box, b: Box, pad: float = 2.0) -> bool:
+    return not (a[2] + pad <= b[0] or b[2] + pad <= a[0] or a[3] + pad <= b[1]
+                or b[3] + pad <= a[1])
+
+
+def _crosses(p: np.ndarray, box: Box, boxes: Sequence[Box]) -> bool:
+    """Whether the leader from point ``p`` to the centre of ``box`` runs through a box."""
+    c = np.array([(box[0] + box[2]) / 2, (box[1] + box[3]) / 2])
+    q = p + np.linspace(0.0, 1.0, max(12, int(np.hypot(*(c - p)) / 2)))[:, None] * (c - p)
+    return any(bool(np.any((q[:, 0] >= b[0]) & (q[:, 0] <= b[2]) & (q[:, 1] >= b[1])
+                           & (q[:, 1] <= b[3]))) for b in boxes)
+
+
+# directions of a label from its point: (dx, dy, ha, va)
+_DIRECTIONS = ((1, 1, "left", "bottom"), (-1, 1, "right", "bottom"), (1, -1, "left", "top"),
+               (-1, -1, "right", "top"), (1.4, 0, "left", "center"), (-1.4, 0, "right", "center"),
+               (0, 1.4, "center", "bottom"), (0, -1.4, "center", "top"),
+               (0.5, 1.3, "left", "bottom"), (-0.5, 1.3, "right", "bottom"),
+               (1.3, 0.5, "left", "bottom"), (-1.3, 0.5, "right", "bottom"))
+# distances of a label from its point [pt]
+_RINGS = (4.0, 10.0, 18.0, 30.0, 45.0, 65.0, 90.0, 120.0, 160.0)
+
+
+def _box(px: float, py: float, w: float, h: float, ha: str, va: str) -> Box:
+    x0 = px - {"left": 0.0, "center": w / 2, "right": w}[ha]
+    y0 = py - {"bottom": 0.0, "center": h / 2, "top": h}[va]
+    return (x0, y0, x0 + w, y0 + h)
+
+
+def place_point_labels(ax: Any, points: np.ndarray, names: Sequence[str],
+                       curves: Sequence[np.ndarray] = (), size: float = _FONT,
+                       heads: Sequence[bool] | None = None, taken: list[Box] | None = None
+                       ) -> list[Any]:
+    """Label points of an axes (data coordinates) so that no two labels overlap.
+
+    Points closer than 6 pixels share one label (a point flagged in ``heads``, such as a
+    place, heads it in bold on a line of its own). Each label goes to the nearest place
+    around its point, ring by ring, that stays inside the axes and clear of the labels
+    already placed (leader line included) and of the markers; among the near places it takes
+    the one covering the fewest points of ``curves`` (arrays of data points, shape (n, 2)).
+    Labels away from their point get a thin leader line. ``taken`` (display boxes of labels
+    already placed) grows with the new labels. Call after the figure's layout is final.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    ax.apply_aspect()
+    to_px = ax.transData.transform
+    pts = to_px(np.asarray(points, dtype=float).reshape(-1, 2))
+    curve_px = (np.concatenate([to_px(c) for c in curves]) if len(curves)
+                else np.empty((0, 2)))
+    frame = ax.get_window_extent(renderer)
+    scale = fig.dpi / 72.0
+    labels = taken if taken is not None else []
+    markers = [(p[0] - 4, p[1] - 4, p[0] + 4, p[1] + 4) for p in pts]
+    texts: list[Any] = []
+    for group in _clusters(pts, 6.0):
+        first = [names[i] for i in group if heads is not None and heads[i]]
+        rest = [names[i] for i in group if heads is None or not heads[i]]
+        label = "\n".join(first + ([_cluster_label(rest)] if rest else []))
+        weight = "bold" if first else "normal"
+        t = ax.text(0, 0, label, fontsize=size, fontweight=weight)
+        bb = t.get_window_extent(renderer)
+        t.remove()
+        w, h = float(bb.width), float(bb.height)
+        p = pts[group[0]]
+        places = []  # (curve points covered, ring, direction, offset, box, leader crosses)
+        for n, ring in enumerate(_RINGS):
+            for k, (dx, dy, ha, va) in enumerate(_DIRECTIONS):
+                box = _box(p[0] + dx * ring * scale, p[1] + dy * ring * scale, w, h, ha, va)
+                if (box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0
+                        or box[3] > frame.y1 or any(_overlaps(box, o) for o in labels + markers)):
+                    continue
+                inside = ((curve_px[:, 0] >= box[0]) & (curve_px[:, 0] <= box[2])
+                          & (curve_px[:, 1] >= box[1]) & (curve_px[:, 1] <= box[3]))
+                places.append((int(np.count_nonzero(inside)), n, k, (dx * ring, dy * ring, ha, va),
+                               box, n > 0 and _crosses(p, box, labels)))
+        # near and clear of the curve (a ring further costs as much as two points of the
+        # curve covered); leaders crossing another label only if nothing else is left
+        best = min((q for q in places if not q[5]), default=None,
+                   key=lambda q: (q[0] + 2 * q[1], q[1], q[2]))
+        if best is None:
+            best = min(places, default=None, key=lambda q: (q[0], q[1], q[2]))
+        if best is None:  # nowhere free inside the axes: above it, clear of the others
+            top = max([frame.y1] + [o[3] for o in labels])
+            box = _box(p[0], top + 3, w, h, "center", "bottom")
+            best = (0, 0, 0, (0.0, (top + 3 - p[1]) / scale, "center", "bottom"), box, False)
+        dx, dy, ha, va = best[3]
+        leader = ({"arrowprops": {"arrowstyle": "-", "color": "0.55", "lw": 0.5,
+                                  "shrinkA": 0, "shrinkB": 3}}
+                  if abs(dx) + abs(dy) > 8 else {})
+        xy = ax.transData.inverted().transform(p)
+        texts.append(ax.annotate(label, tuple(xy), xytext=(dx, dy), textcoords="offset points",
+                                 ha=ha, va=va, fontsize=size, fontweight=weight, gid=EVENT_LABEL,
+                                 annotation_clip=False, **leader))
+        labels.append(best[4])
+    return texts
+
+
+def label_times(ax: Any, times: Sequence[float], names: Sequence[str], max_rows: int = 5
+                ) -> float:
+    """Name events of a time axis in rows above the axes (so they cover no curve).
+
+    Events closer than a few pixels share one label; each label starts at its event's time
+    (or ends there, near the right edge) in the lowest row where it overlaps no other label;
+    if more than ``max_rows`` rows would be needed, events are merged over wider spans.
+    Returns the height the rows take [pt], for the title's pad. Call after the layout.
+    """
+    if not len(times):
+        return 0.0
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    x_px = ax.transData.transform(np.column_stack([times, np.zeros(len(times))]))[:, 0]
+    scale = fig.dpi / 72.0
+    tol = 3.0
+    while True:
+        groups = _clusters(np.column_stack([x_px, np.zeros(len(x_px))]), tol)
+        rows: list[list[tuple[float, float]]] = []
+        layout = []
+        for g in groups:
+            label = _cluster_label([names[i] for i in g])
+            w, h = _text_size(fig, renderer, label, _FONT)
+            x0 = x_px[g[0]]
+            ha, anchor = "left", g[0]
+            if x0 + w > frame.x1:
+                ha, anchor, x0 = "right", g[-1], x_px[g[-1]] - w
+            x0 = max(x0, frame.x0 - 0.0)
+            row = next((k for k, r in enumerate(rows)
+                        if all(x0 + w + 4 <= a or b + 4 <= x0 for a, b in r)), len(rows))
+            if row == len(rows):
+                rows.append([])
+            rows[row].append((x0, x0 + w))
+            layout.append((anchor, label, ha, row, h))
+        if len(rows) <= max_rows or tol > frame.width:
+            break
+        tol *= 2.0
+    row_pt = max(item[4] for item in layout) / scale + 2.0
+    for anchor, label, ha, row, _ in layout:
+        t = ax.annotate(label, (times[anchor], 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(0, 3 + row * row_pt), textcoords="offset points", ha=ha,
+                        va="bottom", fontsize=_FONT, color="0.3", gid=EVENT_LABEL,
+                        annotation_clip=False)
+        t.set_in_layout(False)
+    return 3 + len(rows) * row_pt
+
+
+def _event_lines(axes: Sequence[Any], times: Sequence[float]) -> None:
+    for ax in axes:
+        for t in times:
+            ax.axvline(t, color="0.6", lw=0.7, ls=":")
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+_NICE = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 10.0, 20.0,
+         25.0, 50.0, 100.0)
+
+
+def exaggeration(x_span: float, y_span: float, shape: float = 0.42) -> float:
+    """A round vertical exaggeration that draws a box of ``y_span`` by ``x_span`` (same unit)
+    about ``shape`` times as high as it is wide (1: true scale)."""
+    want = shape * x_span / max(y_span, 1e-9)
+    return min(_NICE, key=lambda e: abs(np.log(e / want)))
+
+
+def _scale_note(e: float) -> str:
+    if e == 1.0:
+        return "true scale: a km up is as long as a km along"
+    if e > 1.0:
+        return f"vertical scale exaggerated {e:g}×"
+    return f"vertical scale compressed {1 / e:g}×"
+
+
+def _fit_height(fig: Any, ax: Any, box: float) -> None:
+    """Lay out a one-axes figure, then make it as tall as its axes' fixed shape needs."""
+    fig.tight_layout()
+    w, h = fig.get_size_inches()
+    pos = ax.get_position()
+    fig.set_size_inches(w, h + pos.width * w * box - pos.height * h)
+    fig.tight_layout()
+
+
+def profile_figure(traj: Trajectory, title: str, site: str | None = None,
+                   target: str | None = None, t_end: float | None = None) -> Any:
+    """Altitude against ground range along the ellipsoid (up to ``t_end`` if given), with the
+    events, the launch site and the target named; a uniform vertical exaggeration, said."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(9, 4.2))
-    c = traj.columns
-    ax.plot(c["downrange"] / 1e3, c["alt"] / 1e3, color="tab:red", lw=1.8)
-    for e in traj.events:
-        i = int(np.argmin(np.abs(c["t"] - e.t)))
-        ax.plot(c["downrange"][i] / 1e3, e.altitude / 1e3, "o", ms=4, color="k")
-        ax.annotate(e.name, (c["downrange"][i] / 1e3, e.altitude / 1e3), fontsize=7,
-                    xytext=(4, 4), textcoords="offset points")
-    ax.set_xlabel("ground range along the WGS-84 ellipsoid [km]")
+    c, events = _window(traj, t_end)
+    x, y = c["downrange"] / 1e3, c["alt"] / 1e3
+    x_lim = (float(np.min(x)), float(np.max(x)))
+    pad = 0.03 * max(x_lim[1] - x_lim[0], 1.0)
+    x_lim = (x_lim[0] - pad, x_lim[1] + pad)
+    y_lim = (0.0, 1.15 * max(float(np.max(y)), 1.0))
+    e = exaggeration(x_lim[1] - x_lim[0], y_lim[1])
+    box = e * y_lim[1] / (x_lim[1] - x_lim[0])
+    fig = plt.figure(figsize=(9.0, 7.9 * box + 1.5))
+    ax = fig.add_subplot()
+    ax.plot(x, y, color="tab:red", lw=1.8)
+    ax.set_xlim(*x_lim)
+    ax.set_ylim(*y_lim)
+    ax.set_aspect(e)
+    ax.set_xlabel(f"ground range along the WGS-84 ellipsoid [km]\n({_scale_note(e)})")
     ax.set_ylabel("altitude [km]")
-    ax.set_title(title)
-    ax.set_ylim(bottom=0)
+    ax.set_title(title if t_end is None else f"{title}: the ascent")
     ax.grid(alpha=0.3)
-    return _save(plt, fig, path)
+    points = [(float(np.interp(ev.t, c["t"], x)), ev.altitude / 1e3) for ev in events]
+    names = [ev.name for ev in events]
+    ax.plot([p[0] for p in points], [p[1] for p in points], "o", ms=4, color="k")
+    heads = [False] * len(points)
+    for name, i, marker in ((site, 0, "^"), (target, -1, "X")):
+        if name:
+            points.insert(0, (float(x[i]), float(y[i])))
+            names.insert(0, f"launch site: {name}" if marker == "^" else f"target: {name}")
+            heads.insert(0, True)
+            ax.plot(*points[0], marker, ms=8, color="tab:blue", clip_on=False, zorder=5)
+    _fit_height(fig, ax, box)
+    if points:
+        place_point_labels(ax, np.array(points), names, [np.column_stack([x, y])], heads=heads)
+    return fig
 
 
-def plot_time_histories(traj: Trajectory, title: str, path: str | Path) -> Path:
-    """Speed, acceleration, Mach number and dynamic pressure against time."""
+def plot_profile(traj: Trajectory, title: str, path: str | Path, site: str | None = None,
+                 target: str | None = None, t_end: float | None = None) -> Path:
+    """Write :func:`profile_figure` as PNG."""
+    return _save(profile_figure(traj, title, site, target, t_end), path)
+
+
+# --- time histories --------------------------------------------------------------------------
+
+def _name_events(fig: Any, axes: Sequence[Any], times: Sequence[float], names: Sequence[str],
+                 title: str) -> None:
+    """Dotted lines at the events on every panel, their names above the top one, the title
+    above the names."""
+    _event_lines(axes, times)
+    fig.tight_layout()
+    pad = label_times(axes[0], times, names)
+    axes[0].set_title(title, pad=pad + 4)
+    fig.tight_layout()
+
+
+def time_figure(traj: Trajectory, title: str, t_end: float | None = None) -> Any:
+    """Speed, acceleration, Mach number and dynamic pressure against time (up to ``t_end``)."""
     plt = _pyplot()
-    c = traj.columns
-    fig, axes = plt.subplots(4, 1, figsize=(9, 9), sharex=True)
-    panels = [
-        (c["speed_relative"], c["speed_inertial"], "speed [m/s]", ("relative to Earth",
-                                                                   "inertial")),
-        (c["acceleration"] / 9.80665, None, "thrust + drag acceleration [g]", None),
-        (c["mach"], None, "Mach number", None),
-        (c["dynamic_pressure"] / 1e3, None, "dynamic pressure [kPa]", None),
-    ]
-    for ax, (y1, y2, label, legend) in zip(axes, panels):
-        ax.plot(c["t"], y1, lw=1.5)
-        if y2 is not None:
-            ax.plot(c["t"], y2, lw=1.0, ls="--")
-            ax.legend(legend, fontsize=8, loc="upper right")
+    c, events = _window(traj, t_end)
+    fig, axes = plt.subplots(4, 1, figsize=(9.6, 9.4), sharex=True)
+    t = c["t"]
+    axes[0].plot(t, c["speed_relative"], lw=1.5, label="relative to the turning Earth")
+    axes[0].plot(t, c["speed_inertial"], lw=1.0, ls="--", label="inertial (Earth-centred)")
+    axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    axes[1].plot(t, c["acceleration"] / 9.80665, lw=1.5)
+    axes[2].plot(t, c["mach"], lw=1.5)
+    axes[3].plot(t, c["dynamic_pressure"] / 1e3, lw=1.5)
+    for ax, label in zip(axes, ("speed [m/s]", "thrust + drag acceleration [g]",
+                                "Mach number", "dynamic pressure [kPa]")):
         ax.set_ylabel(label, fontsize=9)
         ax.grid(alpha=0.3)
-        _mark_events(ax, traj, lambda e: e.t)
     axes[-1].set_xlabel("time since liftoff [s]")
-    axes[0].set_title(title)
-    return _save(plt, fig, path)
+    named = [ev for ev in events if ev.name != "liftoff"]
+    _name_events(fig, axes, [ev.t for ev in named], [ev.name for ev in named],
+                 title if t_end is None else f"{title}: the ascent")
+    return fig
 
+
+def plot_time_histories(traj: Trajectory, title: str, path: str | Path,
+                        t_end: float | None = None) -> Path:
+    """Write :func:`time_figure` as PNG."""
+    return _save(time_figure(traj, title, t_end), path)
+
+
+def far_figure(traj: Trajectory, title: str, epoch: dt.datetime | None = None,
+               t_ascent: float | None = None) -> Any:
+    """A flight out to the Moon against time in hours or days: distance from the Earth's
+    centre, speed in the inertial frame and (with the liftoff ``epoch``) distance from the
+    Moon's centre. Events of the ascent (before ``t_ascent``) share one label."""
+    plt = _pyplot()
+    t = traj.t
+    unit, unit_name = (3600.0, "h") if t[-1] <= 4 * DAY else (DAY, "days")
+    r = np.stack([traj["x_eci"], traj["y_eci"], traj["z_eci"]], axis=1)
+    moon = None
+    if epoch is not None:
+        from spacerace.ephem import moon_sun_eci
+
+        moon = np.asarray(moon_sun_eci(epoch, t)[0])
+    n = 3 if moon is not None else 2
+    fig, axes = plt.subplots(n, 1, figsize=(9.6, 2.6 * n + 1.4), sharex=True)
+    x = t / unit
+    axes[0].plot(x, np.linalg.norm(r, axis=1) / 1e6, lw=1.5, color="tab:red", label="craft")
+    if moon is not None:
+        axes[0].plot(x, np.linalg.norm(moon, axis=1) / 1e6, lw=1.0, color="0.5", ls="--",
+                     label="the Moon")
+        axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    axes[0].set_ylabel("distance from the\nEarth's centre [1000 km]", fontsize=9)
+    axes[0].set_ylim(bottom=0)
+    axes[1].plot(x, traj["speed_inertial"] / 1e3, lw=1.5, color="tab:blue")
+    axes[1].set_ylabel("speed, Earth-centred\ninertial frame [km/s]", fontsize=9)
+    axes[1].set_ylim(bottom=0)
+    if moon is not None:
+        axes[2].plot(x, np.linalg.norm(r - moon, axis=1) / 1e6, lw=1.5, color="tab:purple")
+        axes[2].set_yscale("log")
+        axes[2].set_ylabel("distance from the\nMoon's centre [1000 km]", fontsize=9)
+    for ax in axes:
+        ax.grid(alpha=0.3, which="both")
+    axes[-1].set_xlabel(f"time since liftoff [{unit_name}]")
+    later = [ev for ev in traj.events if t_ascent is None or ev.t > t_ascent]
+    times = [ev.t / unit for ev in later]
+    names = [ev.name for ev in later]
+    if t_ascent is not None:
+        times.insert(0, 0.0)
+        names.insert(0, "ascent (its own plot)")
+    _name_events(fig, axes, times, names, title)
+    return fig
+
+
+# --- the figures of a flight -----------------------------------------------------------------
 
 def plot_flight(traj: Trajectory, title: str, folder: str | Path, stem: str,
-                epoch: Any = None) -> list[Path]:
-    """The figures of a flight: ``<stem>-profile.png``, ``<stem>-time.png`` and, for flights
-    that go far (orbits, intercontinental shots), ``<stem>-track.png``; for flights that pass
-    the Moon (``epoch`` given), ``<stem>-moon.png``."""
+                epoch: Any = None, site: str | None = None, target: str | None = None
+                ) -> list[Path]:
+    """The figures of a flight, named ``<stem>-<kind>.png``.
+
+    ``profile`` (altitude against ground range, naming the launch ``site`` and the
+    ``target``; for a flight that does not come down, of its ascent only) and ``time``; for a
+    flight into orbit or farther, ``track`` (if it goes over 1,000 km); for a lunar flight
+    (see :func:`is_lunar`), ``time`` shows distances and speed over hours or days, ``ascent``
+    the first minutes, and ``moon`` (with the liftoff ``epoch``) the pass of the Moon.
+    """
     folder = Path(folder)
-    paths = [plot_profile(traj, title, folder / f"{stem}-profile.png"),
-             plot_time_histories(traj, title, folder / f"{stem}-time.png")]
+    t_asc = ascent_end(traj)
+    paths = [plot_profile(traj, title, folder / f"{stem}-profile.png", site, target, t_asc)]
+    if is_lunar(traj):
+        paths.append(_save(far_figure(traj, title, epoch, t_asc), folder / f"{stem}-time.png"))
+        paths.append(plot_time_histories(traj, title, folder / f"{stem}-ascent.png",
+                                         t_asc if t_asc is not None else 1200.0))
+    else:
+        paths.append(plot_time_histories(traj, title, folder / f"{stem}-time.png"))
     if float(np.max(traj["downrange"])) > 1000e3:
         paths.append(plot_ground_track(traj, title, folder / f"{stem}-track.png"))
     if epoch is not None and any(e.name == "closest approach to the Moon" for e in traj.events):
@@ -98,14 +453,17 @@ def plot_flight(traj: Trajectory, title: str, folder: str | Path, stem: str,
     return paths
 
 
+# --- Monte Carlo, decay ----------------------------------------------------------------------
+
 def plot_impacts(east: np.ndarray, north: np.ndarray, ellipses: list[dict[str, float]],
                  title: str, path: str | Path) -> Path:
     """Impact points around the aim point (km east and north) with the probability ellipses."""
     plt = _pyplot()
     from matplotlib.patches import Ellipse as EllipsePatch
 
-    fig, ax = plt.subplots(figsize=(7, 7))
-    ax.scatter(east / 1e3, north / 1e3, s=2, alpha=0.35, color="tab:blue", lw=0)
+    fig, ax = plt.subplots(figsize=(8.6, 7))
+    ax.scatter(east / 1e3, north / 1e3, s=2, alpha=0.35, color="tab:blue", lw=0,
+               label=f"impacts ({len(east)})")
     ax.plot(0, 0, "r+", ms=14, mew=2, label="aim point")
     mx, my = float(np.mean(east)) / 1e3, float(np.mean(north)) / 1e3
     ax.plot(mx, my, "kx", ms=9, mew=2, label="mean point of impact")
@@ -119,29 +477,53 @@ def plot_impacts(east: np.ndarray, north: np.ndarray, ellipses: list[dict[str, f
     ax.set_ylabel("north of the aim point [km]")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8)
-    return _save(plt, fig, path)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, markerscale=1.0)
+    fig.tight_layout()
+    return _save(fig, path)
 
 
-def plot_decay(days: np.ndarray, perigee: np.ndarray, apogee: np.ndarray, title: str,
-               path: str | Path, archival_day: float | None = None) -> Path:
-    """Perigee and apogee altitude against days in orbit, with the archival re-entry."""
+def decay_figure(days: np.ndarray, perigee: np.ndarray, apogee: np.ndarray, title: str,
+                 archival_day: float | None = None, start: dt.datetime | None = None) -> Any:
+    """Perigee and apogee altitude against days in orbit, with the archival re-entry; with
+    the insertion time ``start``, dates along the bottom and days in orbit along the top."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(9, 4.5))
-    ax.plot(days, apogee / 1e3, label="apogee", color="tab:blue")
-    ax.plot(days, perigee / 1e3, label="perigee", color="tab:red")
-    if archival_day is not None:
-        ax.axvline(archival_day, color="k", ls="--", lw=1, label="archival re-entry")
-    ax.set_xlabel("days since insertion")
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    if start is None:
+        x, at = np.asarray(days, dtype=float), archival_day
+    else:
+        import matplotlib.dates as mdates
+
+        t0 = float(mdates.date2num(start))
+        x = t0 + np.asarray(days, dtype=float)
+        at = None if archival_day is None else t0 + archival_day
+        ax.xaxis_date()
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
+        top = ax.secondary_xaxis("top", functions=(lambda d: d - t0, lambda d: d + t0))
+        top.set_xlabel("days since insertion")
+    ax.plot(x, apogee / 1e3, label="apogee", color="tab:blue")
+    ax.plot(x, perigee / 1e3, label="perigee", color="tab:red")
+    if at is not None:
+        ax.axvline(at, color="k", ls="--", lw=1, label="archival re-entry")
+    ax.set_xlabel("days since insertion" if start is None else "date (UTC)")
     ax.set_ylabel("altitude above 6,378 km [km]")
     ax.set_title(title)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend()
-    return _save(plt, fig, path)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    fig.tight_layout()
+    return fig
 
 
-def plot_ground_track(traj: Trajectory, title: str, path: str | Path) -> Path:
+def plot_decay(days: np.ndarray, perigee: np.ndarray, apogee: np.ndarray, title: str,
+               path: str | Path, archival_day: float | None = None,
+               start: dt.datetime | None = None) -> Path:
+    """Write :func:`decay_figure` as PNG."""
+    return _save(decay_figure(days, perigee, apogee, title, archival_day, start), path)
+
+
+# --- maps ------------------------------------------------------------------------------------
+
+def track_figure(traj: Trajectory, title: str) -> Any:
     """Ground track on a world map (land from the ``global-land-mask`` package, if present)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(11, 5.6))
@@ -162,12 +544,10 @@ def plot_ground_track(traj: Trajectory, title: str, path: str | Path) -> Path:
     for k, (a, b) in enumerate(zip(np.r_[0, jumps], np.r_[jumps, len(lon_deg)])):
         ax.plot(lon_deg[a:b], lat_deg[a:b], color="tab:red", lw=1.4,
                 label="ground track" if k == 0 else None)
-    for e in traj.events:
-        if e.name in ("liftoff", "cut-off", "impact", "apogee"):
-            x = (np.degrees(e.lon) + 180.0) % 360.0 - 180.0
-            ax.plot(x, np.degrees(e.lat), "o", ms=5, color="k")
-            ax.annotate(e.name, (x, np.degrees(e.lat)), xytext=(4, 4),
-                        textcoords="offset points", fontsize=8)
+    marked = [e for e in traj.events if e.name in ("liftoff", "cut-off", "impact", "apogee")]
+    at = np.array([((np.degrees(e.lon) + 180.0) % 360.0 - 180.0, np.degrees(e.lat))
+                   for e in marked]).reshape(-1, 2)
+    ax.plot(at[:, 0], at[:, 1], "o", ms=5, color="k")
     ax.set_xlim(-180, 180)
     ax.set_ylim(-90, 90)
     ax.set_xticks(range(-180, 181, 30))
@@ -176,8 +556,17 @@ def plot_ground_track(traj: Trajectory, title: str, path: str | Path) -> Path:
     ax.set_ylabel("geodetic latitude [deg]")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", fontsize=8)
-    return _save(plt, fig, path)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    fig.tight_layout()
+    if len(at):
+        place_point_labels(ax, at, [e.name for e in marked],
+                           [np.column_stack([lon_deg, lat_deg])], size=8)
+    return fig
+
+
+def plot_ground_track(traj: Trajectory, title: str, path: str | Path) -> Path:
+    """Write :func:`track_figure` as PNG."""
+    return _save(track_figure(traj, title), path)
 
 
 def plot_moon(traj: Trajectory, epoch: Any, title: str, path: str | Path) -> Path:
@@ -226,4 +615,5 @@ def plot_moon(traj: Trajectory, epoch: Any, title: str, path: str | Path) -> Pat
     ax.set_ylabel("distance to the Moon's centre [km]")
     ax.grid(alpha=0.3, which="both")
     fig.suptitle(title)
-    return _save(plt, fig, path)
+    fig.tight_layout()
+    return _save(fig, path)
