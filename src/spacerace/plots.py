@@ -23,6 +23,9 @@ _DPI = 130
 FAR = 1.0e8  # a flight reaching farther from the Earth's centre is shown as a lunar flight [m]
 ASCENT_SPAN = 1800.0  # the ascent of a flight into orbit ends with its last cut-off before [s]
 DAY = 86400.0
+# The US Standard Atmosphere 1976 defines the speed of sound only up to 86 km (above it the
+# air is no longer mixed and in equilibrium): no Mach number is drawn higher [m]
+MACH_CEILING = 86e3
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in display pixels
 
 
@@ -231,7 +234,7 @@ def label_times(ax: Any, times: Sequence[float], names: Sequence[str], max_rows:
         rows: list[list[tuple[float, float]]] = []
         layout = []
         for g in groups:
-            label = _cluster_label([names[i] for i in g])
+            label = _cluster_label([names[i] for i in g], width=100)
             w, h = _text_size(fig, renderer, label, _FONT)
             x0 = x_px[g[0]]
             ha, anchor = "left", g[0]
@@ -357,17 +360,23 @@ def time_figure(traj: Trajectory, title: str, t_end: float | None = None) -> Any
     c, events = _window(traj, t_end)
     fig, axes = plt.subplots(4, 1, figsize=(9.6, 9.4), sharex=True)
     t = c["t"]
-    axes[0].plot(t, c["speed_relative"], lw=1.5, label="relative to the turning Earth")
-    axes[0].plot(t, c["speed_inertial"], lw=1.0, ls="--", label="inertial (Earth-centred)")
+    # coarse samples (a long flight's ascent): show them, joined by straight lines
+    sparse = len(t) > 1 and float(np.max(np.diff(t))) > 0.02 * float(t[-1] - t[0])
+    style = {"lw": 1.5, "marker": "." if sparse else None, "ms": 3}
+    axes[0].plot(t, c["speed_relative"], label="relative to the turning Earth", **style)
+    axes[0].plot(t, c["speed_inertial"], ls="--", label="inertial (Earth-centred)",
+                 **{**style, "lw": 1.0})
     axes[0].legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    axes[1].plot(t, c["acceleration"] / 9.80665, lw=1.5)
-    axes[2].plot(t, c["mach"], lw=1.5)
-    axes[3].plot(t, c["dynamic_pressure"] / 1e3, lw=1.5)
+    axes[1].plot(t, c["acceleration"] / 9.80665, **style)
+    axes[2].plot(t, np.where(c["alt"] <= MACH_CEILING, c["mach"], np.nan), **style)
+    axes[3].plot(t, c["dynamic_pressure"] / 1e3, **style)
     for ax, label in zip(axes, ("speed [m/s]", "thrust + drag acceleration [g]",
-                                "Mach number", "dynamic pressure [kPa]")):
+                                f"Mach number\n(below {MACH_CEILING / 1e3:.0f} km)",
+                                "dynamic pressure [kPa]")):
         ax.set_ylabel(label, fontsize=9)
         ax.grid(alpha=0.3)
-    axes[-1].set_xlabel("time since liftoff [s]")
+    axes[-1].set_xlabel("time since liftoff [s]" + ("\n(dots: the trajectory's samples, "
+                                                     "joined by straight lines)" if sparse else ""))
     named = [ev for ev in events if ev.name != "liftoff"]
     _name_events(fig, axes, [ev.t for ev in named], [ev.name for ev in named],
                  title if t_end is None else f"{title}: the ascent")
@@ -419,7 +428,7 @@ def far_figure(traj: Trajectory, title: str, epoch: dt.datetime | None = None,
     names = [ev.name for ev in later]
     if t_ascent is not None:
         times.insert(0, 0.0)
-        names.insert(0, "ascent (its own plot)")
+        names.insert(0, "ascent (see its own plot)")
     _name_events(fig, axes, times, names, title)
     return fig
 
@@ -477,7 +486,8 @@ def plot_impacts(east: np.ndarray, north: np.ndarray, ellipses: list[dict[str, f
     ax.set_ylabel("north of the aim point [km]")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, markerscale=1.0)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    legend.legend_handles[0].set_sizes([12.0])  # the impacts' dots, visible
     fig.tight_layout()
     return _save(fig, path)
 
