@@ -198,8 +198,9 @@ def _write_flight(result: FlightResult, csv: Path | None, parquet: Path | None,
         return []
     from spacerace.plots import plot_flight
 
-    return plot_flight(result.trajectory, result.mission.name, plot, stem,
-                       result.mission.epoch)
+    m = result.mission
+    return plot_flight(result.trajectory, m.name, plot, stem, m.epoch, m.site.name,
+                       m.target.name if m.target is not None else None)
 
 
 @app.command("fly")
@@ -442,7 +443,7 @@ def _plot_impacts(m: Mission, cols: dict, summary: dict, folder: Path) -> Path:
     xy = local_plane(np.radians(cols["impact_lat_deg"][ok]),
                      np.radians(cols["impact_lon_deg"][ok]), m.target.lat, m.target.lon)
     return plot_impacts(xy[:, 0], xy[:, 1], summary["impact"]["ellipses"],
-                        f"{m.id}: {len(xy)} impacts", folder / f"{m.id}-impacts.png")
+                        f"{m.name}: {len(xy)} impacts", folder / f"{m.id}-impacts.png")
 
 
 @app.command("montecarlo")
@@ -597,7 +598,7 @@ def decay_cmd(
         try:
             doc["plot"] = str(plot_decay(hist.t, hist.perigee, hist.apogee,
                                          f"{m.name}: orbital decay", plot / f"{m.id}-decay.png",
-                                         archival_day))
+                                         archival_day, hist.start))
         except SpaceraceError as exc:
             raise _fail(exc) from None
     if as_json:
