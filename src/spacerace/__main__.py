@@ -1,7 +1,5 @@
 """``python -m spacerace`` runs the command line."""
 
-import sys
+from spacerace._entry import run
 
-from spacerace.cli import main
-
-sys.exit(main(sys.argv[1:]))
+run()

@@ -659,5 +659,5 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (kept for scripts that named it; see ``_entry.run``)."""
     sys.exit(main(sys.argv[1:]))
