@@ -207,6 +207,12 @@
     $("chapter-sources-box").hidden = ch.sources.length === 0;
     for (const b of document.querySelectorAll(".tl-chapter")) {
       b.classList.toggle("active", b.dataset.chapter === ch.key);
+      if (b.dataset.chapter === ch.key) {  // a scrolling row of chapters (a phone): show it
+        const axis = $("timeline-axis");
+        if (axis.scrollWidth > axis.clientWidth) {
+          axis.scrollLeft = b.offsetLeft - axis.offsetLeft - (axis.clientWidth - b.offsetWidth) / 2;
+        }
+      }
     }
   }
 
@@ -310,6 +316,8 @@
     C.Cartesian3.add(sphere.center, C.Cartesian3.multiplyByScalar(up, lift * top, up), sphere.center);
     const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
     const big = sphere.radius > 1.5e6;
+    // a portrait view (a phone) is narrower than tall: stand back so the width holds the flight
+    const portrait = Math.max(1, 1 / state.viewer.camera.frustum.aspectRatio);
     // Side-on to the flight, looking north-ish, a little above the horizon: the arc in profile.
     let heading = course + Math.PI / 2;
     if (Math.cos(heading) < 0) heading += Math.PI;
@@ -320,7 +328,7 @@
       const cut = doc.events.find((e) => e.name === "cut-off") || doc.events[0];
       const focus = wraps ? C.Cartesian3.fromDegrees(cut.lon_deg, cut.lat_deg, 0)
         : C.Ellipsoid.WGS84.scaleToGeodeticSurface(sphere.center, new C.Cartesian3());
-      const range = wraps ? 1.7e7 : sphere.radius * 2.9;
+      const range = (wraps ? 1.7e7 : sphere.radius * 2.9) * Math.sqrt(portrait);
       state.viewer.camera.flyToBoundingSphere(new C.BoundingSphere(focus, 1.0), {
         offset: new C.HeadingPitchRange(0, -Math.PI / 2, range), duration: seconds });
       return;
@@ -328,7 +336,8 @@
     // far enough for the whole height of a steep flight in the frame's vertical angle
     const f = state.viewer.camera.frustum;
     const fovy = f.aspectRatio > 1 ? 2 * Math.atan(Math.tan(f.fov / 2) / f.aspectRatio) : f.fov;
-    const range = Math.max(1.5e5, sphere.radius * rangeFactor, (1.35 * top) / (2 * Math.tan(fovy / 2)));
+    const range = Math.max(1.5e5, sphere.radius * rangeFactor * portrait,
+      (1.35 * top) / (2 * Math.tan(fovy / 2)));
     const offset = new C.HeadingPitchRange(heading, C.Math.toRadians(pitchDeg), range);
     state.viewer.camera.flyToBoundingSphere(sphere, { offset, duration: seconds });
   }
