@@ -52,9 +52,12 @@ from spacerace.results import Trajectory
 MAJOR_EVENTS = ("cut-off", "apogee", "impact", "separation", "staging", "insertion",
                 "orbit insertion")
 
-# Phase colours (RGB): burning phases in warm colours, coasts in cool ones.
-_POWERED = ((255, 176, 0), (255, 112, 40), (255, 70, 70), (255, 220, 110))
-_COAST = ((90, 200, 250), (150, 220, 255), (180, 160, 230))
+# Phase colours (RGB): burning phases in warm colours, coasts in cool ones, each list in an
+# order where neighbours differ in hue or lightness (Apollo 11 has nine burns, four coasts).
+_POWERED = ((255, 176, 0), (255, 70, 70), (255, 232, 120), (255, 120, 190), (255, 112, 40),
+            (200, 230, 60), (210, 80, 220), (255, 170, 140), (190, 120, 50))
+_COAST = ((90, 200, 250), (170, 140, 255), (60, 220, 170), (215, 222, 232), (70, 110, 255),
+          (150, 240, 130))
 
 # Points and labels closer to the camera than this are drawn over the globe (never hidden by
 # the ground they stand on); farther ones, seen from space, are hidden when behind the Earth.

@@ -49,7 +49,6 @@ import numpy as np
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from spacerace import catalog
@@ -62,9 +61,11 @@ from spacerace.export.tables import write_csv, write_parquet
 from spacerace.flight import FlightResult
 from spacerace.mission import Mission
 from spacerace.report import to_dict
+from spacerace.web.flightview import ascent_end, near_moon_events, with_fine_ascent
 from spacerace.web.guard import Guard
 from spacerace.web.guard import json_error as _error
 from spacerace.web.lanes import Lanes, worker_setup
+from spacerace.web.static_files import CompressedStatic
 from spacerace.web.whatif import FlyRequest, fly_whatif, nominal_inputs
 
 log = logging.getLogger("spacerace.web")
@@ -80,6 +81,7 @@ PAGE_COLUMNS: dict[str, tuple[str, float, int]] = {
     "t_s": ("t", 1.0, 3),
     "alt_m": ("alt", 1.0, 1),
     "speed_m_s": ("speed_relative", 1.0, 2),
+    "speed_inertial_m_s": ("speed_inertial", 1.0, 2),
     "accel_m_s2": ("acceleration", 1.0, 3),
     "mach": ("mach", 1.0, 4),
     "q_pa": ("dynamic_pressure", 1.0, 1),
@@ -357,7 +359,10 @@ def page_columns(result: FlightResult, max_points: int) -> dict[str, list[float 
 def page_document(nominal: FlightResult, result: FlightResult, req: FlyRequest,
                   max_points: int) -> dict[str, Any]:
     """``report.to_dict`` of the flight plus what the page needs to draw it."""
+    t_ascent = ascent_end(result)
+    result = near_moon_events(with_fine_ascent(result))
     doc = _clean(to_dict(result))  # the trajectory and CZML below are finite by construction
+    doc["ascent_end_s"] = t_ascent  # long flights: where the charts' ascent view ends
     m = result.mission
     doc["site"] = {"name": m.site.name, "lat_deg": math.degrees(m.site.lat),
                    "lon_deg": math.degrees(m.site.lon), "alt_m": m.site.alt}
@@ -451,8 +456,15 @@ def _process_fly_document(req: FlyRequest) -> tuple[bytes, dict[str, str]]:
 
 # --- the app ---------------------------------------------------------------------------------
 
+def _warmed(future: Any) -> None:
+    """Log a failed warm-up flight (the page still serves; that flight reports its error)."""
+    if not future.cancelled() and future.exception() is not None:
+        log.error("warm-up flight failed", exc_info=future.exception())
+
+
 def _lifespan(flights: Flights, settings: Settings) -> Any:
-    """Start the lanes, fly the first mission once (compiles the kernel), stop the lanes.
+    """Start the lanes, fly the first mission once in the background (compiles the kernel: the
+    page is served meanwhile, and flights wait for it), stop the lanes.
 
     The worker processes start in the background, each flying every mission once (which
     measures what each costs); in threads only, costs are learnt from the flights asked for.
@@ -463,13 +475,10 @@ def _lifespan(flights: Flights, settings: Settings) -> Any:
         lanes = app.state.lanes = Lanes(
             settings.workers, settings.processes, settings.queue_limit, settings.flight_timeout,
             functools.partial(_process_pool, settings=settings), _process_ready)
-        try:
-            first = catalog.list_missions()[:1]
-            if first:
-                await asyncio.get_running_loop().run_in_executor(
-                    lanes.threads["long"].executor, flights.nominal, first[0])
-        except Exception:  # the page still serves; the flight will report its own error
-            log.exception("warm-up flight failed")
+        first = catalog.list_missions()[:1]
+        if first:
+            app.state.warming = lanes.threads["long"].executor.submit(flights.nominal, first[0])
+            app.state.warming.add_done_callback(_warmed)
         lanes.start()
         try:
             yield
@@ -534,12 +543,21 @@ _MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
           "czml": "application/json", "kml": "application/vnd.google-earth.kml+xml"}
 
 
+async def _warm(request: Request) -> None:
+    """Wait for the warm-up flight (the kernel's compilation) before a flight's time limit
+    starts; its failure is logged and left to the flight to report."""
+    warming = getattr(request.app.state, "warming", None)
+    if warming is not None and not warming.done():
+        await asyncio.wait([asyncio.wrap_future(warming)])
+
+
 def _flight_routes(app: FastAPI, flights: Flights) -> None:
     @app.post("/api/fly", responses={200: {"description": "The flight: the `--json` document "
                                                           "plus trajectory, phases, czml, whatif"}})
     async def fly(req: FlyRequest, request: Request) -> Response:
         """Fly a catalog mission, with optional what-if changes."""
         flights.check_mission(req.mission)
+        await _warm(request)
         hit = flights.cached(req)  # answered before: no need to queue for a flight lane
         if hit is not None:
             return Response(hit[0], media_type="application/json", headers=hit[1])
@@ -558,6 +576,7 @@ def _flight_routes(app: FastAPI, flights: Flights) -> None:
                      req: Annotated[FlyRequest, Query()], request: Request) -> Response:
         """The trajectory (every sample) as CSV, Parquet, CZML or KML."""
         flights.check_mission(req.mission)
+        await _warm(request)
         data, _ = await request.app.state.lanes.run(req.mission, flights.export, req, fmt)
         name = f"{req.mission}{'-whatif' if req.changes() else ''}.{fmt}"
         return Response(data, media_type=_MEDIA[fmt],
@@ -580,14 +599,14 @@ def _static_routes(app: FastAPI, settings: Settings) -> None:
         return HTMLResponse(DOCS_NOTE)
 
     if settings.cesium_dir is not None:
-        app.mount("/cesium", StaticFiles(directory=settings.cesium_dir), name="cesium")
+        app.mount("/cesium", CompressedStatic(directory=settings.cesium_dir), name="cesium")
     else:
         @app.get("/cesium/{path:path}", include_in_schema=False)
         def no_cesium(path: str) -> JSONResponse:
             return _error(404, "CesiumJS not found: run `npm ci` in the repository, or set "
                                f"{CESIUM_ENV} to a node_modules/cesium/Build/Cesium folder")
 
-    app.mount("/", StaticFiles(directory=STATIC, html=True), name="page")
+    app.mount("/", CompressedStatic(directory=STATIC, html=True), name="page")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -613,6 +632,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.flights = flights
+    app.state.warming = None
     _install_error_handlers(app)
     _catalog_routes(app, chapters, bib, settings)
     _flight_routes(app, flights)

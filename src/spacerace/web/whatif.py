@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from spacerace.flight import FlightResult
+from spacerace.flight import FlightResult, options_for
 from spacerace.flight import simulate as _simulate
 from spacerace.mission import Mission
 from spacerace.montecarlo import perturb
@@ -178,4 +178,5 @@ def fly_whatif(nominal: FlightResult, req: FlyRequest) -> FlightResult:
     if not req.changes():
         return nominal
     vehicle, mission = apply(nominal.vehicle, nominal.mission, req)
-    return _simulate(vehicle, mission, options=None)
+    # the nominal's time limit and sampling: a flight to the Moon coasts all the way there
+    return _simulate(vehicle, mission, options=options_for(mission, None))

@@ -15,6 +15,17 @@
   window.spacerace = probe;
   // Re-frame the camera on the flight (pitch [deg], distance in bounding-sphere radii).
   probe.frame = (pitchDeg, rangeFactor, lift) => frameFlight(state.doc, 0, pitchDeg, rangeFactor, lift);
+  // The camera's position in Earth-fixed axes [m], and a seek to a time since liftoff [s].
+  probe.camera = () => {
+    const p = state.viewer && state.viewer.camera.positionWC;
+    return p ? [p.x, p.y, p.z] : null;
+  };
+  probe.seek = (t) => seek(t);
+  probe.pause = () => {
+    if (!state.viewer) return;
+    state.viewer.clock.shouldAnimate = false;
+    onTick(state.viewer.clock);
+  };
 
   const state = {
     chapters: [], chapter: null, nominal: null, doc: null, viewer: null, epoch: null,
@@ -33,13 +44,22 @@
     miss_distance_m: "Miss from the target", max_q_time_s: "Max-Q time",
     max_q_altitude_m: "Max-Q altitude", perigee_altitude_m: "Perigee", apogee_altitude_m: "Apogee",
     inclination_deg: "Inclination", period_s: "Period",
+    moon_closest_approach_m: "Closest approach to the Moon (from its centre)",
+    moon_closest_approach_altitude_m: "Closest approach above the Moon's surface",
+    moon_closest_approach_time_s: "Time of the closest approach to the Moon",
+    moon_closest_approach_time: "Closest approach to the Moon (UTC)",
   };
   const UNIT_SUFFIX = /_(m_s2|m_s|deg|pa|kg|s|m)$/;
-  const ACRONYMS = { wac: "WAC", icbm: "ICBM", r2e: "R-2E", r1: "R-1", r2: "R-2" };
+  const ACRONYMS = { wac: "WAC", icbm: "ICBM", r2e: "R-2E", r1: "R-1", r2: "R-2", tli: "TLI",
+    "s ic": "S-IC", "s ii": "S-II", "s ivb": "S-IVB", loi: "LOI", "blok e": "Blok E" };
+  const WORDS = [[/\bcutoff\b/g, "cut-off"], [/\breentry\b/g, "re-entry"], [/ t$/, " time"],
+    [/\bmoon\b/g, "Moon"], [/\bearth\b/g, "Earth"]];
   function label(key) {
     if (LABELS[key]) return LABELS[key];
-    const words = key.replace(UNIT_SUFFIX, "").replace(/_/g, " ").replace(/^cutoff/, "cut-off")
-      .replace(/^reentry/, "re-entry").replace(/\b(wac|icbm|r2e|r1|r2)\b/g, (w) => ACRONYMS[w]);
+    let words = key.replace(UNIT_SUFFIX, "").replace(/_/g, " ")
+      .replace(/\b(wac|icbm|r2e|r1|r2|tli|loi|s ic|s ii|s ivb|blok e)\b/g, (w) => ACRONYMS[w]);
+    for (const [re, to] of WORDS) words = words.replace(re, to);
+    if (/^Moon closest approach$/.test(words)) words += " (from its centre)";
     return words.charAt(0).toUpperCase() + words.slice(1);
   }
 
@@ -57,13 +77,41 @@
     minimumFractionDigits: digits, maximumFractionDigits: digits,
   });
 
-  // The same rules as spacerace.report.format_value, plus kPa and g.
+  // A duration for people: seconds, then minutes, hours and days.
+  function duration(t) {
+    const a = Math.abs(t), sign = t < 0 ? "\u2212" : "";
+    if (a < 600) return `${sign}${group(a, 1)} s`;
+    const d = Math.floor(a / 86400), h = Math.floor((a % 86400) / 3600);
+    const m = Math.floor((a % 3600) / 60), sec = Math.round(a % 60);
+    if (a < 3600) return `${sign}${m} min ${sec} s`;
+    if (a < 86400) return `${sign}${h} h ${m} min ${sec} s`;
+    return `${sign}${d} d ${h} h ${m} min`;
+  }
+
+  // The mission clock: T+ seconds for a short flight, days, hours and minutes for a long one.
+  const pad2 = (x) => String(x).padStart(2, "0");
+  function clockText(t, digits = 1) {
+    if (t < 1000) return `T+ ${t.toFixed(digits)} s`;
+    const d = Math.floor(t / 86400), h = Math.floor((t % 86400) / 3600);
+    const m = Math.floor((t % 3600) / 60), sec = Math.floor(t % 60);
+    return `T+ ${d ? `${d} d ` : ""}${pad2(h)}:${pad2(m)}:${pad2(sec)}`;
+  }
+
+  // An ISO time as "19 July 1969, 18:26:38 UTC" (other text as it is).
+  function isoText(text) {
+    const d = /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(text) ? new Date(text) : null;
+    if (!d || Number.isNaN(d.getTime())) return text;
+    return `${d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}, `
+      + `${d.toISOString().slice(11, 19)} UTC`;
+  }
+
+  // The same rules as spacerace.report.format_value, plus kPa, g and durations.
   function fmt(value, unit) {
-    if (typeof value === "string") return value;  // an ISO time
+    if (typeof value === "string") return isoText(value);
     if (typeof value !== "number" || Number.isNaN(value)) return "\u2013";
     if (unit === "m" && Math.abs(value) >= 1000) return `${group(value / 1000, 1)} km`;
     if (unit === "deg") return `${value.toFixed(4)}\u00b0`;
-    if (unit === "s" && Math.abs(value) >= 600) return `${group(value, 1)} s (${group(value / 60, 1)} min)`;
+    if (unit === "s" && Math.abs(value) >= 600) return duration(value);
     if (unit === "m" || unit === "m/s" || unit === "s") return `${group(value, 1)} ${unit}`;
     if (unit === "Pa") return `${group(value / 1000, 1)} kPa`;
     if (unit === "m/s2") return `${group(value, 1)} m/s\u00b2 (${(value / G0).toFixed(1)} g)`;
@@ -123,11 +171,13 @@
       const d = new Date(ch.epoch);
       const year = d.getUTCFullYear() + (d - Date.UTC(d.getUTCFullYear(), 0, 1)) / 3.156e10;
       const x = (year - y0) / (y1 - y0);
-      const labelEl = el("span", { class: "tl-label", text: `${ch.year} \u00b7 ${ch.short}` });
+      const narrow = axis.getBoundingClientRect().width < 1200;
+      const labelEl = el("span", { class: "tl-label", text: narrow ? ch.short : `${ch.year} \u00b7 ${ch.short}` });
       const btn = el("button", {
         class: "tl-chapter", type: "button", "data-chapter": ch.key,
         style: `left:${(100 * x).toFixed(3)}%`, title: `${ch.date}: ${ch.title}`,
       }, labelEl, el("span", { class: "tl-dot" }));
+      if (state.chapter && state.chapter.key === ch.key) btn.classList.add("active");
       btn.addEventListener("click", () => selectChapter(ch));
       axis.append(btn);
       buttons.push([btn, labelEl]);
@@ -136,7 +186,7 @@
     const rowEnds = [-Infinity, -Infinity, -Infinity];
     for (const [, labelEl] of buttons) {
       const r = labelEl.getBoundingClientRect();
-      let row = rowEnds.findIndex((end) => end + 6 <= r.left);
+      let row = rowEnds.findIndex((end) => end + 8 <= r.left);
       if (row < 0) row = rowEnds.indexOf(Math.min(...rowEnds));
       rowEnds[row] = r.right;
       labelEl.style.marginTop = `${row * 17}px`;
@@ -157,6 +207,12 @@
     $("chapter-sources-box").hidden = ch.sources.length === 0;
     for (const b of document.querySelectorAll(".tl-chapter")) {
       b.classList.toggle("active", b.dataset.chapter === ch.key);
+      if (b.dataset.chapter === ch.key) {  // a scrolling row of chapters (a phone): show it
+        const axis = $("timeline-axis");
+        if (axis.scrollWidth > axis.clientWidth) {
+          axis.scrollLeft = b.offsetLeft - axis.offsetLeft - (axis.clientWidth - b.offsetWidth) / 2;
+        }
+      }
     }
   }
 
@@ -260,6 +316,8 @@
     C.Cartesian3.add(sphere.center, C.Cartesian3.multiplyByScalar(up, lift * top, up), sphere.center);
     const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
     const big = sphere.radius > 1.5e6;
+    // a portrait view (a phone) is narrower than tall: stand back so the width holds the flight
+    const portrait = Math.max(1, 1 / state.viewer.camera.frustum.aspectRatio);
     // Side-on to the flight, looking north-ish, a little above the horizon: the arc in profile.
     let heading = course + Math.PI / 2;
     if (Math.cos(heading) < 0) heading += Math.PI;
@@ -270,7 +328,7 @@
       const cut = doc.events.find((e) => e.name === "cut-off") || doc.events[0];
       const focus = wraps ? C.Cartesian3.fromDegrees(cut.lon_deg, cut.lat_deg, 0)
         : C.Ellipsoid.WGS84.scaleToGeodeticSurface(sphere.center, new C.Cartesian3());
-      const range = wraps ? 1.7e7 : sphere.radius * 2.9;
+      const range = (wraps ? 1.7e7 : sphere.radius * 2.9) * Math.sqrt(portrait);
       state.viewer.camera.flyToBoundingSphere(new C.BoundingSphere(focus, 1.0), {
         offset: new C.HeadingPitchRange(0, -Math.PI / 2, range), duration: seconds });
       return;
@@ -278,9 +336,26 @@
     // far enough for the whole height of a steep flight in the frame's vertical angle
     const f = state.viewer.camera.frustum;
     const fovy = f.aspectRatio > 1 ? 2 * Math.atan(Math.tan(f.fov / 2) / f.aspectRatio) : f.fov;
-    const range = Math.max(1.5e5, sphere.radius * rangeFactor, (1.35 * top) / (2 * Math.tan(fovy / 2)));
+    const range = Math.max(1.5e5, sphere.radius * rangeFactor * portrait,
+      (1.35 * top) / (2 * Math.tan(fovy / 2)));
     const offset = new C.HeadingPitchRange(heading, C.Math.toRadians(pitchDeg), range);
     state.viewer.camera.flyToBoundingSphere(sphere, { offset, duration: seconds });
+  }
+
+  // Event labels closer in time than a small part of the flight overprint each other (the
+  // last cut-offs of a spinning upper stage, an apogee beside the closest approach to the
+  // Moon): keep the first of each such group labelled; the others stay points.
+  function declutterLabels(ds) {
+    const gap = 0.004 * state.tEnd;
+    const labelled = ds.entities.values
+      .filter((e) => e.label && e.properties && e.properties.t_s)
+      .map((e) => [e, e.properties.t_s.getValue(state.epoch)])
+      .sort((a, b) => a[1] - b[1]);
+    let last = -Infinity;
+    for (const [e, t] of labelled) {
+      if (t - last < gap) e.label.show = false;
+      else last = t;
+    }
   }
 
   async function drawGlobe(doc, newChapter) {
@@ -295,8 +370,21 @@
     if (state.dataSource) viewer.dataSources.remove(state.dataSource, true);
     await viewer.dataSources.add(ds);
     state.dataSource = ds;
+    declutterLabels(ds);
     if (state.ghost) { viewer.entities.remove(state.ghost); state.ghost = null; }
-    if (Object.keys(doc.whatif.applied).length && state.nominal) {
+    if (state.ghostSource) { viewer.dataSources.remove(state.ghostSource, true); state.ghostSource = null; }
+    if (Object.keys(doc.whatif.applied).length && state.nominal && state.inertial) {
+      // the nominal's paths in the same inertial axes, dashed (its own CZML packets)
+      const dash = { polylineDash: { color: { rgba: [255, 255, 255, 150] }, dashLength: 12 } };
+      const packets = [state.nominal.czml[0], ...state.nominal.czml
+        .filter((p) => String(p.id).startsWith("phase-") && p.path)
+        .map((p) => ({ ...p, id: `nominal-${p.id}`, name: `nominal: ${p.name}`,
+          path: { ...p.path, width: 2, material: dash } }))];
+      const ghost = await C.CzmlDataSource.load(packets);
+      if (doc !== state.doc) return;
+      await viewer.dataSources.add(ghost);
+      state.ghostSource = ghost;
+    } else if (Object.keys(doc.whatif.applied).length && state.nominal) {
       const tr = state.nominal.trajectory;
       const flat = [];
       for (let i = 0; i < tr.t_s.length; i++) flat.push(tr.lon_deg[i], tr.lat_deg[i], tr.alt_m[i]);
@@ -348,18 +436,43 @@
     if (!state.doc) return;
     t = Math.min(Math.max(t, 0), state.tEnd);
     const tr = state.doc.trajectory;
-    $("ov-t").textContent = `T+ ${t.toFixed(1)} s`;
-    $("slider-label").textContent = `T+ ${t.toFixed(0)} s`;
+    $("ov-t").textContent = clockText(t);
+    $("slider-label").textContent = clockText(t, 0);
     if (!state.dragging) $("slider").value = String(t);
-    const alt = valueAt(tr.alt_m, t), v = valueAt(tr.speed_m_s, t), mach = valueAt(tr.mach, t);
+    const deep = isDeep(state.doc);
+    const alt = valueAt(tr.alt_m, t), mach = valueAt(tr.mach, t);
+    const v = valueAt(deep ? tr.speed_inertial_m_s : tr.speed_m_s, t);
     const ph = state.doc.phases.find((p) => t >= p.t_start && t <= p.t_end) || state.doc.phases.at(-1);
-    $("ov-readout").innerHTML = "";
-    $("ov-readout").append(
-      el("b", { text: "altitude " }), `${(alt / 1000).toFixed(1)} km   `,
-      el("b", { text: "speed " }), `${group(v, 0)} m/s   `,
-      el("b", { text: "Mach " }), alt < AIR_TOP_M ? `${mach.toFixed(2)}` : "\u2013",
-      el("br"), el("b", { text: "phase " }), ph ? ph.name : "");
+    const readout = $("ov-readout");
+    readout.replaceChildren();
+    if (deep) {
+      // far from the Earth: distances from both bodies and the speed in inertial axes
+      readout.append(el("b", { text: "from the Earth " }), `${group(alt / 1000, 0)} km   `);
+      const moon = moonHeight(t);
+      if (moon !== null) readout.append(el("b", { text: "from the Moon " }), `${group(moon / 1000, 0)} km`);
+      readout.append(el("br"), el("b", { text: "speed (inertial) " }), `${group(v, 0)} m/s   `);
+      if (alt < AIR_TOP_M) readout.append(el("b", { text: "Mach " }), `${mach.toFixed(2)}`);
+    } else {
+      readout.append(
+        el("b", { text: "altitude " }), `${(alt / 1000).toFixed(1)} km   `,
+        el("b", { text: "speed " }), `${group(v, 0)} m/s   `,
+        el("b", { text: "Mach " }), alt < AIR_TOP_M ? `${mach.toFixed(2)}` : "\u2013");
+    }
+    readout.append(el("br"), el("b", { text: "phase " }), ph ? ph.name : "");
+    if (chartWindow(state.doc) !== state.chartWindowShown) drawCharts(state.doc);
     for (const c of state.charts) c.cursor(t);
+  }
+
+  // Height above the Moon's surface [m] at t, from the drawn vehicle and Moon (DE421), or null.
+  const MOON_RADIUS_M = 1737.4e3;
+  function moonHeight(t) {
+    const ds = state.dataSource, C = window.Cesium;
+    if (!ds || !C || !state.epoch) return null;
+    const vehicle = ds.entities.getById("vehicle"), moon = ds.entities.getById("moon");
+    if (!vehicle || !moon) return null;
+    const time = C.JulianDate.addSeconds(state.epoch, t, new C.JulianDate());
+    const a = vehicle.position.getValue(time), b = moon.position.getValue(time);
+    return a && b ? C.Cartesian3.distance(a, b) - MOON_RADIUS_M : null;
   }
 
   function onTick(clock) {
@@ -407,6 +520,7 @@
     $("speed").addEventListener("change", () => {
       if (state.viewer) state.viewer.clock.multiplier = Number($("speed").value);
     });
+    $("chart-window").addEventListener("change", () => { if (state.doc) drawCharts(state.doc); });
   }
 
   function renderOverlay(doc) {
@@ -436,6 +550,34 @@
   const ORDER = ["range_m", "max_altitude_m", "burnout_speed_m_s", "flight_time_s",
     "impact_speed_m_s", "impact_lat_deg", "impact_lon_deg", "killed", "injured"];
 
+  // Verdicts and source keys in plain words (the table's legend says the same at more length).
+  const VERDICT_WORDS = {
+    pass: "a prediction within the archive's tolerance or range",
+    FAIL: "a prediction outside the archive's tolerance or range: the model misses",
+    "within spread": "a prediction outside the tolerance but inside the spread of the sources",
+    missing: "a prediction the flight did not produce",
+    aimed: "the flight was steered to this figure, so it matches by construction",
+    calibrated: "a model parameter was chosen with this figure in view",
+    input: "the figure went into the flight",
+    shown: "an archival fact the simulation does not compute",
+  };
+  const SOURCE_WORDS = {
+    RECALLED: "no written source found (a recollection)",
+    DERIVED: "worked out here from sourced figures",
+    RECONSTRUCTED: "estimated here, no source gives it",
+  };
+  // What-if rows are set beside the archive but not scored: the flight is not the one flown.
+  const WHATIF_VERDICT = { pass: "inside", FAIL: "outside", "within spread": "inside spread" };
+
+  function sourceCell(text, citations) {
+    const keys = String(text || "").split(/[\s,;]+/).filter(Boolean);
+    const plain = keys.map((k) => SOURCE_WORDS[k]).filter(Boolean);
+    const span = el("span", { class: "src", text: plain.length ? `${text}: ${plain.join("; ")}` : text });
+    const cites = keys.map((k) => citations[k]).filter(Boolean);
+    if (cites.length) span.title = cites.join("\n");
+    return span;
+  }
+
   function renderTable(doc) {
     const body = $("figures").querySelector("tbody");
     body.replaceChildren();
@@ -456,11 +598,13 @@
       if (whatif && nominalFigs[c.figure] !== undefined && c.simulated !== null) {
         sim.append(el("span", { class: "nominal", text: `nominal ${fmt(nominalFigs[c.figure], unit)}` }));
       }
-      const arch = el("td", { class: "num arch" }, archivalText(entry),
-        el("span", { class: "src", text: c.source }));
+      const arch = el("td", { class: "num arch" }, archivalText(entry), sourceCell(c.source, doc.sources));
+      const scored = whatif && WHATIF_VERDICT[c.verdict];
+      const badge = el("span", { class: `verdict ${scored ? "whatif" : c.verdict}`,
+        text: scored || c.verdict, title: scored ? "a what-if is set beside the archive, not scored"
+          : VERDICT_WORDS[c.verdict] || "" });
       const err = el("td", { class: "num err" },
-        c.error === null ? "\u2013" : fmt(c.error, unit), " ",
-        el("span", { class: `verdict ${c.verdict}`, text: c.verdict }));
+        el("span", { class: "errval", text: c.error === null ? "\u2013" : fmt(c.error, unit) }), badge);
       // the role in plain words: only predictions are scored
       const name = el("td", { class: "name" }, label(c.figure),
         el("span", { class: `role ${c.role || ""}`, text: c.role_text || "" }));
@@ -472,9 +616,14 @@
     }
     const other = $("other-figures").querySelector("tbody");
     other.replaceChildren();
+    const seen = new Set();
     for (const [key, value] of Object.entries(doc.figures)) {
       // objects are burn ends reported by name: their values are also in flat keys
       if (shown.has(key) || (value !== null && typeof value === "object")) continue;
+      // one row per value: some figures are kept under two names (cut-off time, burnout time)
+      const same = `${unitOfKey(key)} ${value}`;
+      if (value !== null && seen.has(same)) continue;
+      seen.add(same);
       other.append(el("tr", {}, el("td", { text: label(key) }),
         el("td", { class: "num sim", "data-figure": key, "data-value": value === null ? "" : String(value),
           text: fmt(value, unitOfKey(key)) })));
@@ -487,7 +636,9 @@
   // --- charts (plain canvas) -----------------------------------------------------------------
   const CHARTS = [
     { key: "alt", title: "Altitude", unit: "km", get: (tr) => tr.alt_m.map((v) => v / 1000) },
-    { key: "speed", title: "Speed", unit: "m/s", get: (tr) => tr.speed_m_s },
+    // a flight to the Moon: the speed in inertial axes (the Earth-fixed one is 25 km/s at the Moon)
+    { key: "speed", title: "Speed", unit: "m/s", get: (tr, deep) => (deep ? tr.speed_inertial_m_s : tr.speed_m_s),
+      titleDeep: "Speed, inertial" },
     { key: "accel", title: "Acceleration", unit: "g", get: (tr) => tr.accel_m_s2.map((v) => v / G0) },
     { key: "mach", title: "Mach", unit: "", get: (tr) => tr.mach.map((v, i) => inAir(tr, i) ? v : null) },
     { key: "q", title: "Dyn. pressure", unit: "kPa", get: (tr) => tr.q_pa.map((v) => v / 1000) },
@@ -497,6 +648,28 @@
   // tabulated part (86 km, with a margin) it is left out of the chart and the readout.
   const AIR_TOP_M = 120e3;
   const inAir = (tr, i) => tr.alt_m[i] !== null && tr.alt_m[i] < AIR_TOP_M;
+
+  const isDeep = (doc) => ((doc.czml[0] || {}).properties || {}).frame === "INERTIAL";
+
+  // The charts' time window: a long flight's ascent (through the air, to its first long
+  // coast), or the whole flight; "auto" follows the clock.
+  function chartWindow(doc) {
+    const end = doc.ascent_end_s;
+    if (!end) return null;
+    const mode = $("chart-window").value;
+    if (mode === "ascent" || (mode === "auto" && currentTime() <= end)) return end;
+    return null;
+  }
+
+  // Time ticks in the unit that suits the span: s, min, h or days.
+  function timeUnit(span) {
+    if (span > 2 * 86400) return [86400, "d"];
+    if (span > 3 * 3600) return [3600, "h"];
+    if (span > 1200) return [60, "min"];
+    return [1, "s"];
+  }
+
+  const tickText = (v) => (Math.abs(v) >= 1e5 ? `${+(v / 1000).toPrecision(4)}k` : `${+v.toPrecision(4)}`);
 
   function niceStep(span, count) {
     const raw = span / Math.max(1, count);
@@ -512,9 +685,9 @@
       this.base = el("canvas", { class: "chart-base" });
       this.over = el("canvas", { class: "chart-cursor" });
       this.valueEl = el("div", { class: "chart-value" });
-      this.box.append(this.base, this.over,
-        el("div", { class: "chart-title", text: def.unit ? `${def.title} (${def.unit})` : def.title }),
-        this.valueEl);
+      this.titleEl = el("div", { class: "chart-title" });
+      this.box.append(this.base, this.over, this.titleEl, this.valueEl);
+      this.box.setAttribute("role", "img");
       host.append(this.box);
       const seekAt = (ev) => {
         if (!this.xs) return;
@@ -541,14 +714,20 @@
 
     draw(doc, nominal) {
       this.size();
-      const tr = doc.trajectory;
-      this.xs = tr.t_s; this.ys = this.def.get(tr);
-      const ghost = nominal && nominal !== doc ? { xs: nominal.trajectory.t_s, ys: this.def.get(nominal.trajectory) } : null;
-      this.tMax = Math.max(tr.t_s.at(-1), ghost ? ghost.xs.at(-1) : 0) || 1;
+      const tr = doc.trajectory, deep = isDeep(doc), def = this.def;
+      const title = (deep && def.titleDeep) || def.title;
+      this.titleEl.textContent = def.unit ? `${title} (${def.unit})` : title;
+      this.xs = tr.t_s; this.ys = def.get(tr, deep);
+      const ghost = nominal && nominal !== doc ? { xs: nominal.trajectory.t_s, ys: def.get(nominal.trajectory, deep) } : null;
+      this.window = chartWindow(doc);
+      this.tMax = this.window || Math.max(tr.t_s.at(-1), ghost ? ghost.xs.at(-1) : 0) || 1;
       let lo = 0, hi = 0;
-      for (const s of [this.ys, ghost ? ghost.ys : []]) for (const v of s) {
-        if (v === null) continue;
-        if (v < lo) lo = v; if (v > hi) hi = v;
+      for (const [xs, ys] of [[this.xs, this.ys], ghost ? [ghost.xs, ghost.ys] : [[], []]]) {
+        for (let i = 0; i < ys.length; i++) {
+          const v = ys[i];
+          if (v === null || xs[i] > this.tMax) continue;
+          if (v < lo) lo = v; if (v > hi) hi = v;
+        }
       }
       if (hi === lo) hi = lo + 1;
       const step = niceStep(hi - lo, 3);
@@ -562,15 +741,18 @@
       for (let v = this.yMin; v <= this.yMax + step / 2; v += step) {
         const y = Math.round(this.yOf(v)) + 0.5;
         g.beginPath(); g.moveTo(this.pad.l, y); g.lineTo(this.w - this.pad.r, y); g.stroke();
-        g.fillText(+v.toPrecision(4), this.pad.l - 5, y);
+        g.fillText(tickText(v), this.pad.l - 5, y);
       }
-      const tStep = niceStep(this.tMax, 4);
+      const [tu, tname] = timeUnit(this.tMax);
+      const tStep = niceStep(this.tMax / tu, 4) * tu;
       g.textAlign = "center"; g.textBaseline = "top";
       for (let t = 0; t <= this.tMax + 1e-9; t += tStep) {
         const x = Math.round(this.xOf(t)) + 0.5;
         g.beginPath(); g.moveTo(x, this.pad.t); g.lineTo(x, this.h - this.pad.b); g.stroke();
-        g.fillText(`${+t.toPrecision(4)}${t === 0 ? " s" : ""}`, x, this.h - this.pad.b + 4);
+        g.fillText(`${+(t / tu).toPrecision(4)}${t === 0 ? ` ${tname}` : ""}`, x, this.h - this.pad.b + 4);
       }
+      g.save();
+      g.beginPath(); g.rect(this.pad.l, 0, this.w - this.pad.l - this.pad.r, this.h); g.clip();
       // events: faint vertical marks
       g.strokeStyle = "rgba(255,255,255,0.18)"; g.setLineDash([2, 3]);
       for (const e of doc.events) {
@@ -595,6 +777,9 @@
           start = i;
         }
       }
+      g.restore();
+      this.box.setAttribute("aria-label", `${this.titleEl.textContent} against time, to ${duration(this.tMax)}`
+        + `; highest ${hi.toPrecision(3)}${def.unit ? " " + def.unit : ""}`);
       this.box.dataset.drawn = String(Number(this.box.dataset.drawn || 0) + 1);
       this.cursor(currentTime());
     }
@@ -604,6 +789,7 @@
       let pen = false;
       for (let i = from; i < to; i++) {
         if (ys[i] === null) { pen = false; continue; }
+        if (i > from && xs[i - 1] > this.tMax) break;
         const x = this.xOf(xs[i]), y = this.yOf(ys[i]);
         if (pen) g.lineTo(x, y); else { g.moveTo(x, y); pen = true; }
       }
@@ -631,6 +817,7 @@
   function drawCharts(doc) {
     for (const c of state.charts) c.draw(doc, state.nominal);
     probe.chartsDrawn += 1;
+    state.chartWindowShown = chartWindow(doc);
   }
 
   // --- what-if controls --------------------------------------------------------------------
@@ -747,12 +934,20 @@
     const status = $("whatif-status");
     const t0 = performance.now();
     let res;
+    // a first flight after the server starts waits for its kernel to compile: say so
+    const slow = setTimeout(() => {
+      if (seq !== state.seq) return;
+      status.className = "whatif-status";
+      status.textContent = "Flying\u2026 (just after the server starts, the first flight waits "
+        + "for its flight kernel to compile: up to a minute)";
+    }, 1500);
     try {
       res = await getJSON("/api/fly", {
         method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify(body), signal: state.controller.signal,
       });
     } catch (err) {
+      clearTimeout(slow);
       if (err.name === "AbortError") return;
       probe.error = err.message;
       status.className = "whatif-status error";
@@ -760,6 +955,7 @@
       showFlightError(err.message);
       throw err;
     }
+    clearTimeout(slow);
     if (seq !== state.seq) return;
     const doc = res.body;
     const timing = res.headers.get("Server-Timing") || "";
@@ -772,6 +968,7 @@
     slider.max = String(state.tEnd);
     slider.disabled = false;
     $("play").disabled = !state.viewer;
+    $("chart-window").hidden = !doc.ascent_end_s;
     renderOverlay(doc);
     renderTable(doc);
     drawCharts(doc);
@@ -827,7 +1024,10 @@
       m.hidden = false;
       m.textContent = `The globe could not start (${err.message}); the charts and tables still work.`;
     }
-    window.addEventListener("resize", () => { if (state.doc) drawCharts(state.doc); });
+    window.addEventListener("resize", () => {
+      if (state.doc) drawCharts(state.doc);
+      if (state.chapters.length) renderTimeline();
+    });
     let chapters;
     try {
       chapters = (await getJSON("/api/chapters")).body.chapters;
