@@ -245,7 +245,9 @@ TABLES: dict[str, dict[str, Spec]] = {
     "mission": {
         "id": _text("catalog name, e.g. v2-london", required=True),
         "name": _text("full name", required=True),
-        "vehicle": _text("catalog name of the vehicle", required=True),
+        "vehicle": _text("catalog name of the vehicle (v2), or a vehicle file (my-rocket.toml, "
+                         "a path from the working folder); --vehicle overrides it",
+                         required=True),
         "epoch": Spec("date", required=True, doc="liftoff, a TOML date-time with a zone"),
         "site": Spec("table", required=True, table="place", doc="launch site"),
         "azimuth": Spec("angle", *_ANGLE_TURN, unless_aim=("azimuth", "inclination"),
@@ -445,8 +447,9 @@ ABOUT: dict[str, str] = {
     "phase": "One step of the flight plan, flown in order. A phase ends at the first of its "
              "`until` conditions to come; a burning phase also ends when a burning stage runs "
              "out of propellant (depletion needs no until), and the flight ends on reaching the "
-             "ground (a coast with no until lasts to the impact). Stages are numbered from 0 "
-             "(the first) or named by their vehicle-file name.",
+             "ground (a coast with no until lasts to the impact, or in orbit to the "
+             "flight's time limit: give it an until.time). Stages are numbered from 0 (the "
+             "first) or named by their vehicle-file name.",
     "until": "What ends a phase: the first of these reached. With none, a burning phase runs "
              "to depletion and a coast to the ground.",
     "orbit": "An orbit by its perigee and apogee altitudes (above the equatorial radius).",
