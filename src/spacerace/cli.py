@@ -645,6 +645,57 @@ def _body_doc(b: BodyDecay, archive: tuple[ArchiveFigure, ...]) -> dict:
     return doc
 
 
+new_app = typer.Typer(no_args_is_help=True, help="Write a commented vehicle or mission file "
+                      "that flies as written (the format: docs/file-format.md).")
+app.add_typer(new_app, name="new")
+
+
+def _write_new(name: str, out_path: Path | None, text: str) -> None:
+    """Write a template to ``out_path`` or NAME.toml here; never over an existing file."""
+    path = out_path or Path(name if name.endswith(".toml") else f"{name}.toml")
+    try:
+        if path.exists():
+            raise OutputError(str(path), "exists already; choose another name or --out")
+        check_output(path)
+        write_text(path, text)
+    except SpaceraceError as exc:
+        raise _fail(exc) from None
+    out.print(f"wrote {path}", highlight=False)
+
+
+def _stem(name: str) -> str:
+    return Path(name).name.removesuffix(".toml")
+
+
+@new_app.command("vehicle")
+def new_vehicle_cmd(
+    name: Annotated[str, typer.Argument(help="Name of the vehicle (and of its file).")],
+    out_path: Annotated[Path | None, typer.Option("--out", help="File to write (default: "
+                                                  "NAME.toml here).")] = None,
+) -> None:
+    """Write NAME.toml: a commented single-stage vehicle to make your own."""
+    from spacerace.catalog import templates
+
+    _write_new(name, out_path, templates.vehicle(_stem(name)))
+
+
+@new_app.command("mission")
+def new_mission_cmd(
+    name: Annotated[str, typer.Argument(help="Name of the mission (and of its file).")],
+    vehicle: Annotated[str, typer.Option("--vehicle", help="Its vehicle: a catalog name or a "
+                                         "vehicle file (NAME.toml of `new vehicle NAME`).")
+                       ] = "v2",
+    out_path: Annotated[Path | None, typer.Option("--out", help="File to write (default: "
+                                                  "NAME.toml here).")] = None,
+) -> None:
+    """Write NAME.toml: a commented ballistic mission aimed at a target, to make your own."""
+    from spacerace.catalog import templates
+
+    if not catalog.is_path(vehicle) and vehicle not in catalog.list_vehicles():
+        vehicle = f"{vehicle}.toml"  # the file `spacerace new vehicle NAME` wrote
+    _write_new(name, out_path, templates.mission(_stem(name), vehicle))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (usage errors: 2)."""
     try:

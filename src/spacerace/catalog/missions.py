@@ -10,6 +10,8 @@ import types
 import typing
 from typing import Any
 
+from geographiclib.geodesic import Geodesic
+
 from spacerace.catalog.quantities import (
     DIMENSIONS,
     Field,
@@ -26,7 +28,7 @@ from spacerace.catalog.quantities import (
     read,
     registry,
 )
-from spacerace.catalog.schema import MAX_RELATIVE_OFFSET, TABLES, Spec
+from spacerace.catalog.schema import MAX_RELATIVE_OFFSET, TABLES, Spec, words
 from spacerace.catalog.vehicles import _collect_sources, check_sources
 from spacerace.constants import GM_EARTH, WGS84_A
 from spacerace.errors import CatalogError
@@ -48,9 +50,8 @@ from spacerace.mission import (
 )
 from spacerace.vehicle import Vehicle
 
-GUIDANCE = ("vertical", "pitch_program", "gravity_turn", "coast", "hold", "hold_horizontal",
-            "linear_tangent")
-AIMABLE = ("cutoff_speed", "cutoff_range", "azimuth", "inclination", "moon")
+GUIDANCE = words(TABLES["phase"]["guidance"])
+AIMABLE = words(TABLES["mission"]["aim"])
 # Unit shown beside an archival figure, by the suffix of the figure's key.
 _SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass",
                 "_days": "time", "_pa": "pressure", "_m_s2": "acceleration"}
@@ -218,7 +219,7 @@ _FILE_FIELD: dict[str, tuple[str, str]] = {
     "lat": ("place", "lat"), "lon": ("place", "lon"), "alt": ("place", "alt"),
     "wind_speed": ("wind", "speed"), "density_scale": ("environment", "density_scale"),
 }
-DISTRIBUTIONS = ("normal", "uniform", "truncnormal")
+DISTRIBUTIONS = words(TABLES["dispersion"]["distribution"])
 _PATH_PART = re.compile(r"([A-Za-z_]\w*)(?:\[(\d{1,6})\])?")
 _PATH_EXAMPLE = "e.g. vehicle.stages[0].propellant_mass or mission.azimuth"
 
@@ -467,7 +468,7 @@ def _build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         id=str(head["id"]), name=str(head["name"]), vehicle=str(head["vehicle"]),
         epoch=epoch,
         site=LaunchSite(str(site_t.get("name", "launch site")), lat, lon, alt),
-        azimuth=read(head, "azimuth", w, "mission"),
+        azimuth=_azimuth(head, w, aim, (lat, lon), target, inclination),
         phases=built_phases, pitch_program=program, target=target, aim=tuple(aim), archive=archive,
         target_inclination=inclination,
         environment=env, dispersions=dispersions, satellite=satellite,
@@ -476,6 +477,28 @@ def _build_mission(data: dict[str, Any], where: Field, known: dict[str, str],
         sources={k: bib[k] for k in sorted(used) if k in bib}, origin=where.path,
         summary=str(head.get("summary", "")),
     )
+
+
+def _azimuth(head: dict[str, Any], where: Field, aim: list[str], site: tuple[float, float],
+             target: Target | None, inclination: float) -> float:
+    """``mission.azimuth``, or where the aim solves it and the file leaves it out, the aim's
+    first guess: the geodesic azimuth to the target, or sin Az = cos i / cos lat."""
+    spec = TABLES["mission"]["azimuth"]
+    if "azimuth" in head or not set(aim) & set(spec.unless_aim):
+        if "azimuth" not in head:
+            raise where.child("azimuth").error(
+                "missing; required unless aim holds " + " or ".join(spec.unless_aim))
+        return read(head, "azimuth", where, "mission")
+    if "azimuth" in aim and target is not None:
+        return math.radians(Geodesic.WGS84.Inverse(*(math.degrees(x) for x in (
+            *site, target.lat, target.lon)))["azi1"]) % (2 * math.pi)
+    ratio = math.cos(inclination) / math.cos(site[0])
+    if abs(ratio) > 1.0:
+        raise where.child("inclination").error(
+            f"expected an inclination of at least the site's latitude "
+            f"({abs(math.degrees(site[0])):.2f} deg) to launch into directly, or "
+            "mission.azimuth given")
+    return math.asin(ratio) % (2 * math.pi)
 
 
 def check_pair(vehicle: Vehicle, mission: Mission) -> None:
