@@ -28,15 +28,14 @@ from spacerace.errors import CatalogError, SimulationError, UnreachableError
 from spacerace.flight import FlightResult, SimOptions, aim_inclination, fly, simulate
 from spacerace.mission import Mission, Phase
 from spacerace.montecarlo import check_path, field_value, perturb
-from spacerace.validation import Comparison, compare
+from spacerace.validation import BEST_PREFIX, Comparison, compare
 from spacerace.vehicle import Vehicle
 
 OBJECTIVES = {"range": "range_m", "apogee": "max_altitude_m", "payload": "payload_kg"}
 # constraint names on the command line -> the flight figure they bound, and which side
-CONSTRAINTS = {"max_q": ("max_dynamic_pressure_pa", True),
-               "max_acceleration": ("max_acceleration_m_s2", True),
+CONSTRAINTS = {"max_q": ("ascent_max_dynamic_pressure_pa", True),
+               "max_acceleration": ("ascent_max_acceleration_m_s2", True),
                "min_perigee": ("perigee_altitude_m", False)}
-BEST_PREFIX = "best_"  # archival capability figures, scored by ``spacerace payload/optimize``
 STEP = 1e-3  # forward-difference step, as a fraction of each variable's bounds
 MARGIN_TOL_KG = 1.0  # the payload is found when the propellant margin is below this [kg]
 MARGIN_TOL_M = 50.0  # or, for a missile, the range margin [m]
@@ -216,15 +215,29 @@ def _burns_to_depletion(mission: Mission) -> Mission:
 
 def _quiet(options: SimOptions | None) -> SimOptions:
     """Trial flights: a closed-loop burn that falls short informs instead of stopping."""
-    return dataclasses.replace(options or SimOptions(), strict_guidance=False,
-                               output_interval=5.0)
+    return dataclasses.replace(options or SimOptions(), strict_guidance=False)
+
+
+def ascent_figures(res: FlightResult) -> dict[str, float]:
+    """The largest dynamic pressure [Pa] and acceleration [m/s^2] up to the last cut-off
+    (the flight's own maxima may come on re-entry)."""
+    end = res.figures.get("burnout_time_s", math.inf)
+    c = res.trajectory.columns
+    up = c["t"] <= end + 1e-6
+    q = [e.value for e in res.trajectory.events if e.name == "max-Q" and e.t <= end]
+    return {"ascent_max_dynamic_pressure_pa": max([float(np.max(c["dynamic_pressure"][up]))]
+                                                  + q),
+            "ascent_max_acceleration_m_s2": float(np.max(c["acceleration"][up]))}
 
 
 def _try(vehicle: Vehicle, mission: Mission, options: SimOptions) -> FlightResult | None:
+    """The flight with its ascent figures, or None if it cannot be flown."""
     try:
-        return simulate(vehicle, mission, options)
+        res = simulate(vehicle, mission, options)
     except (SimulationError, CatalogError):
         return None  # no liftoff, or a kernel failure: the worst value
+    res.figures.update(ascent_figures(res))
+    return res
 
 
 @dataclass(frozen=True)
@@ -272,8 +285,10 @@ class Optimum:
 
 def score(opt: Optimum, mission: Mission) -> list[Comparison]:
     """The answer set beside the mission's capability figures (``best_*`` archive keys)."""
-    wanted = tuple(f for f in mission.archive if f.key in opt.figures)
-    return compare(opt.figures, wanted)
+    key = OBJECTIVES[opt.objective]
+    wanted = tuple(dataclasses.replace(f, key=key) for f in mission.archive
+                   if f.key == BEST_PREFIX + key)
+    return compare({key: opt.value}, wanted)
 
 
 def _last_burn(mission: Mission) -> int:
