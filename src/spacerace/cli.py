@@ -607,7 +607,7 @@ def _si(text: str, where: str) -> float:
     from spacerace.catalog.quantities import registry
 
     try:
-        q = registry().Quantity(text.strip())
+        q: Any = registry().Quantity(text.strip())
         return float(q.to_base_units().magnitude if hasattr(q, "to_base_units") else q)
     except Exception:  # pint raises many kinds; one line for the user
         raise ValueError(f"{where}: expected a number with an optional unit, got {text!r}"

@@ -18,7 +18,6 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from geographiclib.geodesic import Geodesic
@@ -120,7 +119,8 @@ class _Evaluator:
 
 def maximize(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], x0: Sequence[float],
              bounds: Sequence[tuple[float, float]], on_eval: Callable[[], None] | None = None,
-             step: float = STEP, max_iterations: int = 100, tol: float = 1e-6) -> Solution:
+             step: float = STEP, max_iterations: int = 100, tol: float = 1e-6,
+             n_eq: int = 0) -> Solution:
     """Maximise ``fun(x)[0]`` subject to ``fun(x)[1] >= 0`` inside ``bounds`` (SLSQP).
 
     Parameters
@@ -135,6 +135,8 @@ def maximize(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], x0: Sequence
         Called after every new evaluation (a progress bar).
     step : float
         Forward-difference step as a fraction of each variable's bounds.
+    n_eq : int
+        The first ``n_eq`` constraints are equalities (``== 0``).
 
     Returns
     -------
@@ -150,14 +152,19 @@ def maximize(fun: Callable[[np.ndarray], tuple[float, np.ndarray]], x0: Sequence
     ev = _Evaluator(fun, low, high, on_eval, step)
     u0 = np.clip((np.asarray(x0, dtype=float) - low) / (high - low), 0.0, 1.0)
     n_con = len(ev(u0)[1])
-    cons = [{"type": "ineq", "fun": lambda u: ev(u)[1],
-             "jac": lambda u: ev.gradient(u)[1]}] if n_con else []
+    cons = []
+    if n_eq:
+        cons.append({"type": "eq", "fun": lambda u: ev(u)[1][:n_eq],
+                     "jac": lambda u: ev.gradient(u)[1][:n_eq]})
+    if n_con > n_eq:
+        cons.append({"type": "ineq", "fun": lambda u: ev(u)[1][n_eq:],
+                     "jac": lambda u: ev.gradient(u)[1][n_eq:]})
     res = minimize(lambda u: -ev(u)[0], u0, jac=lambda u: -ev.gradient(u)[0],
                    method="SLSQP", bounds=[(0.0, 1.0)] * len(u0), constraints=cons,
                    options={"maxiter": max_iterations, "ftol": tol})
     u = np.clip(res.x, 0.0, 1.0)
     f, g = ev(u)
-    feasible = bool(np.all(g >= -1e-6))
+    feasible = bool(np.all(np.abs(g[:n_eq]) <= 1e-5) and np.all(g[n_eq:] >= -1e-6))
     ok = res.status in (0, 8) and feasible and math.isfinite(f)  # 8: line search stalled
     message = str(res.message) if feasible else "the best point found violates a constraint"
     return Solution(low + u * (high - low), f, len(ev.memo), ok, message)
@@ -181,7 +188,7 @@ def value_of(vehicle: Vehicle, mission: Mission, path: str) -> float:
 
 
 def apply(vehicle: Vehicle, mission: Mission, variables: Sequence[Variable],
-          x: Sequence[float]) -> tuple[Vehicle, Mission]:
+          x: Sequence[float] | np.ndarray) -> tuple[Vehicle, Mission]:
     """The vehicle and mission with each variable's field set to its value in ``x``."""
     for var, value in zip(variables, x):
         now = value_of(vehicle, mission, var.path)
@@ -502,9 +509,11 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
         best = sol.value * scale
         if 0.0 <= best < tol:
             break
-        payload = _payload_root(lambda p: margin(*apply(
-            dataclasses.replace(vehicle, payload_mass=p), m, variables, x))[0], payload, best,
-            kind, tol, counted)
+        def at(p: float, mm: Mission = m, xx: list[float] = x) -> float:
+            return margin(*apply(dataclasses.replace(vehicle, payload_mass=p), mm, variables,
+                                 xx))[0]
+
+        payload = _payload_root(at, payload, best, kind, tol, counted)
     else:
         raise UnreachableError(f"{mission.id}: the largest payload did not settle in "
                                f"{max_rounds} rounds ({count[0]} flights)")
