@@ -737,6 +737,9 @@ def payload_cmd(
     mission: Annotated[str, typer.Argument(help="Catalog mission or mission file.")],
     parking: Annotated[bool, typer.Option(
         "--parking", help="To the first orbit of the plan (a parking orbit).")] = False,
+    circular: Annotated[str | None, typer.Option(
+        "--circular", help="To a circular orbit of this altitude instead, e.g. 200km.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="Draw the flown and the optimal ascents into this folder.")] = None,
@@ -746,10 +749,11 @@ def payload_cmd(
 
     try:
         v, m = catalog.load(mission)
-    except SpaceraceError as exc:
+        alt = None if circular is None else _si(circular, "--circular")
+    except (SpaceraceError, ValueError) as exc:
         raise _fail(exc) from None
-    _run_optimum(lambda tick: best_payload(v, m, parking=parking, on_eval=tick), m, plot,
-                 as_json)
+    _run_optimum(lambda tick: best_payload(v, m, parking=parking, on_eval=tick,
+                                           circular=alt), m, plot, as_json)
 
 
 @app.command("optimize")

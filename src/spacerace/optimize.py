@@ -405,11 +405,13 @@ def _range_to_target(mission: Mission) -> float:
     return float(g["s12"])
 
 
-def destination(mission: Mission, parking: bool = False) -> tuple[str, Mission]:
+def destination(mission: Mission, parking: bool = False, circular: float | None = None
+                ) -> tuple[str, Mission]:
     """What a payload is carried to, and the flight plan that ends there.
 
     ``orbit``: the plan up to the closed-loop burn into the mission's orbit (the lunar
-    injection of a flight to the Moon; with ``parking`` the first orbit); ``range``: a
+    injection of a flight to the Moon; with ``parking`` the first orbit; with ``circular``
+    that burn aimed instead at a circular orbit of this altitude [m]); ``range``: a
     missile's plan, every burn to depletion, to be set beside the target's distance.
 
     Raises
@@ -420,7 +422,13 @@ def destination(mission: Mission, parking: bool = False) -> tuple[str, Mission]:
     i = insertion_phase(mission, parking)
     if i is not None:
         aim = tuple(a for a in mission.aim if a == "inclination")
-        return "orbit", dataclasses.replace(mission, phases=mission.phases[:i + 1], aim=aim)
+        phases = mission.phases[:i + 1]
+        if circular is not None:
+            low = dataclasses.replace(phases[i], target_perigee=circular,
+                                      target_apogee=circular, target_flight_path_angle=0.0,
+                                      until_energy=-GM_EARTH / (2.0 * (WGS84_A + circular)))
+            phases = (*phases[:i], low)
+        return "orbit", dataclasses.replace(mission, phases=phases, aim=aim)
     if mission.target is not None:
         return "range", _burns_to_depletion(mission)
     raise CatalogError(mission.origin or mission.id, "phases", "a closed-loop insertion "
@@ -453,7 +461,7 @@ def payload_variables(mission: Mission) -> tuple[Variable, ...]:
 def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variable] = (),
                  constraints: Sequence[Constraint] = (), parking: bool = False,
                  options: SimOptions | None = None, on_eval: Callable[[], None] | None = None,
-                 max_rounds: int = 4) -> Optimum:
+                 max_rounds: int = 4, circular: float | None = None) -> Optimum:
     """The largest payload the vehicle carries where the mission goes, the ascent re-shaped.
 
     Each round solves the mission's aims, shapes the ascent for the most margin at the
@@ -466,7 +474,7 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
         An optimisation failed, or the payload search did not converge.
     """
     start = time.perf_counter()
-    kind, m = destination(mission, parking)
+    kind, m = destination(mission, parking, circular)
     variables = tuple(variables) or payload_variables(m)
     quiet = _quiet(options)
     count = [0]
@@ -484,7 +492,8 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
             return -_range_to_target(mm), res
         return res.figures["range_m"] - _range_to_target(mm), res
 
-    tol = MARGIN_TOL_KG if kind == "orbit" else MARGIN_TOL_M
+    # the margin's resolution: a kilogram, or 1e-4 of a heavy payload (the flights' noise)
+    tol = max(MARGIN_TOL_KG, 1e-4 * vehicle.payload_mass) if kind == "orbit" else MARGIN_TOL_M
     payload, x = vehicle.payload_mass, [value_of(vehicle, m, v.path) for v in variables]
     x0 = tuple(x)
     flown_v = vehicle
@@ -527,21 +536,32 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
 
 
 def _payload_root(margin: Callable[[float], float], p0: float, m0: float, kind: str,
-                  tol: float, on_eval: Callable[[], None], max_flights: int = 12) -> float:
-    """The payload at which ``margin`` is nil, or just above, between 0 and ``tol``
-    (secant from ``p0`` with margin ``m0``, on the margin less ``tol / 2``)."""
+                  tol: float, on_eval: Callable[[], None], max_flights: int = 30) -> float:
+    """The payload at which ``margin`` is nil, or just above, between 0 and ``tol``: a
+    secant from ``p0`` (margin ``m0``) on the margin less ``tol / 2``, kept inside the
+    bracket found so far (its middle when the secant leaves it)."""
     p1 = p0 + (0.8 * m0 if kind == "orbit" else math.copysign(0.05 * max(p0, 100.0), m0))
     m0 -= 0.5 * tol
+    lo, hi = (p0, math.inf) if m0 > 0 else (0.0, p0)  # margin > 0 at lo, < 0 at hi
+    m1 = m0
     for _ in range(max_flights):
+        p1 = max(p1, 0.0)
         m1 = margin(p1) - 0.5 * tol
         on_eval()
         if abs(m1) < 0.5 * tol:
             return p1
+        lo, hi = (max(lo, p1), hi) if m1 > 0 else (lo, min(hi, p1))
+        if hi - lo < 1e-4 * max(lo, 1.0):
+            return lo  # a cliff (the ascent as shaped fails above it): shape it anew there
         slope = (m1 - m0) / (p1 - p0) if p1 != p0 else math.nan
         p0, m0 = p1, m1
-        step = -m1 / slope if math.isfinite(slope) and slope < 0.0 else 0.5 * m1
-        p1 = max(p1 + step, 0.0)
-    raise UnreachableError(f"the payload search did not converge (last margin {m1:,.1f})")
+        step = p1 - m1 / slope if math.isfinite(slope) and slope < 0.0 else math.nan
+        if lo < step < hi:
+            p1 = step
+        else:
+            p1 = 0.5 * (lo + hi) if math.isfinite(hi) else 2.0 * max(p1, 1.0)
+    raise UnreachableError(f"the payload search did not converge in {max_flights} flights "
+                           f"(last margin {m1:,.1f}, between {lo:,.0f} and {hi:,.0f} kg)")
 
 
 def payload_kg(payload_mass: float, vehicle: Vehicle, mission: Mission) -> float:
