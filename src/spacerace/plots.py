@@ -237,7 +237,7 @@ def plot_ascents(flown: Trajectory, best: Trajectory, title: str, path: str | Pa
     for traj, label, style in ((flown, labels[0], "--"), (best, labels[1], "-")):
         c = traj.columns
         ax1.plot(c["downrange"] / 1e3, c["alt"] / 1e3, ls=style, lw=1.6, label=label)
-        ax2.plot(c["t"], c["flight_path_angle"], ls=style, lw=1.6, label=label)
+        ax2.plot(c["t"], np.degrees(c["flight_path_angle"]), ls=style, lw=1.6, label=label)
     ax1.set_xlabel("ground range [km]")
     ax1.set_ylabel("altitude [km]")
     ax1.set_ylim(bottom=0)
