@@ -466,7 +466,9 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
 
     Each round solves the mission's aims, shapes the ascent for the most margin at the
     current payload (``maximize``), then finds by a secant the payload that uses that margin
-    up; it ends when a round begins with no margin left to use.
+    up; it ends when a round begins with no margin left to use, or when the payload stops
+    at the same cliff twice (above it the flight plan, e.g. a closed-loop burn, fails
+    however the ascent is shaped: the margin left there is reported as propellant left).
 
     Raises
     ------
@@ -522,7 +524,10 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
             return margin(*apply(dataclasses.replace(vehicle, payload_mass=p), mm, variables,
                                  xx))[0]
 
-        payload = _payload_root(at, payload, best, kind, tol, counted)
+        found = _payload_root(at, payload, best, kind, tol, counted)
+        if abs(found - payload) <= 1e-4 * max(payload, 1.0):
+            break  # the same cliff again: above it no ascent of this shape reaches the orbit
+        payload = found
     else:
         raise UnreachableError(f"{mission.id}: the largest payload did not settle in "
                                f"{max_rounds} rounds ({count[0]} flights)")
