@@ -712,3 +712,203 @@ if __name__ == "__main__":  # pragma: no cover
 def run() -> None:
     """Console-script entry point (kept for scripts that named it; see ``_entry.run``)."""
     sys.exit(main(sys.argv[1:]))
+
+
+# --- the best a vehicle could do ---------------------------------------------------------------
+
+def _si(text: str, where: str) -> float:
+    """A number with an optional unit (``50 kPa``, ``40 deg``) in SI; ValueError naming it."""
+    from spacerace.catalog.quantities import registry
+
+    try:
+        q: Any = registry().Quantity(text.strip())
+        return float(q.to_base_units().magnitude if hasattr(q, "to_base_units") else q)
+    except Exception:  # pint raises many kinds; one line for the user
+        raise ValueError(f"{where}: expected a number with an optional unit, got {text!r}"
+                         ) from None
+
+
+def _constraints(texts: list[str]) -> list[Any]:
+    """``FIGURE<=VALUE`` / ``FIGURE>=VALUE`` (a flight figure, SI), or ``max_q=VALUE``,
+    ``max_acceleration=VALUE``, ``min_perigee=VALUE`` (units allowed)."""
+    from spacerace.optimize import CONSTRAINTS, Constraint
+
+    out = []
+    for text in texts:
+        if "<=" in text or ">=" in text:
+            op = "<=" if "<=" in text else ">="
+            name, _, value = text.partition(op)
+            name = CONSTRAINTS.get(name.strip(), (name.strip(), True))[0]
+            out.append(Constraint(name, _si(value, f"--constraint {text}"), op == "<="))
+            continue
+        name, _, value = text.partition("=")
+        if name.strip() not in CONSTRAINTS or not value:
+            raise ValueError(f"--constraint {text}: expected FIGURE<=VALUE, FIGURE>=VALUE or "
+                             f"one of {', '.join(f'{k}=VALUE' for k in CONSTRAINTS)}")
+        figure, upper = CONSTRAINTS[name.strip()]
+        out.append(Constraint(figure, _si(value, f"--constraint {text}"), upper))
+    return out
+
+
+def _variables(texts: list[str], vehicle: Any, mission: Any, defaults: tuple) -> tuple:
+    """``PATH`` or ``PATH=LOW:HIGH`` (units allowed); default bounds: the default variable's,
+    else 20 % either side of the value."""
+    from spacerace.optimize import Variable, value_of
+
+    known = {v.path: v for v in defaults}
+    out = []
+    for text in texts:
+        path, _, bounds = text.partition("=")
+        path = path.strip()
+        value = value_of(vehicle, mission, path)
+        if bounds:
+            low, sep, high = bounds.partition(":")
+            if not sep:
+                raise ValueError(f"--vary {text}: expected PATH=LOW:HIGH")
+            out.append(Variable(path, _si(low, f"--vary {text}"), _si(high, f"--vary {text}")))
+        elif path in known:
+            out.append(known[path])
+        else:
+            span = 0.2 * abs(value) or 1.0
+            out.append(Variable(path, value - span, value + span))
+    return tuple(out)
+
+
+def _progress() -> Any:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                    TextColumn("{task.completed} flights"), TimeElapsedColumn(), console=err,
+                    transient=True)
+
+
+def _optimum_doc(opt: Any, mission: Any, cpu: float) -> dict[str, Any]:
+    """An optimum as JSON-ready SI figures, with its programme and capability figures."""
+    from spacerace.optimize import score
+
+    key = {"payload": "payload_kg", "range": "range_m", "apogee": "max_altitude_m"}[
+        opt.objective]
+    doc: dict[str, Any] = {
+        "mission": mission.id, "objective": opt.objective, key: opt.value,
+        f"flown_{key}": opt.flown, "margin": opt.value - opt.flown,
+        "payload_mass_kg": opt.payload_mass, "propellant_left_kg": opt.propellant_left_kg,
+        "programme": [{"path": v.path, "low": v.low, "high": v.high, "flown": a, "best": b}
+                      for v, a, b in zip(opt.variables, opt.x0, opt.x)],
+        "flights": opt.evaluations, "seconds": opt.seconds, "cpu_seconds": cpu,
+        "figures": [_comparison_json(mission.id, c) for c in score(opt, mission)],
+    }
+    return doc
+
+
+def _print_optimum(doc: dict[str, Any], title: str) -> None:
+    key = next(k for k in ("payload_kg", "range_m", "max_altitude_m") if k in doc)
+    t = Table(title=title)
+    for col in ("figure", "best", "as flown"):
+        t.add_column(col)
+    unit = key.rsplit("_", 1)[1]
+    t.add_row(key, format_value(doc[key], unit), format_value(doc[f"flown_{key}"], unit))
+    t.add_row("propellant left [kg]", f"{doc['propellant_left_kg']:,.1f}", "-")
+    for v in doc["programme"]:
+        angle = "elevation" in v["path"] or "angle" in v["path"]
+        f = (lambda x: f"{math.degrees(x):.2f} deg") if angle else (lambda x: f"{x:,.4g}")
+        t.add_row(v["path"], f(v["best"]), f(v["flown"]))
+    out.print(t)
+    unit = key.rsplit("_", 1)[1]
+    for c in doc["figures"]:
+        arch = format_value(c["archival"], unit) if c["archival"] is not None else " to ".join(
+            format_value(x, unit) for x in c["range"])
+        out.print(f"published: {arch} ({c['source']}): {c['verdict']}")
+    out.print(f"{doc['flights']} flights in {doc['seconds']:.1f} s")
+
+
+def _run_optimum(call: Any, mission: Any, plot: Path | None, as_json: bool) -> None:
+    import time
+
+    cpu = time.process_time()
+    with _progress() as bar:
+        task = bar.add_task(f"{mission.id}: shaping the ascent", total=None)
+        try:
+            opt = call(lambda: bar.advance(task))
+        except (SpaceraceError, ValueError) as exc:
+            raise _fail(exc) from None
+    doc = _optimum_doc(opt, mission, time.process_time() - cpu)
+    if plot is not None:
+        from spacerace.plots import plot_ascents
+
+        doc["plot"] = str(plot_ascents(opt.flown_result.trajectory, opt.result.trajectory,
+                                       f"{mission.name}: the best {opt.objective}",
+                                       plot / f"{mission.id}-{opt.objective}.png"))
+    if as_json:
+        print(json.dumps(doc, indent=2))
+        return
+    _print_optimum(doc, f"{mission.name}: the best {opt.objective}")
+    if "plot" in doc:
+        out.print(f"wrote {doc['plot']}")
+
+
+@app.command("payload")
+def payload_cmd(
+    mission: Annotated[str, typer.Argument(help="Catalog mission or mission file.")],
+    parking: Annotated[bool, typer.Option(
+        "--parking", help="To the first orbit of the plan (a parking orbit).")] = False,
+    circular: Annotated[str | None, typer.Option(
+        "--circular", help="To a circular orbit of this altitude instead, e.g. 200km.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Draw the flown and the optimal ascents into this folder.")] = None,
+) -> None:
+    """The largest payload the mission's vehicle carries where the mission goes."""
+    from spacerace.optimize import best_payload
+
+    try:
+        v, m = catalog.load(mission)
+        alt = None if circular is None else _si(circular, "--circular")
+    except (SpaceraceError, ValueError) as exc:
+        raise _fail(exc) from None
+    _run_optimum(lambda tick: best_payload(v, m, parking=parking, on_eval=tick,
+                                           circular=alt), m, plot, as_json)
+
+
+@app.command("optimize")
+def optimize_cmd(
+    mission: Annotated[str, typer.Argument(help="Catalog mission or mission file.")],
+    maximize: Annotated[str, typer.Option(
+        "--maximize", help="range, apogee or payload.")] = "range",
+    vary: Annotated[list[str] | None, typer.Option(
+        "--vary", help="A field path, optionally =LOW:HIGH (default: the pitch programme).")
+    ] = None,
+    constraint: Annotated[list[str] | None, typer.Option(
+        "--constraint", help="FIGURE<=VALUE, FIGURE>=VALUE, max_q=50kPa, "
+        "max_acceleration=60m/s^2, min_perigee=150km.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Draw the flown and the optimal ascents into this folder.")] = None,
+) -> None:
+    """The best range, apogee or payload over fields of the catalog's data, within bounds."""
+    from spacerace.optimize import (
+        OBJECTIVES,
+        best_figure,
+        best_payload,
+        destination,
+        payload_variables,
+        pitch_variables,
+    )
+
+    if maximize not in OBJECTIVES:
+        raise _fail(ValueError(f"--maximize: expected one of {', '.join(OBJECTIVES)}, "
+                               f"got {maximize!r}"))
+    try:
+        v, m = catalog.load(mission)
+        defaults = payload_variables(destination(m)[1]) if maximize == "payload" \
+            else pitch_variables(m)
+        variables = _variables(vary or [], v, m, defaults)
+        cons = _constraints(constraint or [])
+    except (SpaceraceError, ValueError) as exc:
+        raise _fail(exc) from None
+    if maximize == "payload":
+        _run_optimum(lambda tick: best_payload(v, m, variables, cons, on_eval=tick), m, plot,
+                     as_json)
+    else:
+        _run_optimum(lambda tick: best_figure(v, m, maximize, variables, cons, on_eval=tick),
+                     m, plot, as_json)

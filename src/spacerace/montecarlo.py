@@ -100,6 +100,12 @@ def check_path(vehicle: Vehicle, mission: Mission, path: str) -> None:
         raise KeyError(path)
 
 
+def field_value(vehicle: Vehicle, mission: Mission, path: str) -> Any:
+    """The value of the field at ``path`` (a number, or a tuple of numbers)."""
+    head, parts = _root(path)
+    return _get(vehicle if head == "vehicle" else mission, parts)
+
+
 def perturb(vehicle: Vehicle, mission: Mission, path: str, offset: float,
             relative: bool) -> tuple[Vehicle, Mission]:
     """Add ``offset`` (or the fraction ``offset`` of the value) to the field at ``path``.

@@ -62,6 +62,7 @@ class Comparison:
 
 
 MONTE_CARLO_PREFIX = "mc_"  # archival accuracy figures, set beside a Monte Carlo study instead
+BEST_PREFIX = "best_"  # capability figures (the best a vehicle could do), set beside an optimum
 
 
 def error_of(fig: ArchiveFigure, sim: float) -> float | None:
@@ -97,11 +98,12 @@ def compare(figures: dict[str, float], archive: tuple[ArchiveFigure, ...]) -> li
     """Compare each archival figure with the simulated figure of the same key.
 
     Figures whose key starts with ``mc_`` describe the scatter of many flights; they are left
-    to ``spacerace montecarlo``.
+    to ``spacerace montecarlo``; those with ``best_``, the best the vehicle could do, to
+    ``spacerace payload`` and ``optimize``.
     """
     rows = []
     for fig in archive:
-        if fig.key.startswith(MONTE_CARLO_PREFIX):
+        if fig.key.startswith((MONTE_CARLO_PREFIX, BEST_PREFIX)):
             continue
         sim = figures.get(fig.key)
         if sim is None or (isinstance(sim, float) and math.isnan(sim)):

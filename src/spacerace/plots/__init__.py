@@ -445,3 +445,26 @@ def plot_moon(traj: Trajectory, epoch: Any, title: str, path: str | Path) -> Pat
     fig.suptitle(title)
     fig.tight_layout()
     return _save(fig, path)
+
+
+def plot_ascents(flown: Trajectory, best: Trajectory, title: str, path: str | Path,
+                 labels: tuple[str, str] = ("as flown", "optimal")) -> Path:
+    """Two ascents side by side: altitude against ground range, and flight-path angle
+    against time."""
+    plt = _pyplot()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for traj, label, style in ((flown, labels[0], "--"), (best, labels[1], "-")):
+        c = traj.columns
+        ax1.plot(c["downrange"] / 1e3, c["alt"] / 1e3, ls=style, lw=1.6, label=label)
+        ax2.plot(c["t"], np.degrees(c["flight_path_angle"]), ls=style, lw=1.6, label=label)
+    ax1.set_xlabel("ground range [km]")
+    ax1.set_ylabel("altitude [km]")
+    ax1.set_ylim(bottom=0)
+    ax2.set_xlabel("time since liftoff [s]")
+    ax2.set_ylabel("flight-path angle [deg]")
+    for ax in (ax1, ax2):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, path)
