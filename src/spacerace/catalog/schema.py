@@ -443,6 +443,10 @@ ABOUT: dict[str, str] = {
             "the area of the stage's diameter.",
     "thrust_curve": "For a solid motor: the fraction of the rated thrust and flow against the "
                     "time since ignition.",
+    "profile": "The stage's outline, for the drag of a spent stage tumbling in orbit: its "
+               "diameter at stations measured from the top, straight between them. The mean "
+               "area it shows to the flow is averaged over all directions (a waisted body "
+               "shows less than its convex hull).",
     "mission file": "A mission file describes one flight: `[mission]` (when, where from, which "
                     "way, what is aimed), the flight plan `[[phases]]`, and optionally a "
                     "`[pitch_program]`, the `[archive.<key>]` figures it is scored against, "
