@@ -206,8 +206,12 @@ class Lane:
                 self._replace(executor)
         raise BrokenExecutor(f"lane {self.name}: no worker pool could be started")
 
-    async def run(self, fn: Callable[..., Any], *args: Any, timeout: float) -> tuple[Any, float]:
+    async def run(self, fn: Callable[..., Any], *args: Any, timeout: float,
+                  retry: bool = True) -> tuple[Any, float]:
         """``fn(*args)`` in a slot of this lane within ``timeout`` of running time.
+
+        A flight whose worker was found dead is flown once more on the new pool (the worker
+        may have died before the flight reached it); a second loss is the flight's own.
 
         Returns
         -------
@@ -251,6 +255,8 @@ class Lane:
             value, seconds = future.result()
         except BrokenExecutor:
             self._replace(executor)
+            if retry:
+                return await self.run(fn, *args, timeout=timeout, retry=False)
             return Failure(500, "a flight worker stopped during this flight; a new one is "
                                 "starting, so other flights go on"), elapsed
         except Exception as exc:  # the pool itself failed (not the flight, which runs in as_data)
