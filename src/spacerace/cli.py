@@ -197,9 +197,11 @@ def _write_flight(result: FlightResult, csv: Path | None, parquet: Path | None,
     if plot is None:
         return []
     from spacerace.plots import plot_flight
+    from spacerace.web.flightview import with_fine_ascent
 
     m = result.mission
-    return plot_flight(result.trajectory, m.name, plot, stem, m.epoch, m.site.name,
+    fine = with_fine_ascent(result)  # a flight to the Moon: its ascent sampled every second
+    return plot_flight(fine.trajectory, m.name, plot, stem, m.epoch, m.site.name,
                        m.target.name if m.target is not None else None)
 
 
