@@ -375,7 +375,7 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     out_t, out_y, out_phase, *ev, status, working = run_packed(pk, options, at)
     pk = dataclasses.replace(pk, phases=working)  # diagnostics need the lit engines
     if status in (STATUS_GUIDANCE_GROUND, STATUS_GUIDANCE_SHORT):
-        raise UnreachableError(_guidance_failure(mission, pk, int(status), out_t, out_y,
+        raise UnreachableError(_guidance_failure(mission, int(status), out_t, out_y,
                                                  out_phase))
     if status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[int(status)]}")
@@ -402,8 +402,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
                         metadata=traj.metadata)
 
 
-def _guidance_failure(mission: Mission, pk: Packed, status: int, t: np.ndarray,
-                      y: np.ndarray, phase: np.ndarray) -> str:
+def _guidance_failure(mission: Mission, status: int, t: np.ndarray, y: np.ndarray,
+                      phase: np.ndarray) -> str:
     """One line: which closed-loop phase failed, when, and how far from its target."""
     i = int(phase[-1]) if len(phase) else 0
     ph = mission.phases[i]

@@ -21,7 +21,7 @@ from spacerace.errors import SpaceraceError
 from spacerace.flight import FlightResult, fly
 from spacerace.mission import Mission
 from spacerace.montecarlo import perturb
-from spacerace.validation import FAIL, NOT_SIMULATED, WITHIN_SPREAD, Comparison, error_of
+from spacerace.validation import FAIL, WITHIN_SPREAD, Comparison, error_of
 from spacerace.vehicle import Vehicle
 
 BAND = (5.0, 95.0)  # percentiles of the band [%]
@@ -124,6 +124,5 @@ def with_spread(rows: Sequence[Comparison], result: SpreadResult
     out = []
     for c in rows:
         band = result.band(c.figure.key) if c.role == "prediction" else None
-        verdict = verdict_with_band(c, band) if c.verdict != NOT_SIMULATED else c.verdict
-        out.append((replace(c, verdict=verdict), band))
+        out.append((replace(c, verdict=verdict_with_band(c, band)), band))
     return out
