@@ -914,3 +914,38 @@ def optimize_cmd(
     else:
         _run_optimum(lambda tick: best_figure(v, m, maximize, variables, cons, on_eval=tick),
                      m, plot, as_json)
+
+
+# --- footage ---------------------------------------------------------------------------------
+
+@app.command("film")
+def film_cmd(
+    mission: Annotated[str, typer.Argument(help="Catalog mission.")],
+    out_path: Annotated[Path, typer.Option("--out", help="The MP4 to write.")],
+    size: Annotated[str, typer.Option("--size", help="WIDTHxHEIGHT in pixels.")] = "1280x720",
+    fps: Annotated[int, typer.Option("--fps", help="Frames per second.")] = 25,
+    seconds: Annotated[float, typer.Option("--seconds", help="Length of the film; it spans "
+                                           "the whole flight at one speed-up.")] = 10.0,
+    clean: Annotated[bool, _flag("--clean", "No opening card, captions or telemetry.")] = False,
+) -> None:
+    """Film the page's view of a flight into an MP4 (headless Chromium and ffmpeg)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from spacerace.film import film
+
+    with Progress("filming", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("film", total=None)
+        try:
+            info = film(mission, out_path, size=size, fps=fps, seconds=seconds, clean=clean,
+                        progress=lambda done, total: bar.update(task, completed=done,
+                                                                total=total))
+        except (SpaceraceError, OSError) as exc:
+            raise _fail(exc) from None
+        except Exception as exc:  # the browser or the page failed: one line, not a traceback
+            raise _fail(RuntimeError(f"the film could not be shot: {exc}".splitlines()[0])
+                        ) from None
+    per = f", {info['s_per_frame']:.2f} s per frame" if info["s_per_frame"] else ""
+    out.print(f"{info['out']}: {info['frames']} frames, {info['seconds']:.1f} s; the "
+              f"{info['flight_s']:.0f} s flight at x{info['speedup']:.1f}{per}",
+              markup=False, highlight=False)

@@ -21,6 +21,11 @@
     return p ? [p.x, p.y, p.z] : null;
   };
   probe.seek = (t) => seek(t);
+  // Film mode (?film=1, or ?film=clean without overlays): the clock never ticks by itself;
+  // `spacerace film` sets each frame's time and shoots it once it is drawn.
+  const FILM = new URLSearchParams(location.search).get("film");
+  probe.film = FILM;
+  probe.shoot = (t, opts) => shoot(t, opts || {});
   probe.pause = () => {
     if (!state.viewer) return;
     state.viewer.clock.shouldAnimate = false;
@@ -1007,14 +1012,64 @@
       console.error(probe.error, err.stack || "");
       return;
     }
-    if (state.viewer) {
+    if (state.viewer && !FILM) {
       state.viewer.clock.shouldAnimate = true;
       onTick(state.viewer.clock);
     }
   }
 
+  // --- film mode ------------------------------------------------------------------------------
+  // One frame drawn by Cesium: resolves on the scene's next postRender.
+  function drawn(scene) {
+    return new Promise((resolve) => {
+      const done = () => { scene.postRender.removeEventListener(done); resolve(); };
+      scene.postRender.addEventListener(done);
+      scene.requestRender();
+    });
+  }
+
+  function filmOverlays(t, opts) {
+    const doc = state.doc, ch = state.chapter;
+    const card = $("film-card");
+    card.hidden = !opts.card;
+    if (opts.card && ch) {
+      $("film-card-kicker").textContent = ch.mission_name;
+      $("film-card-title").textContent = ch.title;
+      $("film-card-meta").textContent = [new Date(`${ch.date}T12:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }), ch.place].filter(Boolean).join(" \u00b7 ");
+    }
+    const span = opts.captionSpan || 0;
+    const ev = (doc.events || []).filter((e) => e.t_s <= t && t - e.t_s <= span).at(-1);
+    const caption = $("film-caption");
+    caption.hidden = !ev || opts.card;
+    caption.textContent = ev ? `${ev.name} \u00b7 ${clockText(ev.t_s)}` : "";
+    const tr = doc.trajectory, deep = isDeep(doc);
+    const alt = valueAt(tr.alt_m, t), v = valueAt(deep ? tr.speed_inertial_m_s : tr.speed_m_s, t);
+    const strip = $("film-strip");
+    strip.hidden = false;
+    strip.replaceChildren(el("span", {}, el("b", { text: "T+ " }), clockText(t).replace(/^T\+ ?/, "")),
+      el("span", {}, el("b", { text: "altitude " }), `${group(alt / 1000, 1)} km`),
+      el("span", {}, el("b", { text: deep ? "speed (inertial) " : "speed " }), `${group(v, 0)} m/s`));
+  }
+
+  // Set the clock to t [s since liftoff], lay out the overlays and wait for the globe's frame
+  // (and for its imagery tiles, up to 60 renders).
+  async function shoot(t, opts) {
+    if (!state.doc || !state.viewer) throw new Error("no flight on the globe yet");
+    t = Math.min(Math.max(t, 0), state.tEnd);
+    state.viewer.clock.shouldAnimate = false;
+    seek(t);
+    filmOverlays(t, opts);
+    const scene = state.viewer.scene;
+    for (let i = 0; i < 60; i++) {
+      await drawn(scene);
+      if (scene.globe.tilesLoaded) break;
+    }
+    return t;
+  }
+
   // --- start ------------------------------------------------------------------------------------
   async function start() {
+    if (FILM) document.body.classList.add("film", ...(FILM === "clean" ? ["film-clean"] : []));
     for (const def of CHARTS) state.charts.push(new Chart(def, $("charts")));
     initTransport();
     try {
