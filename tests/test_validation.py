@@ -110,7 +110,8 @@ def test_spread_of_a_sea_level_thrust_and_an_isp_follows_their_definitions():
         "name": "s", "engines": [{
             "count": 4,
             "thrust_sea_level": {"value": "250 kN", "source": "A", "alternatives": [
-                {"value": "260 kN", "source": "B"}, {"value": "255 kN", "source": "C",
+                {"value": "260 kN", "source": "B", "spread": True},
+                {"value": "255 kN", "source": "C",
                                                       "spread": False}]},
             "nozzle_exit_area": "0.4 m^2",
             "isp_vacuum": {"value": "240 s", "source": "A",

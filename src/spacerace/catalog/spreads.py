@@ -51,8 +51,8 @@ def _alternatives(node: Any, where: Field, kind: str) -> Iterator[tuple[float, s
     for i, alt in enumerate(node.get("alternatives", [])):
         if not isinstance(alt, dict) or alt.get("spread", True) is False:
             continue
-        try:
-            value = parse(alt, where.child("alternatives").child(i), kind)
+        try:  # its value alone: the loader has checked the alternative's keys
+            value = parse(alt.get("value"), where.child("alternatives").child(i), kind)
         except CatalogError:  # text, or another quantity ("279000 kg gross")
             continue
         yield value, str(alt.get("source", ""))
