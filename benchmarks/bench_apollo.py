@@ -24,9 +24,8 @@ from pathlib import Path
 from common import median_time, print_figures, save
 
 from spacerace.catalog import load
-from spacerace.flight import aim_inclination, fly, options_for, simulate
-from spacerace.lunar import aim_moon
-from spacerace.packing import SimOptions
+from spacerace.flight import SimOptions, aim_inclination, fly, options_for, simulate
+from spacerace.moon_aim import aim_moon
 
 BUDGET_S = 1.0  # a full Apollo 11 flight to the Moon, after compilation [s]
 

@@ -23,9 +23,9 @@ from common import save
 
 from spacerace.catalog import load
 from spacerace.flight import fly, simulate
+from spacerace.kernel.inputs import SimOptions
 from spacerace.mission import Phase
 from spacerace.orbit import elements_from_state
-from spacerace.packing import SimOptions
 from spacerace.propagate import decay
 
 

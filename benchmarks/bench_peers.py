@@ -115,7 +115,7 @@ Times
 -----
 Wall clock, ``time.perf_counter``: spacerace ``simulate`` (the full result: trajectory table
 with the geodesic downrange of every sample, events, figures) and the bare compiled kernel
-``spacerace.packing.run_packed(pack(...), options)``, median of many after compilation;
+``spacerace.runner.run_packed(pack(...), options)``, median of many after compilation;
 RocketPy, the
 ``Flight`` construction (the integration; rocket and environment built once), median of a few;
 heyoka, the three ``propagate_until`` calls of a flight after a state reset, median of many
@@ -144,12 +144,12 @@ from common import median_time
 from spacerace.catalog import load
 from spacerace.constants import GM_EARTH, US76_GAMMA, US76_P0, US76_R_AIR, WGS84_A, WGS84_B
 from spacerace.flight import simulate
+from spacerace.kernel.inputs import SimOptions
 from spacerace.mission import Phase, PitchProgram
 from spacerace.models.atmosphere import us76
 from spacerace.models.earth import ecef_from_geodetic, geodetic_from_ecef
-from spacerace.packing import SimOptions
 from spacerace.packing import pack as _pack
-from spacerace.packing import run_packed as _run
+from spacerace.runner import run_packed as _run
 
 ELEVATION_DEG = 85.0  # rail elevation above the launch horizon [deg]
 AZIMUTH_DEG = 261.0  # launch azimuth, clockwise from north [deg]

@@ -50,8 +50,10 @@ def synthetic_result() -> SimpleNamespace:
     columns.update(t=t, lat=lat, lon=lon, alt=alt, phase=phase, thrust=thrust)
 
     def event(name: str, i: int) -> EventRecord:
+        kind = {"cut-off": "depletion"}.get(name, name)
         return EventRecord(name, float(t[i]), float(alt[i]), 100.0 * i, 100.0 * i + 50.0,
-                           float(lat[i]), float(lon[i]))
+                           float(lat[i]), float(lon[i]), kind=kind, major=True,
+                           is_cutoff=name == "cut-off")
 
     traj = Trajectory(
         columns=columns,

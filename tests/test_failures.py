@@ -13,11 +13,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from spacerace import catalog, packing
+from spacerace import catalog, guidance
 from spacerace.cli import app
 from spacerace.errors import UnreachableError
 from spacerace.flight import aim, fly
-from spacerace.kernel import STATUS_GUIDANCE_GROUND, STATUS_IMPACT
+from spacerace.kernel.layout import STATUS_GUIDANCE_GROUND, STATUS_IMPACT
 
 MISSIONS = catalog.MISSIONS
 runner = CliRunner()
@@ -93,18 +93,18 @@ def test_closed_loop_guidance_into_the_ground_is_named(monkeypatch):
     """Where the kernel reports an impact inside a closed-loop phase, the flight stops with the
     guidance named (the status is turned into a message, not a normal impact)."""
     vehicle, mission = catalog.load("sputnik-1")
-    real_run = packing.run
+    real_run = guidance.fly_phases
     calls = {"n": 0}
 
-    def crash_in_the_loop(*args):
-        k, k_ev, status = real_run(*args)
-        first, last = args[2], args[3]
-        if last == first + 1 and np.isfinite(args[0][0]) and first == 2:
+    def crash_in_the_loop(pk, options, at, stop, buf, dt_out=None):
+        first = at.phase
+        k, k_ev, status = real_run(pk, options, at, stop, buf, dt_out)
+        if stop == first + 1 and first == 2 and dt_out is None:  # a guidance cycle of phase 2
             calls["n"] += 1
             return k, k_ev, STATUS_IMPACT
         return k, k_ev, status
 
-    monkeypatch.setattr(packing, "run", crash_in_the_loop)
+    monkeypatch.setattr(guidance, "fly_phases", crash_in_the_loop)
     with pytest.raises(UnreachableError, match="steered the vehicle into the ground"):
         fly(vehicle, dataclasses.replace(mission, aim=()))
     assert calls["n"] >= 1

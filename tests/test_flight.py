@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from spacerace.catalog import load
-from spacerace.dynamics import D_MACH, N_DIAG
 from spacerace.flight import SimOptions, aim, aim_inclination, simulate
+from spacerace.kernel.layout import D_MACH, N_DIAG
 from spacerace.mission import Phase
 
 

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from spacerace.integrate import (
+from spacerace.kernel.integrate import (
     A,
     C,
     crossed,

@@ -87,7 +87,7 @@ def test_vacuum_ballistic_arc_matches_kepler(speed, gamma_deg):
 def test_free_flight_range_function_matches_the_conic(speed, gamma_deg):
     """The range-control function (Bate, Mueller & White sec. 6.2) from the launch state gives
     the same range angle as the coast that the kernel integrates."""
-    from spacerace.dynamics import free_flight_range
+    from spacerace.kernel.events import free_flight_range
 
     g = math.radians(gamma_deg)
     r0 = WGS84_A

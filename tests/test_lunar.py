@@ -11,7 +11,12 @@ import pytest
 
 from spacerace.catalog import MISSIONS, load, load_mission
 from spacerace.constants import GM_EARTH
-from spacerace.dynamics import (
+from spacerace.encounter import _apsides, ecliptic_north, periselene_latitude
+from spacerace.ephem import moon_sun_eci
+from spacerace.errors import CatalogError, SimulationError
+from spacerace.flight import aim_inclination, fly, options_for
+from spacerace.kernel.inputs import Paused, SimOptions
+from spacerace.kernel.layout import (
     MODE_LINEAR_TANGENT,
     N_P,
     N_PH,
@@ -21,18 +26,10 @@ from spacerace.dynamics import (
     PH_THROTTLE,
     PH_YAW,
 )
-from spacerace.ephem import moon_sun_eci
-from spacerace.errors import CatalogError, SimulationError
-from spacerace.flight import aim_inclination, fly, options_for
-from spacerace.kernel import begin_phase
-from spacerace.lunar import (
-    _apsides,
-    aim_moon,
-    ecliptic_north,
-    injection_phase,
-    periselene_latitude,
-)
-from spacerace.packing import SimOptions, pack, run_packed, start_of_flight
+from spacerace.kernel.loop import begin_phase
+from spacerace.moon_aim import aim_moon, injection_phase
+from spacerace.packing import pack
+from spacerace.runner import run_packed
 
 
 @pytest.mark.parametrize("yaw_deg", [0.0, 10.0, -35.0])
@@ -88,14 +85,14 @@ def test_a_flight_paused_at_a_phase_goes_on_as_if_flown_at_once(k):
     options = SimOptions()
     pk = pack(v, m, options)
     whole = run_packed(pk, options)
-    at = start_of_flight(pk)
+    at = Paused.at_liftoff(pk)
     first = run_packed(pk, options, at, stop=k)
     assert at.phase == k
-    np.testing.assert_array_equal(at.y, first[1][-1])
+    np.testing.assert_array_equal(at.y, first.y[-1])
     run_packed(pk, options, at)
-    np.testing.assert_allclose(at.y[:3], whole[1][-1][:3], rtol=0, atol=0.5)
-    np.testing.assert_allclose(at.y[3:6], whole[1][-1][3:6], rtol=0, atol=1e-3)
-    assert at.y[6] == pytest.approx(whole[1][-1][6], rel=1e-6)
+    np.testing.assert_allclose(at.y[:3], whole.y[-1][:3], rtol=0, atol=0.5)
+    np.testing.assert_allclose(at.y[3:6], whole.y[-1][3:6], rtol=0, atol=1e-3)
+    assert at.y[6] == pytest.approx(whole.y[-1][6], rel=1e-6)
 
 
 def test_a_flight_that_stops_early_is_not_reported_paused_further_on():
@@ -103,7 +100,7 @@ def test_a_flight_that_stops_early_is_not_reported_paused_further_on():
     v, m = load("sputnik-1")
     options = SimOptions(max_time=50.0)
     pk = pack(v, m, options)
-    at = start_of_flight(pk)
+    at = Paused.at_liftoff(pk)
     run_packed(pk, options, at, stop=len(m.phases))
     assert at.phase == next(i for i, ph in enumerate(m.phases) if ph.until_time > 50.0)
 
@@ -287,7 +284,7 @@ def test_positions_between_samples_follow_the_orbit():
     """A circular orbit at 7,000 km sampled every 600 s (37 deg of arc between samples):
     the cubic Hermite curve through positions and velocities stays within 0.3 % of the
     orbit's radius, where a straight line between samples sags 5 % inside it."""
-    from spacerace.flight import _state_at
+    from spacerace.flight import _state_at  # noqa: PLC2701
 
     r0 = 7.0e6
     w = math.sqrt(GM_EARTH / r0**3)

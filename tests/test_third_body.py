@@ -9,10 +9,12 @@ import pytest
 from conftest import make_vehicle
 
 from spacerace.constants import GM_MOON, GM_SUN
-from spacerace.dynamics import D_MOON_R, N_DIAG, P_EPH_ROW, forces
 from spacerace.ephem import moon_sun_eci
+from spacerace.kernel.dynamics import forces
+from spacerace.kernel.inputs import SimOptions
+from spacerace.kernel.layout import D_MOON_R, N_DIAG, P_EPH_ROW
 from spacerace.mission import LaunchSite, Mission, Phase
-from spacerace.packing import SimOptions, pack
+from spacerace.packing import pack
 
 EPOCH = dt.datetime(1969, 7, 17, 0, 0, tzinfo=dt.UTC)
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from spacerace.api import fly as api_fly
-from spacerace.events import MOON_CA
+from spacerace.event_kinds import MOON_CLOSEST_APPROACH
 from spacerace.web.app import Settings, create_app, page_document
 from spacerace.web.flightview import ascent_end, near_moon_events, with_fine_ascent
 from spacerace.web.whatif import FlyRequest, fly_whatif
@@ -74,8 +74,9 @@ def test_apollo_ascent_is_sampled_finely_enough_for_max_q(apollo):
 
 @pytest.mark.slow
 def test_no_moon_encounter_in_the_parking_orbit(apollo):
-    raw = [e for e in apollo.trajectory.events if e.name == MOON_CA]
-    kept = [e for e in near_moon_events(apollo).trajectory.events if e.name == MOON_CA]
+    raw = [e for e in apollo.trajectory.events if e.kind == MOON_CLOSEST_APPROACH]
+    kept = [e for e in near_moon_events(apollo).trajectory.events
+            if e.kind == MOON_CLOSEST_APPROACH]
     assert len(raw) > 1 and len(kept) == 1
     assert kept[0].t == pytest.approx(apollo.figures["moon_closest_approach_time_s"], abs=1.0)
 

@@ -12,13 +12,14 @@ import numpy as np
 from spacerace import ephem
 from spacerace.catalog import load
 from spacerace.errors import CatalogError
-from spacerace.flight import FlightResult, SimOptions
 from spacerace.flight import fly as _fly
+from spacerace.kernel.inputs import SimOptions
 from spacerace.mission import Mission, Satellite
 from spacerace.models import thermosphere
 from spacerace.orbit import elements_from_state
 from spacerace.propagate import DecayHistory, spent_stage_body
 from spacerace.propagate import decay as propagate_decay
+from spacerace.results import FlightResult
 
 
 def fly(mission: str | Path, vehicle: str | Path | None = None,
@@ -118,7 +119,7 @@ def decay_after(res: FlightResult, max_days: float = 3650.0,
     if "insertion_time_s" not in res.figures:
         raise CatalogError(m.origin, "phases", "a flight that reaches orbit (the cut-off state "
                            "has a perigee above 100 km)")
-    cut = next(e for e in reversed(res.trajectory.events) if e.name == "cut-off")
+    cut = res.trajectory.cutoffs()[-1]
     state = res.trajectory.metadata["cutoff_state"]
     el = elements_from_state(np.asarray(state[:3]), np.asarray(state[3:6]))
     start = m.epoch + dt.timedelta(seconds=cut.t)

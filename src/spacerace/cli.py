@@ -26,7 +26,6 @@ from spacerace.api import BodyDecay
 from spacerace.api import fly as fly_named
 from spacerace.errors import OutputError, SimulationError, SpaceraceError
 from spacerace.export.tables import write_csv, write_parquet
-from spacerace.flight import FlightResult
 from spacerace.mission import ArchiveFigure, Mission
 from spacerace.report import (
     archival_text,
@@ -36,6 +35,7 @@ from spacerace.report import (
     to_dict,
     unit_of_key,
 )
+from spacerace.results import FlightResult
 from spacerace.validation import FAIL, Comparison, compare, is_miss, summary_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -68,10 +68,10 @@ def _flag(name: str, help: str) -> Any:  # noqa: A002 - typer's own word
 def _compiling() -> Any:
     """A spinner on a terminal while the flight kernel is compiled (once after installing or
     updating: a minute or so); nothing once numba's disk cache holds it."""
-    from spacerace import kernel
     from spacerace._jit import is_cached
+    from spacerace.kernel.loop import run
 
-    if is_cached(kernel.run) or not err.is_terminal:
+    if is_cached(run) or not err.is_terminal:
         return contextlib.nullcontext()
     return err.status("compiling the flight kernel: once after installing or updating "
                       "spacerace, about a minute; later runs start in a second or two")

@@ -81,10 +81,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from spacerace._jit import jit
+from spacerace._typing import FloatArray
 from spacerace.constants import JD_J2000
 from spacerace.errors import OutOfRangeError
 from spacerace.models.earth import julian_date_utc
-from spacerace.results import FloatArray
 
 MOON = 0  # ``which`` for the Moon in ``body_position``
 SUN = 1  # ``which`` for the Sun in ``body_position``

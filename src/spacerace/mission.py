@@ -26,6 +26,10 @@ class Target:
     lon: float
 
 
+# The guidance law solved in flight for a target orbit (``spacerace.guidance``).
+CLOSED_LOOP_LAW = "linear_tangent"
+
+
 @dataclass(frozen=True)
 class PitchProgram:
     """Elevation of the thrust axis above the launch horizon against time [s, rad]."""
@@ -42,7 +46,9 @@ class Phase:
     ----------
     name : str
     guidance : str
-        ``vertical``, ``pitch_program``, ``gravity_turn`` or ``coast``.
+        The law that steers the phase (``spacerace.guidance``): ``vertical``,
+        ``pitch_program``, ``gravity_turn``, ``coast``, ``hold``, ``hold_horizontal`` or
+        ``linear_tangent`` (``CLOSED_LOOP_LAW``).
     stage : int
         Index of the stage whose engines burn (ignored when coasting).
     engine_on : bool
@@ -108,6 +114,11 @@ class Phase:
         if not self.engine_on:
             return ()
         return self.burn or (self.stage,)
+
+    @property
+    def is_closed_loop(self) -> bool:
+        """Whether the phase is flown by the closed-loop law, to its target orbit."""
+        return self.guidance == CLOSED_LOOP_LAW and math.isfinite(self.target_perigee)
 
 
 @dataclass(frozen=True)
@@ -335,6 +346,6 @@ def injection_phase(phases: tuple[Phase, ...]) -> int | None:
     orbit): the injection that the ``moon`` aim solves; None if there is none."""
     for i in range(len(phases) - 1, -1, -1):
         ph = phases[i]
-        if ph.guidance == "linear_tangent" and ph.burning and math.isfinite(ph.target_apogee):
+        if ph.is_closed_loop and ph.burning:
             return i
     return None

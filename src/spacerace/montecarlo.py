@@ -9,11 +9,9 @@ study. Finished batches are written as Parquet files in the study folder as they
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import math
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,104 +22,23 @@ import numpy as np
 from spacerace._files import atomic_path, make_folder, write_text
 from spacerace._jit import max_threads, set_num_threads
 from spacerace._version import __version__
+from spacerace.edit import check_path, perturb
 from spacerace.errors import CatalogError
-from spacerace.flight import aim, aim_inclination, orbit_figures
-from spacerace.kernel import (
-    N_R,
-    R_APOGEE_ALT,
-    R_CUTOFF_ALT,
-    R_CUTOFF_INERTIAL,
-    R_CUTOFF_SPEED,
-    R_CUTOFF_STATE,
-    R_CUTOFF_T,
-    R_IMPACT_LAT,
-    R_IMPACT_LON,
-    R_IMPACT_SPEED,
-    R_IMPACT_T,
-    R_STATUS,
-    STATUS_MESSAGES,
-    run_batch,
-    summarize,
-)
+from spacerace.flight import orbit_figures
+from spacerace.kernel.inputs import ATOL, NO_SAMPLES, Packed, SimOptions
+from spacerace.kernel.layout import STATUS_MESSAGES
+from spacerace.kernel.output import batch_output, run_batch, summarize, summary_columns
 from spacerace.mission import Dispersion, Mission
-from spacerace.packing import Packed, SimOptions, liftoff_thrust_and_weight, pack, run_packed
+from spacerace.models.earth import geodesic
+from spacerace.packing import liftoff_thrust_and_weight, pack
+from spacerace.runner import run_packed
+from spacerace.targeting import aim_mission
 from spacerace.vehicle import Vehicle
 
 STATUS_NO_LIFTOFF = 100  # a sample that cannot lift off (checked before the kernel)
 # rtol 1e-7: the impact moves by about 0.2 m against 1e-9, far below any dispersion.
-MC_OPTIONS = SimOptions(rtol=1e-7, output_interval=1e12)
-_ATOL = np.array([1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6, 1e-3])
-_PATH_PART = re.compile(r"^([A-Za-z_]\w*)(?:\[(\d+)\])?$")
-
-
-# --- applying a dispersion to the data ---------------------------------------------------------
-
-def _get(obj: Any, parts: Sequence[str]) -> Any:
-    for part in parts:
-        m = _PATH_PART.match(part)
-        if m is None:
-            raise KeyError(part)
-        obj = getattr(obj, m.group(1))
-        if m.group(2) is not None:
-            obj = obj[int(m.group(2))]
-    return obj
-
-
-def _set(obj: Any, parts: Sequence[str], value: Any) -> Any:
-    """A copy of ``obj`` with the field at ``parts`` replaced (dataclasses.replace down)."""
-    m = _PATH_PART.match(parts[0])
-    if m is None:
-        raise KeyError(parts[0])
-    name, index = m.group(1), m.group(2)
-    child = getattr(obj, name)
-    if index is not None:
-        items = list(child)
-        items[int(index)] = _set(items[int(index)], parts[1:], value) if len(parts) > 1 \
-            else value
-        new: Any = tuple(items)
-    else:
-        new = _set(child, parts[1:], value) if len(parts) > 1 else value
-    return dataclasses.replace(obj, **{name: new})
-
-
-def _root(path: str) -> tuple[str, list[str]]:
-    head, _, rest = path.partition(".")
-    if head not in ("vehicle", "mission") or not rest:
-        raise KeyError(path)
-    return head, rest.split(".")
-
-
-def check_path(vehicle: Vehicle, mission: Mission, path: str) -> None:
-    """Raise ``KeyError`` unless ``path`` names a number (or tuple of numbers) of the data."""
-    head, parts = _root(path)
-    value = _get(vehicle if head == "vehicle" else mission, parts)
-    values = value if isinstance(value, tuple) else (value,)
-    if not values or not all(isinstance(v, float) for v in values):
-        raise KeyError(path)
-
-
-def field_value(vehicle: Vehicle, mission: Mission, path: str) -> Any:
-    """The value of the field at ``path`` (a number, or a tuple of numbers)."""
-    head, parts = _root(path)
-    return _get(vehicle if head == "vehicle" else mission, parts)
-
-
-def perturb(vehicle: Vehicle, mission: Mission, path: str, offset: float,
-            relative: bool) -> tuple[Vehicle, Mission]:
-    """Add ``offset`` (or the fraction ``offset`` of the value) to the field at ``path``.
-
-    A tuple field (a pitch programme's elevations) gets the same offset at every element.
-    """
-    head, parts = _root(path)
-    target: Any = vehicle if head == "vehicle" else mission
-    value = _get(target, parts)
-
-    def moved(x: float) -> float:
-        return x * (1.0 + offset) if relative else x + offset
-
-    new = tuple(moved(x) for x in value) if isinstance(value, tuple) else moved(value)
-    target = _set(target, parts, new)
-    return (target, mission) if head == "vehicle" else (vehicle, target)
+MC_OPTIONS = SimOptions(rtol=1e-7, output_interval=NO_SAMPLES)
+Z95 = 1.959964  # two-sided 95 % quantile of the normal distribution [-]
 
 
 def draw(d: Dispersion, rng: np.random.Generator) -> float:
@@ -270,47 +187,43 @@ def fly_batch(spec: StudySpec, indices: range, threads: int = 0,
     y0s, ps, phases, stgs, cd_mach, cd_val, tabs = _packed_samples(spec, lin, offsets, indices)
     f, w = liftoff_thrust_and_weight(phases, stgs, y0s, spec.mission.site.alt)
     ok = f > w
-    out = np.full((len(indices), N_R), np.nan)
-    out[:, R_STATUS] = STATUS_NO_LIFTOFF
-    if np.any(ok) and _is_closed_loop(spec.mission):
+    out = batch_output(len(indices))
+    if np.any(ok) and any(ph.is_closed_loop for ph in spec.mission.phases):
         # closed-loop guidance runs in Python between kernel calls: one flight at a time
         for row in np.flatnonzero(ok):
             v, m, _ = sample_run(spec.vehicle, spec.mission, spec.seed, indices[row])
             pk = pack(v, m, MC_OPTIONS)
-            _, _, _, ev_t, ev_code, _, ev_phase, ev_y, status, working = run_packed(
-                pk, MC_OPTIONS)
-            last = np.asarray(ev_y[-1]) if len(ev_y) else pk.y0
-            summarize(len(ev_t), int(status), float(ev_t[-1]) if len(ev_t) else 0.0, last,
-                      ev_t, ev_code, ev_phase, ev_y, pk.p, working, pk.cd_mach, pk.cd_val,
+            kr = run_packed(pk, MC_OPTIONS)
+            ev = kr.events
+            last = np.asarray(ev.y[-1]) if len(ev.y) else pk.y0
+            summarize(len(ev.t), kr.status, float(ev.t[-1]) if len(ev.t) else 0.0, last,
+                      ev.t, ev.code, ev.phase, ev.y, pk.p, kr.phases, pk.cd_mach, pk.cd_val,
                       pk.tab, out[row])
     elif np.any(ok):
-        res = np.empty((int(ok.sum()), N_R))
+        res = batch_output(int(ok.sum()))
         run_batch(y0s[ok], ps[ok], phases[ok], stgs[ok], cd_mach[ok], cd_val[ok], tabs[ok],
-                  MC_OPTIONS.max_time, MC_OPTIONS.rtol, _ATOL, MC_OPTIONS.max_step, res)
+                  MC_OPTIONS.max_time, MC_OPTIONS.rtol, ATOL, MC_OPTIONS.max_step, res)
         out[ok] = res
-    orbit = _orbit_columns(out[:, R_CUTOFF_STATE:R_CUTOFF_STATE + 7])
+    fig = summary_columns(out)
+    status = np.where(ok, fig["status"], STATUS_NO_LIFTOFF)
     cols: dict[str, np.ndarray] = {
         "run": np.array(list(indices), dtype=np.int64),
         "seed": np.full(len(indices), spec.seed, dtype=np.int64),
-        "status": out[:, R_STATUS].astype(np.int64),
-        "impact_lat_deg": np.degrees(out[:, R_IMPACT_LAT]),
-        "impact_lon_deg": np.degrees(out[:, R_IMPACT_LON]),
-        "flight_time_s": out[:, R_IMPACT_T],
-        "impact_speed_m_s": out[:, R_IMPACT_SPEED],
-        "max_altitude_m": out[:, R_APOGEE_ALT],
-        "burnout_time_s": out[:, R_CUTOFF_T],
-        "burnout_speed_m_s": out[:, R_CUTOFF_SPEED],
-        "burnout_altitude_m": out[:, R_CUTOFF_ALT],
-        "burnout_inertial_speed_m_s": out[:, R_CUTOFF_INERTIAL],
-        **orbit,
+        "status": status,
+        "impact_lat_deg": np.degrees(fig["impact_lat"]),
+        "impact_lon_deg": np.degrees(fig["impact_lon"]),
+        "flight_time_s": fig["impact_time"],
+        "impact_speed_m_s": fig["impact_speed"],
+        "max_altitude_m": fig["apogee_altitude"],
+        "burnout_time_s": fig["cutoff_time"],
+        "burnout_speed_m_s": fig["cutoff_speed"],
+        "burnout_altitude_m": fig["cutoff_altitude"],
+        "burnout_inertial_speed_m_s": fig["cutoff_inertial_speed"],
+        **_orbit_columns(fig["cutoff_state"]),
     }
     for k, d in enumerate(spec.mission.dispersions):
         cols[f"d:{d.path}"] = offsets[:, k]
     return cols
-
-
-def _is_closed_loop(mission: Mission) -> bool:
-    return any(ph.guidance == "linear_tangent" for ph in mission.phases)
 
 
 ORBIT_COLUMNS = ("perigee_altitude_m", "apogee_altitude_m", "inclination_deg", "period_s")
@@ -335,11 +248,8 @@ def status_text(code: int) -> str:
 
 
 def nominal(vehicle: Vehicle, mission: Mission) -> Mission:
-    """The mission the dispersions are applied to: aimed at its target if it has one."""
-    if "inclination" in mission.aim:
-        mission, _ = aim_inclination(vehicle, mission)
-    elif mission.target is not None and mission.aim:
-        mission, _ = aim(vehicle, mission)
+    """The mission the dispersions are applied to: aimed as the mission asks."""
+    mission, _ = aim_mission(vehicle, mission)
     for d in mission.dispersions:
         try:
             check_path(vehicle, mission, d.path)
@@ -532,8 +442,6 @@ FIGURE_COLUMNS = ("max_altitude_m", "flight_time_s", "impact_speed_m_s", "burnou
 
 def study_summary(spec: StudySpec, cols: dict[str, np.ndarray]) -> dict[str, Any]:
     """Statistics of a study: statuses, figure spreads and, with a target, the impact scatter."""
-    from geographiclib.geodesic import Geodesic
-
     from spacerace.scatter import scatter
 
     m = spec.mission
@@ -549,9 +457,7 @@ def study_summary(spec: StudySpec, cols: dict[str, np.ndarray]) -> dict[str, Any
                                     "p95": float(np.percentile(x, 95))}
     ok = finite_rows(cols)
     if m.target is not None and ok.sum() >= 3:
-        g = Geodesic.WGS84.Inverse(math.degrees(m.site.lat), math.degrees(m.site.lon),
-                                   math.degrees(m.target.lat), math.degrees(m.target.lon))
-        az = math.radians(g["azi2"])
+        az = geodesic(m.site.lat, m.site.lon, m.target.lat, m.target.lon, final=True)[1]
         s = scatter(np.radians(cols["impact_lat_deg"][ok]), np.radians(cols["impact_lon_deg"][ok]),
                     m.target.lat, m.target.lon, az)
         out["impact"] = {
@@ -561,8 +467,8 @@ def study_summary(spec: StudySpec, cols: dict[str, np.ndarray]) -> dict[str, Any
             "mean_downrange_m": s.mean_downrange, "mean_crossrange_m": s.mean_crossrange,
             "sd_downrange_m": s.sd_downrange, "sd_crossrange_m": s.sd_crossrange,
             "cep_m": s.cep_about_mean, "cep_about_aim_m": s.cep_about_aim,
-            "range_extent_95_m": 2 * 1.959964 * s.sd_downrange,
-            "crossrange_extent_95_m": 2 * 1.959964 * s.sd_crossrange,
+            "range_extent_95_m": 2 * Z95 * s.sd_downrange,
+            "crossrange_extent_95_m": 2 * Z95 * s.sd_crossrange,
             "ellipses": [{"probability": e.probability, "semi_major_m": e.semi_major,
                           "semi_minor_m": e.semi_minor,
                           "azimuth_deg": math.degrees(e.azimuth)} for e in s.ellipses],

@@ -23,10 +23,11 @@ import numpy as np
 from geographiclib.geodesic import Geodesic
 
 from spacerace.constants import GM_EARTH, WGS84_A
+from spacerace.edit import check_path, field_value, perturb
 from spacerace.errors import CatalogError, SimulationError, UnreachableError
-from spacerace.flight import FlightResult, SimOptions, aim_inclination, fly, simulate
+from spacerace.flight import SimOptions, aim_inclination, fly, simulate
 from spacerace.mission import Mission, Phase
-from spacerace.montecarlo import check_path, field_value, perturb
+from spacerace.results import FlightResult
 from spacerace.validation import BEST_PREFIX, Comparison, compare
 from spacerace.vehicle import Vehicle
 

@@ -36,9 +36,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from spacerace._typing import FloatArray
 from spacerace.constants import GM_EARTH, J2_EARTH, WGS84_A
 from spacerace.errors import OutOfRangeError
-from spacerace.results import FloatArray
 
 CIRCULAR_ECC = 1e-10  # below this eccentricity the perigee is undefined [-]
 EQUATORIAL_SIN_I = 1e-10  # below this sin(i) the node is undefined [-]

@@ -1,22 +1,20 @@
-"""Packing a vehicle and a mission into the kernel's plain arrays, and running the kernel.
+"""Packing a vehicle and a mission into the kernel's plain arrays.
 
-The only place that knows how the data classes map onto the arrays of ``spacerace.dynamics``.
+The only place that knows how the data classes (``Vehicle``, ``Mission``) map onto the
+arrays of ``spacerace.kernel.layout``; with it, the check that the first phase can lift the
+vehicle off the pad.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
 from spacerace.constants import G0, GM_EARTH, GM_MOON, GM_SUN, J2_EARTH, OMEGA_EARTH, WGS84_A
-from spacerace.dynamics import (
-    EV_CUTOFF_ENERGY,
-    EV_CUTOFF_TIME,
-    EV_DEPLETION,
-    EV_IMPACT,
+from spacerace.errors import CatalogError
+from spacerace.frames import ecef_from_enu, eci_from_ecef
+from spacerace.guidance import cutoff_radius, mode_code, pitch_arrays
+from spacerace.kernel.inputs import Packed, SimOptions
+from spacerace.kernel.layout import (
     N_P,
     N_PH,
     N_STATE,
@@ -45,9 +43,6 @@ from spacerace.dynamics import (
     PH_DROP,
     PH_DROP_MASK,
     PH_E_END,
-    PH_GUIDE_A,
-    PH_GUIDE_B,
-    PH_GUIDE_T0,
     PH_MODE,
     PH_RANGE_END,
     PH_T_END,
@@ -62,77 +57,14 @@ from spacerace.dynamics import (
     STG_PROP,
     M,
 )
-from spacerace.errors import CatalogError
-from spacerace.frames import ecef_from_enu, eci_from_ecef
-from spacerace.guidance import mode_code, pitch_arrays
-from spacerace.kernel import (
-    STATUS_GUIDANCE_GROUND,
-    STATUS_GUIDANCE_SHORT,
-    STATUS_IMPACT,
-    STATUS_PHASES_DONE,
-    begin_phase,
-    run,
-)
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_MAX, ALT_MIN, atmosphere
 from spacerace.models.earth import earth_rotation_angle, ecef_from_geodetic, julian_date_utc
+from spacerace.models.propulsion import thrust_at
 from spacerace.vehicle import Vehicle
 
-# Absolute tolerances of the state [m, m/s, kg] (with SimOptions.rtol).
-ATOL = np.array([1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6, 1e-3])
-
-
-@dataclass(frozen=True)
-class SimOptions:
-    """Numerical and model options of a flight.
-
-    Attributes
-    ----------
-    rtol : float
-        Relative tolerance of the integrator [-].
-    max_step : float
-        Largest integration step [s].
-    output_interval : float
-        Sampling interval of the trajectory table [s].
-    max_time : float
-        Time limit [s].
-    j2 : bool
-        Include the J2 term of gravity.
-    atmosphere : bool
-        Include the atmosphere (drag and back-pressure).
-    earth_rotation : bool
-        Rotate the Earth (False: a non-rotating Earth, for checks against textbooks).
-    gravity : bool
-        Include gravity (False only for checks such as Tsiolkovsky's equation).
-    strict_guidance : bool
-        Stop the flight when a closed-loop burn runs out of propellant before its orbit
-        cut-off or steers into the ground (the statuses ``STATUS_GUIDANCE_*``). Trial flights
-        of an aim turn it off: a trial that falls short is information for the solver.
-    """
-
-    rtol: float = 1e-9
-    max_step: float = 20.0
-    output_interval: float = 1.0
-    max_time: float = 20_000.0
-    j2: bool = True
-    atmosphere: bool = True
-    earth_rotation: bool = True
-    gravity: bool = True
-    strict_guidance: bool = True
-
-
-@dataclass(frozen=True)
-class Packed:
-    """A flight as the kernel sees it (see ``spacerace.dynamics`` for the layouts)."""
-
-    y0: np.ndarray
-    p: np.ndarray
-    phases: np.ndarray
-    stg: np.ndarray
-    targets: np.ndarray  # per phase: cut-off radius [m], flight-path angle [rad], cycle [s]
-    cd_mach: np.ndarray
-    cd_val: np.ndarray
-    tab: np.ndarray
+__all__ = ["Packed", "SimOptions", "check_liftoff", "pack", "pad_state", "phase_table",
+           "stage_table"]
 
 
 def _drag_tables(vehicle: Vehicle) -> tuple[np.ndarray, np.ndarray]:
@@ -147,6 +79,11 @@ def _drag_tables(vehicle: Vehicle) -> tuple[np.ndarray, np.ndarray]:
 
 
 def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
+    """The phase table (``PH_*``): each phase's law, engines, drops, drag and cut-offs.
+
+    The drag of a phase is the lowest stage still attached (its reference area and table);
+    the working columns the kernel fills when the phase begins are left at zero.
+    """
     rows = np.zeros((len(mission.phases), N_PH))
     dropped: set[int] = set()
     for i, ph in enumerate(mission.phases):
@@ -163,28 +100,9 @@ def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
         rows[i, PH_T_END] = ph.until_time
         rows[i, PH_V_END] = ph.until_speed
         rows[i, PH_E_END] = ph.until_energy
-        rows[i, PH_RANGE_END] = ph.until_range if math.isfinite(ph.until_range) else 1e9
+        rows[i, PH_RANGE_END] = ph.until_range
         rows[i, PH_YAW] = ph.yaw
     return rows
-
-
-def cutoff_radius(rp: float, ra: float, gamma: float) -> float:
-    """Radius [m] where an orbit of perigee/apogee radii rp, ra [m] climbs at ``gamma`` [rad].
-
-    The first such point after perigee: tan(gamma) = e sin(nu) / (1 + e cos(nu)).
-    """
-    e = (ra - rp) / (ra + rp)
-    p = 2 * rp * ra / (rp + ra)
-    if e < 1e-12 or gamma <= 0.0:
-        return rp
-    lo, hi = 0.0, math.acos(-e)  # the climb is steepest at nu = acos(-e)
-    for _ in range(80):
-        nu = 0.5 * (lo + hi)
-        if math.atan2(e * math.sin(nu), 1 + e * math.cos(nu)) < gamma:
-            lo = nu
-        else:
-            hi = nu
-    return p / (1 + e * math.cos(0.5 * (lo + hi)))
 
 
 def _targets(mission: Mission) -> np.ndarray:
@@ -192,7 +110,7 @@ def _targets(mission: Mission) -> np.ndarray:
     guidance cycle [s] (NaN rows for open-loop phases)."""
     out = np.full((len(mission.phases), 3), np.nan)
     for i, ph in enumerate(mission.phases):
-        if ph.guidance == "linear_tangent" and math.isfinite(ph.target_perigee):
+        if ph.is_closed_loop:
             rp, ra = WGS84_A + ph.target_perigee, WGS84_A + ph.target_apogee
             gamma = ph.target_flight_path_angle
             out[i] = (cutoff_radius(rp, ra, gamma), gamma, ph.cycle)
@@ -200,6 +118,9 @@ def _targets(mission: Mission) -> np.ndarray:
 
 
 def stage_table(vehicle: Vehicle) -> np.ndarray:
+    """The stage table (``STG_*``): thrust, flow, exit area, propellant and dry mass of
+    each stage, and the ``tab`` row of a solid motor's thrust curve (``_tables`` puts the
+    curves there in stage order)."""
     stg = np.zeros((len(vehicle.stages), N_STG))
     row = N_TAB
     for k, s in enumerate(vehicle.stages):
@@ -219,7 +140,14 @@ def stage_table(vehicle: Vehicle) -> np.ndarray:
 
 
 def pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
-          initial_state: np.ndarray | None = None) -> Packed:
+         initial_state: np.ndarray | None = None) -> Packed:
+    """A vehicle on a mission as the kernel's arrays.
+
+    The launch site and epoch give the Earth's rotation angle at liftoff and the launch
+    frame; the state starts at rest on the pad (turning with the Earth) unless an
+    ``initial_state`` [m, m/s, kg] is given; a mission with third bodies carries the Moon and
+    Sun as a row of ``tab``.
+    """
     site = mission.site
     jd = julian_date_utc(mission.epoch)
     theta0 = earth_rotation_angle(*jd)
@@ -300,16 +228,19 @@ def liftoff_thrust_and_weight(phases: np.ndarray, stg: np.ndarray, y0: np.ndarra
     """Thrust of the first phase at the pad and the weight there [N] (arrays broadcast).
 
     ``phases`` and ``stg`` are a phase and a stage table (or stacks of them), ``y0`` the
-    state(s) at liftoff.
+    state(s) at liftoff. The thrust is the equations of motion's (``thrust_at``) for the
+    engines lit at liftoff; a solid motor counts at its rated thrust.
     """
     p_site = atmosphere(min(max(site_alt, ALT_MIN), ALT_MAX))[1]
     burn = phases[..., 0, PH_BURN].astype(np.int64)
-    f = np.zeros(np.shape(burn), dtype=np.float64)
+    f_vac = np.zeros(np.shape(burn), dtype=np.float64)
+    a_exit = np.zeros(np.shape(burn), dtype=np.float64)
     for k in range(stg.shape[-2]):
         on = ((burn >> k) & 1).astype(bool) & (stg[..., k, STG_PROP] > 0)
-        # solid motors: the curve's first point sets the thrust at ignition
-        f = f + np.where(on, stg[..., k, STG_F_VAC] - p_site * stg[..., k, STG_A_EXIT], 0.0)
-    return f * phases[..., 0, PH_THROTTLE], y0[..., M] * G0
+        f_vac = f_vac + np.where(on, stg[..., k, STG_F_VAC], 0.0)
+        a_exit = a_exit + np.where(on, stg[..., k, STG_A_EXIT], 0.0)
+    f = thrust_at(f_vac, a_exit, p_site, phases[..., 0, PH_THROTTLE])
+    return f, y0[..., M] * G0
 
 
 def check_liftoff(vehicle: Vehicle, mission: Mission, pk: Packed | None = None) -> None:
@@ -328,189 +259,3 @@ def check_liftoff(vehicle: Vehicle, mission: Mission, pk: Packed | None = None) 
             vehicle.origin or vehicle.id, f"stages[{first.stage}].engines",
             f"thrust at liftoff {f / 1e3:.1f} kN is not above the weight {w / 1e3:.1f} kN"
             " (liftoff mass x g0): the vehicle cannot lift off")
-
-
-def _buffers(n_max: int, ev_max: int) -> tuple[np.ndarray, ...]:
-    return (np.empty(n_max), np.empty((n_max, N_STATE)), np.empty(n_max, dtype=np.int64),
-            np.empty(ev_max), np.empty(ev_max, dtype=np.int64), np.empty(ev_max, dtype=np.int64),
-            np.empty(ev_max, dtype=np.int64), np.empty((ev_max, N_STATE)))
-
-
-@dataclass
-class Paused:
-    """A flight stopped where phase ``phase`` begins: everything needed to go on from there.
-
-    ``y`` state [m, m/s, kg], ``clock`` time since liftoff [s] (shape (1,)), ``phases`` the
-    working phase table, ``prop_left`` the propellant each stage has left [kg].
-    """
-
-    phase: int
-    y: np.ndarray
-    clock: np.ndarray
-    phases: np.ndarray
-    prop_left: np.ndarray
-
-    def copy(self) -> Paused:
-        return Paused(self.phase, self.y.copy(), self.clock.copy(), self.phases.copy(),
-                      self.prop_left.copy())
-
-
-def start_of_flight(pk: Packed) -> Paused:
-    """The flight on the pad (or at its initial state), before its first phase."""
-    return Paused(0, pk.y0.copy(), np.zeros(1), pk.phases.copy(), pk.stg[:, STG_PROP].copy())
-
-
-def run_packed(pk: Packed, options: SimOptions, start: Paused | None = None,
-               stop: int | None = None) -> tuple[Any, ...]:
-    """Fly the phases from ``start`` (default: liftoff) to ``stop`` (default: all).
-
-    Returns the samples, the events, the status and the working phase table; ``start``, when
-    given, is advanced in place to where the flight stopped (its ``phase`` to ``stop`` when
-    the phases were all flown, else to the phase it stopped in). Open-loop phases run straight
-    through the kernel; a closed-loop phase (one with a target orbit) is flown in guidance
-    cycles, its steering law solved again before each.
-    """
-    at = start if start is not None else start_of_flight(pk)
-    stop = len(pk.phases) if stop is None else stop
-    n_max = int(options.max_time / options.output_interval) + 4 * len(pk.phases) + 16
-    ev_max = 64 + 8 * len(pk.phases)
-    bufs = _buffers(n_max + 4096, ev_max + 4096)
-    out_t, out_y, out_phase, ev_t, ev_code, ev_dir, ev_phase, ev_y = bufs
-    y, clock, phases, prop_left = at.y, at.clock, at.phases, at.prop_left
-    n = n_ev = 0
-    status = STATUS_PHASES_DONE
-    closed = [i for i in range(stop) if np.isfinite(pk.targets[i, 0])]
-    first = at.phase
-    while first < stop and status == STATUS_PHASES_DONE:
-        last = next((i for i in closed if i >= first), stop)
-        if last == first:  # a closed-loop phase
-            last = first + 1
-            k, k_ev, status = _fly_closed_loop(pk, options, first, y, clock, phases, prop_left,
-                                               [b[n:] if j < 3 else b[n_ev:]
-                                                for j, b in enumerate(bufs)])
-        else:
-            k, k_ev, status = run(y, clock, first, last, options.max_time, pk.p, phases,
-                                  pk.stg, prop_left, pk.cd_mach, pk.cd_val, pk.tab,
-                                  options.rtol, ATOL, options.max_step,
-                                  options.output_interval, out_t[n:], out_y[n:],
-                                  out_phase[n:], ev_t[n_ev:], ev_code[n_ev:], ev_dir[n_ev:],
-                                  ev_phase[n_ev:], ev_y[n_ev:])
-        n, n_ev = n + k, n_ev + k_ev
-        if status == STATUS_PHASES_DONE:
-            first = last
-        elif n:
-            first = int(out_phase[n - 1])  # the phase the flight stopped in
-    at.phase = first
-    return (out_t[:n], out_y[:n], out_phase[:n], ev_t[:n_ev], ev_code[:n_ev], ev_dir[:n_ev],
-            ev_phase[:n_ev], ev_y[:n_ev], np.int64(status), phases)
-
-
-def _predict(pk: Packed, options: SimOptions, i: int, y: np.ndarray, t: float,
-             phases: np.ndarray, prop_left: np.ndarray, law: np.ndarray,
-             scratch: tuple[np.ndarray, ...]) -> tuple[np.ndarray, bool]:
-    """State at the end of closed-loop phase ``i`` flown from (t, y) with the law (A, B)."""
-    yy, clock = y.copy(), np.array([t])
-    ph = phases.copy()
-    ph[i, PH_GUIDE_A], ph[i, PH_GUIDE_B], ph[i, PH_GUIDE_T0] = law[0], law[1], t
-    ph[i, PH_T_END] = pk.phases[i, PH_T_END]
-    ph[i, PH_DROP_MASK] = ph[i, PH_DROP] = 0.0
-    out_t, out_y, out_phase, ev_t, ev_code, ev_dir, ev_phase, ev_y = scratch
-    _, k_ev, status = run(yy, clock, i, i + 1, options.max_time, pk.p, ph, pk.stg,
-                          prop_left.copy(), pk.cd_mach, pk.cd_val, pk.tab, options.rtol, ATOL,
-                          options.max_step, 1e12, out_t, out_y, out_phase, ev_t, ev_code,
-                          ev_dir, ev_phase, ev_y)
-    reached = bool(k_ev and ev_code[k_ev - 1] == EV_CUTOFF_ENERGY)
-    return yy, reached
-
-
-def _residual(y: np.ndarray, r_target: float, gamma_target: float) -> np.ndarray:
-    """Miss of a predicted cut-off: relative radius and flight-path angle [rad]."""
-    r, v = y[:3], y[3:6]
-    rn = float(np.linalg.norm(r))
-    gamma = math.asin(float(np.dot(r, v)) / (rn * np.linalg.norm(v)))
-    return np.array([(rn - r_target) / r_target, gamma - gamma_target])
-
-
-def _solve_law(pk: Packed, options: SimOptions, i: int, y: np.ndarray, t: float,
-               phases: np.ndarray, prop_left: np.ndarray, law: np.ndarray,
-               scratch: tuple[np.ndarray, ...]) -> np.ndarray:
-    """Newton iterations on the linear-tangent coefficients (A, B) for the cut-off wanted.
-
-    The cut-off comes when the target orbit's energy is reached (or the propellant runs
-    out); the law is solved so that it comes at the target radius and flight-path angle,
-    which with the energy fix the orbit.
-    """
-    h_target, gamma_target = pk.targets[i, 0], pk.targets[i, 1]
-    steps = np.array([1e-4, 1e-6])
-    for _ in range(4):
-        end, _ = _predict(pk, options, i, y, t, phases, prop_left, law, scratch)
-        f0 = _residual(end, h_target, gamma_target)
-        if np.all(np.abs(f0) < [1e-7, 1e-7]):
-            break
-        jac = np.empty((2, 2))
-        for j in range(2):
-            trial = law.copy()
-            trial[j] += steps[j]
-            end_j, _ = _predict(pk, options, i, y, t, phases, prop_left, trial, scratch)
-            jac[:, j] = (_residual(end_j, h_target, gamma_target) - f0) / steps[j]
-        try:
-            delta = np.linalg.solve(jac, -f0)
-        except np.linalg.LinAlgError:
-            break
-        law = law + np.clip(delta, [-0.5, -0.01], [0.5, 0.01])
-    return law
-
-
-def _fly_closed_loop(pk: Packed, options: SimOptions, i: int, y: np.ndarray,
-                     clock: np.ndarray, phases: np.ndarray, prop_left: np.ndarray,
-                     bufs: list[np.ndarray]) -> tuple[int, int, int]:
-    """Fly closed-loop phase ``i`` cycle by cycle, writing samples and events into ``bufs``."""
-    out_t, out_y, out_phase, ev_t, ev_code, ev_dir, ev_phase, ev_y = bufs
-    scratch = _buffers(16, 64 + 8 * len(phases))
-    cycle = pk.targets[i, 2]
-    t_end_orig = pk.phases[i, PH_T_END]
-    r, v = y[:3], y[3:6]
-    pitch = math.asin(float(np.dot(r, v)) / (np.linalg.norm(r) * np.linalg.norm(v)))
-    law = np.array([math.tan(pitch), -math.tan(pitch) / 150.0])
-    n = n_ev = 0
-    status = STATUS_PHASES_DONE
-    first = True
-    while True:
-        t = clock[0]
-        if first:
-            # begin the phase once, so that stages separate and the plane is fixed
-            begin_phase(t, y, pk.p, phases[i], pk.stg, prop_left, pk.tab)
-            phases[i, PH_DROP_MASK] = phases[i, PH_DROP] = 0.0
-        law = _solve_law(pk, options, i, y, t, phases, prop_left, law, scratch)
-        _, reached = _predict(pk, options, i, y, t, phases, prop_left, law, scratch)
-        phases[i, PH_GUIDE_A], phases[i, PH_GUIDE_B], phases[i, PH_GUIDE_T0] = law[0], law[1], t
-        # fly one cycle (or to the end when the cut-off is near)
-        phases[i, PH_T_END] = min(t_end_orig, t + cycle)
-        k, k_ev, status = run(y, clock, i, i + 1, options.max_time, pk.p, phases, pk.stg,
-                              prop_left, pk.cd_mach, pk.cd_val, pk.tab, options.rtol, ATOL,
-                              options.max_step, options.output_interval, out_t[n:], out_y[n:],
-                              out_phase[n:], ev_t[n_ev:], ev_code[n_ev:], ev_dir[n_ev:],
-                              ev_phase[n_ev:], ev_y[n_ev:])
-        # a cycle's end is not an event of the flight: drop it unless it is the real end
-        last = ev_code[n_ev + k_ev - 1] if k_ev else -1
-        ended = last in (EV_CUTOFF_ENERGY, EV_DEPLETION, EV_IMPACT) or (
-            last == EV_CUTOFF_TIME and clock[0] >= t_end_orig)
-        if last == EV_CUTOFF_TIME and not ended:
-            k_ev -= 1
-        if not first and k:  # the cycle's first sample repeats the previous cycle's last
-            out_t[n:n + k - 1] = out_t[n + 1:n + k].copy()
-            out_y[n:n + k - 1] = out_y[n + 1:n + k].copy()
-            out_phase[n:n + k - 1] = out_phase[n + 1:n + k].copy()
-            k -= 1
-        n, n_ev = n + k, n_ev + k_ev
-        first = False
-        if ended or status != STATUS_PHASES_DONE or not reached and clock[0] >= t_end_orig:
-            break
-    phases[i, PH_T_END] = t_end_orig
-    if not options.strict_guidance:
-        return n, n_ev, status
-    if status == STATUS_IMPACT:
-        status = STATUS_GUIDANCE_GROUND
-    elif last == EV_DEPLETION and math.isfinite(pk.phases[i, PH_E_END]):
-        status = STATUS_GUIDANCE_SHORT  # an orbit cut-off that never came
-    return n, n_ev, status

@@ -6,8 +6,9 @@ import datetime as dt
 import math
 from typing import Any
 
-from spacerace.flight import FlightResult
+from spacerace.event_kinds import MAX_Q
 from spacerace.mission import ArchiveFigure
+from spacerace.results import FlightResult
 from spacerace.validation import ROLE_WORDS, Comparison, compare, summary_line
 
 
@@ -60,8 +61,9 @@ def to_dict(result: FlightResult) -> dict[str, Any]:
         "events": [
             {"name": e.name, "t_s": e.t, "altitude_m": e.altitude, "speed_m_s": e.speed,
              "inertial_speed_m_s": e.inertial_speed, "lat_deg": math.degrees(e.lat),
-             "lon_deg": math.degrees(e.lon), "detail": d}
-            | ({"dynamic_pressure_pa": e.value} if e.name.startswith("max-Q") else {})
+             "lon_deg": math.degrees(e.lon), "detail": d, "kind": e.kind,
+             "is_cutoff": e.is_cutoff, "major": e.major}
+            | ({"dynamic_pressure_pa": e.value} if e.kind == MAX_Q else {})
             for e, d in zip(result.trajectory.events, details)
         ],
         "sources": {**result.vehicle.sources, **m.sources},

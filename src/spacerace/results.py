@@ -6,10 +6,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
+from spacerace._typing import FloatArray
+from spacerace.mission import Mission
+from spacerace.vehicle import Vehicle
 
-FloatArray = npt.NDArray[np.float64]
+__all__ = ["COLUMNS", "EXPORT_COLUMNS", "AimResult", "EventRecord", "FloatArray",
+           "FlightResult", "Trajectory"]
 
 # Columns of a Trajectory, each with its unit (SI). Exporters rename them with unit suffixes.
 COLUMNS: dict[str, str] = {
@@ -79,7 +81,21 @@ class EventRecord:
     lat, lon : float
         Geodetic latitude and longitude [rad].
     value : float
-        A quantity specific to the event (dynamic pressure at max-Q [Pa], else 0).
+        A quantity specific to the event (dynamic pressure at max-Q [Pa], distance to the
+        Moon's centre at a Moon event [m], else 0).
+    code : int
+        The event's code in the kernel's event table (``spacerace.kernel.events``; -1 for
+        liftoff, which is not a root).
+    is_cutoff : bool
+        Whether it is an engine cut-off (the kernel's ``is_engine_cutoff``).
+    kind : str
+        The event's stable identifier (``"liftoff"``, ``"apogee"``, ``"impact"``,
+        ``"moon_closest_approach"``, ``"depletion"``...; the kernel's event table).
+    major : bool
+        Whether views label it (liftoff, cut-offs, apogee, impact, closest approach).
+    direction : int
+        Sign of the crossing of its event function (+1 rising, -1 falling; 0 for liftoff):
+        entering the Moon's sphere of influence is -1, leaving it +1.
     """
 
     name: str
@@ -90,6 +106,11 @@ class EventRecord:
     lat: float
     lon: float
     value: float = 0.0
+    code: int = -1
+    is_cutoff: bool = False
+    kind: str = ""
+    major: bool = False
+    direction: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,8 +131,21 @@ class Trajectory:
         return self.columns["t"]
 
     def event(self, name: str) -> EventRecord | None:
-        """The first event of that name, or None."""
+        """The first event of that name, or None (for people; code finds events by
+        ``code`` or ``is_cutoff``)."""
         return next((e for e in self.events if e.name == name), None)
+
+    def first(self, kind: str) -> EventRecord | None:
+        """The first event of that kind (``EventRecord.kind``), or None."""
+        return next((e for e in self.events if e.kind == kind), None)
+
+    def of_kind(self, kind: str) -> list[EventRecord]:
+        """Every event of that kind, in time order."""
+        return [e for e in self.events if e.kind == kind]
+
+    def cutoffs(self) -> list[EventRecord]:
+        """The engine cut-offs, in time order."""
+        return [e for e in self.events if e.is_cutoff]
 
     def export_columns(self) -> dict[str, FloatArray]:
         """The columns named with their unit, angles in degrees (``EXPORT_COLUMNS``)."""
@@ -139,3 +173,37 @@ class Trajectory:
         frame = pd.DataFrame(self.export_columns())
         frame.insert(2, "phase_name", self.phase_column())
         return frame
+
+
+@dataclass(frozen=True)
+class AimResult:
+    """Outcome of aiming at a target: solved values and the remaining miss."""
+
+    cutoff_speed: float  # [m/s]
+    azimuth: float  # [rad]
+    miss_distance: float  # [m]: of the impact point, or of the Moon's closest approach
+    iterations: int
+    # lunar injection (the ``moon`` aim): target apogee altitude [m], yaw of the steering
+    # plane [rad], the trial flights it took and the cut-off flight-path angle [rad]
+    injection_apogee: float = math.nan
+    injection_yaw: float = math.nan
+    injection_flights: int = 0
+    injection_flight_path_angle: float = math.nan
+
+
+@dataclass(frozen=True)
+class FlightResult:
+    """A flown mission: trajectory, summary figures (SI, unit in the key) and provenance."""
+
+    mission: Mission
+    vehicle: Vehicle
+    trajectory: Trajectory
+    figures: dict[str, float]
+    status: str
+    aim: AimResult | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> dict[str, float]:
+        """The summary figures (alias of ``figures``)."""
+        return self.figures

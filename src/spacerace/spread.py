@@ -17,10 +17,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from spacerace.catalog.spreads import SourceSpread
+from spacerace.edit import perturb
 from spacerace.errors import SpaceraceError
-from spacerace.flight import FlightResult, fly
+from spacerace.flight import fly
 from spacerace.mission import Mission
-from spacerace.montecarlo import perturb
+from spacerace.results import FlightResult
 from spacerace.validation import FAIL, WITHIN_SPREAD, Comparison, error_of
 from spacerace.vehicle import Vehicle
 

@@ -84,8 +84,8 @@ def test_passes_behind_the_moon_south_to_north_near_the_south_pole(flight):
     """The periselene lies well south (checks the solver: its latitude is aimed at), the
     craft is farther from the Earth than the Moon and beyond it as seen from the Earth, and
     it climbs northwards through the pass (not aimed at)."""
+    from spacerace.encounter import ecliptic_north
     from spacerace.ephem import moon_sun_eci
-    from spacerace.lunar import ecliptic_north
 
     c = flight.trajectory.columns
     t = flight.figures["moon_closest_approach_time_s"]

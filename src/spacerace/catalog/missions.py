@@ -10,8 +10,6 @@ import types
 import typing
 from typing import Any
 
-from geographiclib.geodesic import Geodesic
-
 from spacerace.catalog.quantities import (
     DIMENSIONS,
     Field,
@@ -48,6 +46,7 @@ from spacerace.mission import (
     Target,
     injection_phase,
 )
+from spacerace.models.earth import geodesic
 from spacerace.vehicle import Vehicle
 
 GUIDANCE = words(TABLES["phase"]["guidance"])
@@ -490,8 +489,7 @@ def _azimuth(head: dict[str, Any], where: Field, aim: list[str], site: tuple[flo
                 "missing; required unless aim holds " + " or ".join(spec.unless_aim))
         return read(head, "azimuth", where, "mission")
     if "azimuth" in aim and target is not None:
-        return math.radians(Geodesic.WGS84.Inverse(*(math.degrees(x) for x in (
-            *site, target.lat, target.lon)))["azi1"]) % (2 * math.pi)
+        return geodesic(site[0], site[1], target.lat, target.lon)[1] % (2 * math.pi)
     ratio = math.cos(inclination) / math.cos(site[0])
     if abs(ratio) > 1.0:
         raise where.child("inclination").error(

@@ -43,14 +43,14 @@ import numpy as np
 from spacerace._files import write_text
 from spacerace.constants import MOON_RADIUS, OMEGA_EARTH
 from spacerace.ephem import icrf_from_eci, moon_sun_eci
+from spacerace.event_kinds import IMPACT, LIFTOFF
 from spacerace.frames import eci_from_ecef
 from spacerace.models.earth import earth_rotation_angle, ecef_from_geodetic, julian_date_utc
-from spacerace.results import Trajectory
+from spacerace.results import EventRecord, Trajectory
 
-# Events labelled on the globe; the others are drawn as small points with a description.
-# (Liftoff is not labelled: the launch site's label stands there.)
-MAJOR_EVENTS = ("cut-off", "apogee", "impact", "separation", "staging", "insertion",
-                "orbit insertion")
+# Events labelled on the globe are the major ones (``EventRecord.major``); the others are
+# drawn as small points with a description. (Liftoff is not labelled: the launch site's label
+# stands there.)
 
 # Phase colours (RGB): burning phases in warm colours, coasts in cool ones, each list in an
 # order where neighbours differ in hue or lightness (Apollo 11 has nine burns, four coasts).
@@ -166,10 +166,10 @@ def _cartographic(lon: np.ndarray, lat: np.ndarray, alt: np.ndarray) -> list[flo
     return _interleave((lon, 6), (lat, 6), (alt, 1))
 
 
-def _event_label(name: str, t: float, alt: float) -> str:
-    if name.startswith("impact"):
-        return f"{name}  T+{t:.0f} s"
-    return f"{name}  T+{t:.0f} s  {alt / 1e3:.0f} km"
+def _event_label(e: EventRecord) -> str:
+    if e.kind == IMPACT:  # on the ground: no altitude to give
+        return f"{e.name}  T+{e.t:.0f} s"
+    return f"{e.name}  T+{e.t:.0f} s  {e.altitude / 1e3:.0f} km"
 
 
 def _event_packets(traj: Trajectory, epoch: dt.datetime, icrf: np.ndarray | None = None
@@ -178,10 +178,10 @@ def _event_packets(traj: Trajectory, epoch: dt.datetime, icrf: np.ndarray | None
     ``icrf`` (one row per event [m]), where it happened in inertial space."""
     packets = []
     for i, e in enumerate(traj.events):
-        major = e.name.startswith(MAJOR_EVENTS) or e.name.startswith("closest approach")
+        major = e.major and e.kind != LIFTOFF
         if icrf is not None:  # seen from the Moon's distance, labels near the Earth pile up
             major = major and float(np.linalg.norm(icrf[i])) > DEEP_LABEL_M
-        color = _IMPACT_COLOR if e.name.startswith("impact") else _EVENT_COLOR
+        color = _IMPACT_COLOR if e.kind == IMPACT else _EVENT_COLOR
         desc = (f"<p>{e.name} at T+{e.t:.1f} s ({iso(epoch, e.t)})</p>"
                 f"<p>altitude {e.altitude / 1e3:.2f} km, speed {e.speed:.1f} m/s</p>")
         position: dict[str, Any] = {"cartographicDegrees": [_r(math.degrees(e.lon), 6),
@@ -203,7 +203,7 @@ def _event_packets(traj: Trajectory, epoch: dt.datetime, icrf: np.ndarray | None
         }
         if major:
             packet["label"] = {
-                "text": _event_label(e.name, e.t, e.altitude),
+                "text": _event_label(e),
                 "font": "14px sans-serif",
                 "fillColor": _rgba((255, 255, 255)),
                 "outlineColor": _rgba((0, 0, 0)), "outlineWidth": 3,

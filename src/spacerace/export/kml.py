@@ -26,7 +26,8 @@ from typing import Any
 import numpy as np
 
 from spacerace._files import write_text
-from spacerace.export.czml import MAJOR_EVENTS, iso, phase_styles, provenance, sample_indices
+from spacerace.event_kinds import IMPACT, LIFTOFF
+from spacerace.export.czml import iso, phase_styles, provenance, sample_indices
 from spacerace.results import Trajectory
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -114,14 +115,14 @@ def _events(doc: ET.Element, traj: Trajectory, epoch: Any) -> None:
     folder = _sub(doc, "Folder")
     _sub(folder, "name", "Events")
     for e in traj.events:
-        major = e.name.startswith(MAJOR_EVENTS)
+        major = e.major and e.kind != LIFTOFF
         pm = _sub(folder, "Placemark")
         _sub(pm, "name", e.name)
         _sub(pm, "description", f"T+{e.t:.1f} s, altitude {e.altitude / 1e3:.2f} km, "
                                 f"speed {e.speed:.1f} m/s")
         ts = _sub(pm, "TimeStamp")
         _sub(ts, "when", iso(epoch, e.t))
-        style = "impact" if e.name.startswith("impact") else ("event" if major
+        style = "impact" if e.kind == IMPACT else ("event" if major
                                                                else "minor-event")
         _sub(pm, "styleUrl", f"#{style}")
         pt = _sub(pm, "Point")

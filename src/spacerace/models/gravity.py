@@ -43,3 +43,37 @@ def gravity_accel(x: float, y: float, z: float, mu: float = GM_EARTH,
     fxy = -mu_r3 * (1.0 - k * (zz - 1.0))
     fz = -mu_r3 * (1.0 - k * (zz - 3.0))
     return fxy * x, fxy * y, fz * z
+
+
+@jit
+def third_body_accel(x: float, y: float, z: float, bx: float, by: float, bz: float,
+                     mu: float) -> tuple[float, float, float]:
+    """Perturbing acceleration of a third body on a craft, in the Earth's frame.
+
+    The body at (bx, by, bz) pulls the craft at (x, y, z) and the Earth (whose centre is the
+    frame's origin and is itself accelerated): the direct term minus the indirect one.
+
+    Parameters
+    ----------
+    x, y, z : float
+        Position of the craft [m].
+    bx, by, bz : float
+        Position of the body [m].
+    mu : float
+        Gravitational parameter of the body [m^3/s^2].
+
+    Returns
+    -------
+    tuple of float
+        Acceleration components [m/s^2].
+
+    References
+    ----------
+    Vallado, D. A., Fundamentals of Astrodynamics and Applications, 4th ed. (2013), eq. 8-34
+    (third-body perturbation, direct and indirect terms).
+    """
+    dx, dy, dz = bx - x, by - y, bz - z
+    d2 = dx * dx + dy * dy + dz * dz
+    b2 = bx * bx + by * by + bz * bz
+    kd, kb = mu / (d2 * np.sqrt(d2)), mu / (b2 * np.sqrt(b2))
+    return kd * dx - kb * bx, kd * dy - kb * by, kd * dz - kb * bz

@@ -9,13 +9,19 @@ Sutton, G. P. & Biblarz, O., Rocket Propulsion Elements, 7th ed. (2001), eqs. 2-
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 from spacerace._jit import jit
 from spacerace.constants import G0
 
 
-@jit
-def thrust(f_vac: float, a_exit: float, p_ambient: float, throttle: float) -> float:
-    """Thrust at an ambient pressure [N], never negative.
+def thrust_at(f_vac: Any, a_exit: Any, p_ambient: Any, throttle: Any) -> Any:
+    """Thrust at an ambient pressure [N], never negative (floats or numpy arrays).
+
+    ``thrust`` is the same law compiled, for the equations of motion; this form also takes
+    arrays, for checking a whole stack of dispersed vehicles at once.
 
     Parameters
     ----------
@@ -28,8 +34,10 @@ def thrust(f_vac: float, a_exit: float, p_ambient: float, throttle: float) -> fl
     throttle : float
         Fraction of rated mass flow [-].
     """
-    f = throttle * f_vac - p_ambient * a_exit
-    return f if f > 0.0 else 0.0
+    return np.maximum(throttle * f_vac - p_ambient * a_exit, 0.0)
+
+
+thrust = jit(thrust_at)
 
 
 def mass_flow(f_vac: float, isp_vac: float) -> float:

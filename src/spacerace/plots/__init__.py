@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from spacerace._files import atomic_path
+from spacerace.event_kinds import IMPACT, MOON_CLOSEST_APPROACH, MOON_SOI
 from spacerace.plots.labels import EVENT_LABEL, event_lines, label_times, place_point_labels
 from spacerace.results import EventRecord, Trajectory
 
@@ -60,16 +61,17 @@ def is_lunar(traj: Trajectory) -> bool:
     """Whether a flight goes out to the Moon's distances (farther than ``FAR``) or passes the
     Moon (an event ``"enters the Moon's sphere of influence"``)."""
     r = np.sqrt(traj["x_eci"] ** 2 + traj["y_eci"] ** 2 + traj["z_eci"] ** 2)
-    return bool(np.max(r) > FAR) or any(e.name.startswith("enters the Moon") for e in traj.events)
+    return bool(np.max(r) > FAR) or any(e.kind == MOON_SOI and e.direction < 0
+                                        for e in traj.events)
 
 
 def ascent_end(traj: Trajectory) -> float | None:
     """End of the ascent shown on its own for a flight that does not come down (an orbit, a
     lunar flight): 15 % past its last cut-off within ``ASCENT_SPAN`` [s]; None for a flight
     that ends at an impact (its whole flight is its ascent and fall) or has no cut-off."""
-    if traj.event("impact") is not None:
+    if traj.first(IMPACT) is not None:
         return None
-    cutoffs = [e.t for e in traj.events if e.name == "cut-off" and e.t < ASCENT_SPAN]
+    cutoffs = [e.t for e in traj.cutoffs() if e.t < ASCENT_SPAN]
     if not cutoffs:
         return None
     return min(1.15 * max(cutoffs), float(traj.t[-1]))
@@ -275,7 +277,7 @@ def plot_flight(traj: Trajectory, title: str, folder: str | Path, stem: str,
         paths.append(plot_time_histories(traj, title, folder / f"{stem}-time.png"))
     if float(np.max(traj["downrange"])) > 1000e3:
         paths.append(plot_ground_track(traj, title, folder / f"{stem}-track.png"))
-    if epoch is not None and any(e.name == "closest approach to the Moon" for e in traj.events):
+    if epoch is not None and traj.first(MOON_CLOSEST_APPROACH) is not None:
         paths.append(plot_moon(traj, epoch, title, folder / f"{stem}-moon.png"))
     return paths
 
@@ -372,7 +374,7 @@ def track_figure(traj: Trajectory, title: str) -> Any:
     for k, (a, b) in enumerate(zip(np.r_[0, jumps], np.r_[jumps, len(lon_deg)])):
         ax.plot(lon_deg[a:b], lat_deg[a:b], color="tab:red", lw=1.4,
                 label="ground track" if k == 0 else None)
-    marked = [e for e in traj.events if e.name in ("liftoff", "cut-off", "impact", "apogee")]
+    marked = [e for e in traj.events if e.major]
     at = np.array([((np.degrees(e.lon) + 180.0) % 360.0 - 180.0, np.degrees(e.lat))
                    for e in marked]).reshape(-1, 2)
     ax.plot(at[:, 0], at[:, 1], "o", ms=5, color="k")

@@ -58,9 +58,9 @@ from spacerace.errors import SpaceraceError
 from spacerace.export import czml, kml
 from spacerace.export.czml import phase_styles, sample_indices
 from spacerace.export.tables import write_csv, write_parquet
-from spacerace.flight import FlightResult
 from spacerace.mission import Mission
 from spacerace.report import to_dict
+from spacerace.results import FlightResult
 from spacerace.web.flightview import ascent_end, near_moon_events, with_fine_ascent
 from spacerace.web.guard import Guard
 from spacerace.web.guard import json_error as _error

@@ -12,11 +12,11 @@ import dataclasses
 
 import numpy as np
 
-from spacerace.events import MOON_CA, MOON_SOI_IN, MOON_SOI_OUT
 from spacerace.export.czml import phase_styles
-from spacerace.flight import FlightResult, simulate
-from spacerace.packing import SimOptions
-from spacerace.results import Trajectory
+from spacerace.flight import simulate
+from spacerace.kernel.events import EV_MOON_CA, EV_MOON_SOI, EVENTS
+from spacerace.kernel.inputs import SimOptions
+from spacerace.results import FlightResult, Trajectory
 
 # The ascent of a flight sampled coarsely (a coast to the Moon) is flown again, sampled as a
 # short flight, up to the first coast above the air at least this long [s], plus its start.
@@ -74,8 +74,9 @@ def near_moon_events(result: FlightResult) -> FlightResult:
     """
     traj, inside, keep = result.trajectory, False, []
     for i, e in enumerate(traj.events):
-        inside = (inside or e.name == MOON_SOI_IN) and e.name != MOON_SOI_OUT
-        if e.name != MOON_CA or inside:
+        soi = e.kind == EVENTS[EV_MOON_SOI].kind
+        inside = (inside or soi and e.direction < 0) and not (soi and e.direction > 0)
+        if e.kind != EVENTS[EV_MOON_CA].kind or inside:
             keep.append(i)
     if len(keep) == len(traj.events):
         return result

@@ -30,10 +30,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from spacerace.flight import FlightResult, options_for
+from spacerace.edit import perturb
+from spacerace.flight import options_for
 from spacerace.flight import simulate as _simulate
 from spacerace.mission import Mission
-from spacerace.montecarlo import perturb
+from spacerace.results import FlightResult
 from spacerace.vehicle import Vehicle
 
 MISSION_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
