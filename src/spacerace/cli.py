@@ -33,9 +33,9 @@ from spacerace.report import (
     headline,
     markdown,
     to_dict,
-    unit_of_key,
 )
 from spacerace.results import FlightResult
+from spacerace.units import unit_of_key
 from spacerace.validation import FAIL, Comparison, compare, is_miss, summary_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,

@@ -9,6 +9,7 @@ from typing import Any
 from spacerace.event_kinds import MAX_Q
 from spacerace.mission import ArchiveFigure
 from spacerace.results import FlightResult
+from spacerace.units import unit_of_key
 from spacerace.validation import ROLE_WORDS, Comparison, compare, summary_line
 
 
@@ -106,15 +107,6 @@ HEADLINE = (
     ("moon_closest_approach_m", "closest approach to the Moon (from its centre)"),
     ("miss_distance_m", "miss distance from the target"),
 )
-_UNIT_OF_SUFFIX = (("_m_s2", "m/s^2"), ("_m_s", "m/s"), ("_deg", "deg"), ("_days", "days"),
-                   ("_pa", "Pa"), ("_kg", "kg"), ("_m", "m"), ("_s", "s"))
-
-
-def unit_of_key(key: str) -> str:
-    """The unit a figure's key names by its suffix (``range_m`` -> ``m``), or ""."""
-    return next((u for suffix, u in _UNIT_OF_SUFFIX if key.endswith(suffix)), "")
-
-
 def headline(figures: dict[str, Any]) -> list[tuple[str, str, str]]:
     """(key, words, value for people) of the headline figures a flight has."""
     return [(k, words, format_value(float(figures[k]), unit_of_key(k)))

@@ -47,13 +47,12 @@ from spacerace.mission import (
     injection_phase,
 )
 from spacerace.models.earth import geodesic
+from spacerace.units import kind_of_key
 from spacerace.vehicle import Vehicle
 
 GUIDANCE = words(TABLES["phase"]["guidance"])
 AIMABLE = words(TABLES["mission"]["aim"])
 # Unit shown beside an archival figure, by the suffix of the figure's key.
-_SUFFIX_KIND = {"_m": "length", "_s": "time", "_m_s": "speed", "_deg": "angle", "_kg": "mass",
-                "_days": "time", "_pa": "pressure", "_m_s2": "acceleration"}
 
 
 def _latlon(t: Any, where: Field, name: str) -> tuple[float, float]:
@@ -164,8 +163,7 @@ def _archive_figure(key: str, t: Any, where: Field, epoch: dt.datetime) -> Archi
     ``quantity`` takes the simulated figure at that instant."""
     check_table(t, where, "archive figure")
     role, by = _role(t, where)
-    kind = next((k for s, k in sorted(_SUFFIX_KIND.items(), key=lambda x: -len(x[0]))
-                 if key.endswith(s)), None)
+    kind = kind_of_key(key)
     unit = DIMENSIONS[kind][0] if kind else str(t.get("unit", ""))
 
     def q(node: Any, w: Field) -> float:

@@ -11,6 +11,7 @@ import numpy as np
 
 from spacerace._files import atomic_path
 from spacerace.results import Trajectory
+from spacerace.units import unit_of_key
 
 
 def export_columns(traj: Trajectory) -> dict[str, np.ndarray]:
@@ -54,12 +55,8 @@ def write_csv(traj: Trajectory, path: str | Path) -> Path:
 
 
 def _unit(name: str) -> str:
-    """The unit a column's name carries (``alt_m`` -> ``m``)."""
-    for suffix, unit in (("_mps2", "m/s^2"), ("_mps", "m/s"), ("_deg", "deg"), ("_kg", "kg"),
-                         ("_pa", "Pa"), ("_n", "N"), ("_m", "m"), ("_s", "s")):
-        if name.endswith(suffix):
-            return unit
-    return "1"
+    """The unit a column's name carries (``alt_m`` -> ``m``; ``1`` for a pure number)."""
+    return unit_of_key(name) or "1"
 
 
 def write_parquet(traj: Trajectory, path: str | Path) -> Path:
