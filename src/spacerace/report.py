@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spacerace.flight import FlightResult
 from spacerace.mission import ArchiveFigure
 from spacerace.validation import ROLE_WORDS, Comparison, compare, summary_line
+
+if TYPE_CHECKING:
+    from spacerace.flight import FlightResult
 
 
 def _archive_entry(fig: ArchiveFigure) -> dict[str, Any]:
