@@ -58,7 +58,8 @@ def _child(n: int, env: dict[str, str]) -> tuple[float, float, float]:
 
 def _command_s(tree: Path, cache: Path) -> float:
     """Wall time of ``spacerace fly v2-london --json`` in a fresh process [s]."""
-    env = dict(os.environ) | {"PYTHONPATH": str(tree / "src"), "NUMBA_CACHE_DIR": str(cache / "numba"),
+    env = dict(os.environ) | {"PYTHONPATH": str(tree / "src"),
+                              "NUMBA_CACHE_DIR": str(cache / "numba"),
                               "SPACERACE_CACHE_DIR": str(cache / "spacerace")}
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-m", "spacerace", "fly", "v2-london", "--json"], env=env,
@@ -81,7 +82,8 @@ def command_times(rev: str, warm_repeat: int) -> dict[str, dict[str, float | str
     for kind, target in (("cold_cache", 10.0), ("warm", 0.6)):
         b, h = out[f"baseline_fly_{kind}_s"], out[f"head_fly_{kind}_s"]
         b["note"] = f"at {label}"
-        h["note"] = f"ratio to {label} {float(h['value']) / float(b['value']):.3f}; target < {target} s"
+        ratio = float(h["value"]) / float(b["value"])
+        h["note"] = f"ratio to {label} {ratio:.3f}; target < {target} s"
     return out
 
 
