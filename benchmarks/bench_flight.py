@@ -8,7 +8,15 @@ JSON (default ``benchmarks/results/flight.json``):
 - first flight in a fresh process with an empty compilation cache (includes compiling) and
   with the cache warm (loads the compiled code from disk): reference = the compiled flight.
 
-Run: ``python benchmarks/bench_flight.py [--out FILE] [--repeat N]``.
+The command as a user meets it, here and at an earlier commit (``--baseline REV``, default the
+commit before issue 13, checked out in a temporary worktree), in the same run:
+``spacerace fly v2-london --json`` in a fresh process with empty compilation caches (numba's
+and spacerace's own, both pointed at a temporary folder: the first flight after installing),
+then with those caches filled (median of ``--warm-repeat`` runs). The targets of issue 13:
+cold under 10 s, warm under 0.6 s.
+
+Run: ``python benchmarks/bench_flight.py [--out FILE] [--repeat N] [--baseline REV]
+[--warm-repeat N] [--only-command]``.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import time
 from pathlib import Path
 
 from common import print_figures, save
+from revisions import DEFAULT_BASELINE, REPO, short_rev, worktree
 
 CHILD = """
 import time
@@ -47,12 +56,56 @@ def _child(n: int, env: dict[str, str]) -> tuple[float, float, float]:
     return float(out[0]), float(out[1]), float(out[2])
 
 
+def _command_s(tree: Path, cache: Path) -> float:
+    """Wall time of ``spacerace fly v2-london --json`` in a fresh process [s]."""
+    env = dict(os.environ) | {"PYTHONPATH": str(tree / "src"),
+                              "NUMBA_CACHE_DIR": str(cache / "numba"),
+                              "SPACERACE_CACHE_DIR": str(cache / "spacerace")}
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "spacerace", "fly", "v2-london", "--json"], env=env,
+                   check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def command_times(rev: str, warm_repeat: int) -> dict[str, dict[str, float | str]]:
+    """Cold and warm ``spacerace fly v2-london`` at ``rev`` and in this checkout."""
+    out: dict[str, dict[str, float | str]] = {}
+    with worktree(rev) as base:
+        for side, tree in (("baseline", base), ("head", REPO)):
+            with tempfile.TemporaryDirectory() as cache:
+                cold = _command_s(tree, Path(cache))
+                warm = statistics.median(_command_s(tree, Path(cache))
+                                         for _ in range(warm_repeat))
+            out[f"{side}_fly_cold_cache_s"] = {"value": cold}
+            out[f"{side}_fly_warm_s"] = {"value": warm}
+    label = short_rev(rev)
+    for kind, target in (("cold_cache", 10.0), ("warm", 0.6)):
+        b, h = out[f"baseline_fly_{kind}_s"], out[f"head_fly_{kind}_s"]
+        b["note"] = f"at {label}"
+        ratio = float(h["value"]) / float(b["value"])
+        h["note"] = f"ratio to {label} {ratio:.3f}; target < {target} s"
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" /
                     "flight.json")
     ap.add_argument("--repeat", type=int, default=200)
+    ap.add_argument("--baseline", default=DEFAULT_BASELINE,
+                    help=f"git revision to measure against (default {DEFAULT_BASELINE})")
+    ap.add_argument("--warm-repeat", type=int, default=5)
+    ap.add_argument("--only-command", action="store_true",
+                    help="measure only the command, here and at the baseline")
     args = ap.parse_args()
+    command = command_times(args.baseline, args.warm_repeat)
+    print(f"{'figure':28s} {'value':>10s}")
+    for name, f in command.items():
+        print(f"{name:28s} {float(f['value']):8.2f} s  {f['note']}")
+    if args.only_command:
+        save(args.out, "spacerace fly v2-london, cold and warm, against "
+             f"{args.baseline}", command)
+        return
     env = dict(os.environ)
     with tempfile.TemporaryDirectory() as cache:
         cold = _child(1, env | {"NUMBA_CACHE_DIR": cache})
@@ -80,8 +133,8 @@ def main() -> None:
                               "reference_name": "compiled flight"},
     }
     print_figures(figures)
-    save(args.out, "v2-london single flight (unaimed, full trajectory table)", figures,
-         repeat=args.repeat)
+    save(args.out, "v2-london single flight (unaimed, full trajectory table)",
+         figures | command, repeat=args.repeat)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from spacerace.orbit import elements_from_state
 from spacerace.propagate import DecayHistory, spent_stage_body
 from spacerace.propagate import decay as propagate_decay
 from spacerace.results import FlightResult
+from spacerace.vehicle import Vehicle
 
 
 def fly(mission: str | Path, vehicle: str | Path | None = None,
@@ -35,6 +36,11 @@ def fly(mission: str | Path, vehicle: str | Path | None = None,
     options : SimOptions, optional
     """
     v, m = load(mission, vehicle)
+    return fly_pair(v, m, options)
+
+
+def fly_pair(v: Vehicle, m: Mission, options: SimOptions | None = None) -> FlightResult:
+    """Fly a loaded vehicle and mission as ``fly`` does (aimed if the mission has a target)."""
     if m.third_bodies:
         ends = [ph.until_time for ph in m.phases if np.isfinite(ph.until_time)]
         check_epoch(m, ephem.coverage(), "the Moon and Sun ephemeris", max(ends, default=0.0))

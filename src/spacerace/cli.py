@@ -12,7 +12,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,11 +22,7 @@ from rich.table import Table
 from spacerace import catalog
 from spacerace._files import atomic_path, check_output, make_folder, write_text
 from spacerace._version import __version__
-from spacerace.api import BodyDecay
-from spacerace.api import fly as fly_named
 from spacerace.errors import OutputError, SimulationError, SpaceraceError
-from spacerace.export.tables import write_csv, write_parquet
-from spacerace.mission import ArchiveFigure, Mission
 from spacerace.report import (
     archival_text,
     format_value,
@@ -37,6 +33,12 @@ from spacerace.report import (
 from spacerace.results import FlightResult
 from spacerace.units import unit_of_key
 from spacerace.validation import FAIL, Comparison, compare, is_miss, summary_line
+
+# The simulator (numba, the compiled kernel) is imported by the commands that fly, so that
+# listing, help and errors start without it.
+if TYPE_CHECKING:
+    from spacerace.api import BodyDecay
+    from spacerace.mission import ArchiveFigure, Mission
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Fly the rockets of the space race and check them against the archives.")
@@ -65,13 +67,24 @@ def _flag(name: str, help: str) -> Any:  # noqa: A002 - typer's own word
     return typer.Option(name, metavar="", help=help)
 
 
+def fly_named(mission: str | Path, vehicle: str | Path | None = None) -> FlightResult:
+    """``spacerace.api.fly``: the files are read first, so that a mistake in them is reported
+    before the simulator is imported."""
+    v, m = catalog.load(mission, vehicle)
+    from spacerace.api import fly_pair
+
+    return fly_pair(v, m)
+
+
 def _compiling() -> Any:
     """A spinner on a terminal while the flight kernel is compiled (once after installing or
     updating: a minute or so); nothing once numba's disk cache holds it."""
+    if not err.is_terminal:  # no spinner to show: no need to load the kernel to decide
+        return contextlib.nullcontext()
     from spacerace._jit import is_cached
     from spacerace.kernel.loop import run
 
-    if is_cached(run) or not err.is_terminal:
+    if is_cached(run):
         return contextlib.nullcontext()
     return err.status("compiling the flight kernel: once after installing or updating "
                       "spacerace, about a minute; later runs start in a second or two")
@@ -90,8 +103,12 @@ def catalog_cmd(as_json: Annotated[bool, _flag("--json", "Print JSON.")] = False
                 ) -> None:
     """List the vehicles and missions of the catalog."""
     try:
-        vehicles = {n: catalog.load_vehicle(n) for n in catalog.list_vehicles()}
-        missions = {n: catalog.load(n)[1] for n in catalog.list_missions()}
+        pairs = [catalog.load(n) for n in catalog.list_missions()]
+        missions = {m.id: m for _, m in pairs}
+        # a mission's vehicle comes from the parsed-catalog cache; only a vehicle that no
+        # mission flies is read from its file (which needs the units library)
+        flown = {m.vehicle: v for v, m in pairs}
+        vehicles = {n: flown.get(n) or catalog.load_vehicle(n) for n in catalog.list_vehicles()}
     except SpaceraceError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -171,6 +188,8 @@ def _write_flight(result: FlightResult, csv: Path | None, parquet: Path | None,
                   plot: Path | None, report: Path | None, czml: Path | None,
                   kml: Path | None) -> list[Path]:
     """Write the outputs asked for (each whole or not at all); returns the plots written."""
+    from spacerace.export.tables import write_csv, write_parquet
+
     stem = result.mission.id
     if report is not None:
         make_folder(report)

@@ -57,7 +57,8 @@ from spacerace.kernel.layout import (
 from spacerace.kernel.output import diagnose, table_columns, table_rows
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_UPPER
-from spacerace.models.earth import distance, ecef_from_geodetic, geodesic, geodetic_from_ecef
+from spacerace.models.earth import distance, ecef_from_geodetic, geodetic_from_ecef
+from spacerace.models.geodesic import geodesic
 from spacerace.orbit import elements_from_state, flight_path_angle
 from spacerace.packing import check_liftoff, pack, pad_state
 from spacerace.results import AimResult, EventRecord, FlightResult, Trajectory

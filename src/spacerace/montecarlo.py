@@ -29,7 +29,7 @@ from spacerace.kernel.inputs import ATOL, NO_SAMPLES, Packed, SimOptions
 from spacerace.kernel.layout import STATUS_MESSAGES
 from spacerace.kernel.output import batch_output, run_batch, summarize, summary_columns
 from spacerace.mission import Dispersion, Mission
-from spacerace.models.earth import geodesic
+from spacerace.models.geodesic import geodesic
 from spacerace.packing import liftoff_thrust_and_weight, pack
 from spacerace.runner import run_packed
 from spacerace.targeting import aim_mission

@@ -38,7 +38,8 @@ from spacerace.kernel.layout import (
 )
 from spacerace.kernel.output import diagnose
 from spacerace.mission import Mission, injection_phase
-from spacerace.models.earth import distance, geodesic
+from spacerace.models.earth import distance
+from spacerace.models.geodesic import geodesic
 from spacerace.moon_aim import aim_moon
 from spacerace.orbit import elements_from_state
 from spacerace.packing import check_liftoff, pack

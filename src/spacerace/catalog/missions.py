@@ -46,7 +46,7 @@ from spacerace.mission import (
     Target,
     injection_phase,
 )
-from spacerace.models.earth import geodesic
+from spacerace.models.geodesic import geodesic
 from spacerace.units import kind_of_key
 from spacerace.vehicle import Vehicle
 

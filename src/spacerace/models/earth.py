@@ -27,6 +27,7 @@ from spacerace.constants import (
     WGS84_B,
     WGS84_E2,
 )
+from spacerace.models.geodesic import geodesic
 
 _J2000_UTC = _dt.datetime(2000, 1, 1, 12, tzinfo=_dt.UTC)
 
@@ -243,23 +244,6 @@ def vincenty_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
                                                * (-3.0 + 4.0 * c2sm * c2sm)))
             return b * ca * (sigma - ds)
     return math.nan
-
-
-def geodesic(lat1: float, lon1: float, lat2: float, lon2: float, final: bool = False
-             ) -> tuple[float, float]:
-    """Distance [m] and initial azimuth [rad, clockwise from north] along the WGS-84
-    ellipsoid between two geodetic points [rad], by Karney's method (geographiclib), which
-    holds everywhere, antipodes included; with ``final``, the azimuth at the second point.
-
-    References
-    ----------
-    Karney, C. F. F. (2013), "Algorithms for geodesics", J. Geodesy 87, 43-55.
-    """
-    from geographiclib.geodesic import Geodesic
-
-    g = Geodesic.WGS84.Inverse(math.degrees(lat1), math.degrees(lon1), math.degrees(lat2),
-                               math.degrees(lon2))
-    return float(g["s12"]), math.radians(g["azi2" if final else "azi1"])
 
 
 def distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
