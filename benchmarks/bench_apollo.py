@@ -25,7 +25,7 @@ from common import median_time, print_figures, save
 
 from spacerace.catalog import load
 from spacerace.flight import SimOptions, aim_inclination, fly, options_for, simulate
-from spacerace.moon_aim import aim_moon
+from spacerace.targeting import aim_moon
 
 BUDGET_S = 1.0  # a full Apollo 11 flight to the Moon, after compilation [s]
 

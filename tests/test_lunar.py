@@ -27,9 +27,9 @@ from spacerace.kernel.layout import (
     PH_YAW,
 )
 from spacerace.kernel.loop import begin_phase
-from spacerace.moon_aim import aim_moon, injection_phase
 from spacerace.packing import pack
 from spacerace.runner import run_packed
+from spacerace.targeting.moon import aim_moon, injection_phase
 
 
 @pytest.mark.parametrize("yaw_deg", [0.0, 10.0, -35.0])

@@ -1,7 +1,7 @@
 """A pass of the Moon: where the craft is seen from the Moon, and the orbit the pass leaves.
 
 Pure functions of a flown trajectory (the figures ``flight`` reports for a flight to the
-Moon); the aim that brings the Moon in reach is ``spacerace.moon_aim``.
+Moon); the aim that brings the Moon in reach is ``spacerace.targeting.moon``.
 """
 
 from __future__ import annotations

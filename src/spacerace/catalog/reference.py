@@ -19,10 +19,11 @@ import typing
 from collections.abc import Iterator
 from typing import Any
 
-from spacerace.catalog.missions import _FILE_FIELD, _SUFFIX_KIND
+from spacerace.catalog.missions import _FILE_FIELD
 from spacerace.catalog.quantities import DIMENSIONS, describe_bounds
 from spacerace.catalog.schema import ABOUT, MAX_RELATIVE_OFFSET, TABLES, Spec, words
 from spacerace.mission import Mission
+from spacerace.units import SUFFIXES
 from spacerace.vehicle import Vehicle
 
 ROOTS = {"vehicle": "vehicle file", "mission": "mission file"}
@@ -278,7 +279,7 @@ def markdown() -> str:
         lines += _table_section(name, places)
         if name == "archive figure":
             lines += ["**Kind by suffix.** " + ", ".join(
-                f"`{s}`: {k.replace('_', ' ')}" for s, k in _SUFFIX_KIND.items()) + ".", ""]
+                f"`{s}`: {k.replace('_', ' ')}" for s, _, k in SUFFIXES) + ".", ""]
         if name == "dispersion":
             lines += [_DISPERSIONS] + _dispersion_paths() + [""]
     return "\n".join(lines).rstrip() + "\n"

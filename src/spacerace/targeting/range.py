@@ -1,19 +1,5 @@
-"""Aiming: the values of a flight plan that put it where the mission goes.
-
-Three aims, each a few values solved on the packed flight (packed once; each trial varies
-its arrays, and the solution is written back into the ``Mission`` at the end):
-
-* the range aim (``aim``): the cut-off on speed (the V-2's Brennschluss) or on predicted
-  free-flight range (an ICBM's range control) and the launch azimuth, for the impact on the
-  target;
-* the inclination aim (``aim_inclination``): the launch azimuth, for the orbit's
-  inclination at the last cut-off (before the lunar injection on a flight to the Moon);
-* the Moon aim (``spacerace.moon_aim``): the lunar injection's target orbit and plane.
-
-All use one solver, ``spacerace.solver.solve``: Newton's method on scaled residuals.
-``aim_mission`` says which aims a mission needs and solves them, for ``flight.fly`` and the
-Monte Carlo nominal alike.
-"""
+"""The range aim: the cut-off (on speed, the V-2's Brennschluss; or on predicted free-flight
+range, an ICBM's range control) and the launch azimuth that put the impact on the target."""
 
 from __future__ import annotations
 
@@ -26,37 +12,22 @@ import numpy as np
 from spacerace.constants import WGS84_A
 from spacerace.errors import CatalogError, UnreachableError
 from spacerace.kernel.events import EV_IMPACT
-from spacerace.kernel.inputs import NO_SAMPLES, Packed, Paused, SimOptions
-from spacerace.kernel.layout import (
-    D_LAT,
-    D_LON,
-    P_AZ,
-    PH_RANGE_END,
-    PH_V_END,
-    STATUS_MESSAGES,
-    STATUS_PHASES_DONE,
-)
+from spacerace.kernel.inputs import NO_SAMPLES, Packed, SimOptions
+from spacerace.kernel.layout import D_LAT, D_LON, P_AZ, PH_RANGE_END, PH_V_END
 from spacerace.kernel.output import diagnose
-from spacerace.mission import Mission, injection_phase
+from spacerace.mission import Mission
 from spacerace.models.earth import distance
 from spacerace.models.geodesic import geodesic
-from spacerace.moon_aim import aim_moon
-from spacerace.orbit import elements_from_state
 from spacerace.packing import check_liftoff, pack
 from spacerace.results import AimResult
-from spacerace.runner import cutoff_state, run_packed
-from spacerace.solver import solve
+from spacerace.runner import run_packed
+from spacerace.targeting.solver import solve
 from spacerace.vehicle import Vehicle
 
 # What the range aim may solve, and the phase field and phase-table column that hold it.
 RANGE_KNOBS = {"cutoff_speed": ("until_speed", PH_V_END),
                "cutoff_range": ("until_range", PH_RANGE_END)}
-# The inclination aim's first slope: the inclination falls as the azimuth turns from north
-# towards east, about one for one near a due-east launch [rad/rad].
-INCLINATION_FIRST_SLOPE = -1.0
 
-
-# --- the range aim ------------------------------------------------------------------------------
 
 def _trial_flight(pk: Packed, options: SimOptions, column: int | None, value: float | None,
                   azimuth: float) -> tuple[Packed, Any]:
@@ -217,61 +188,3 @@ def _bracketed(step: float, v: float, short: float | None, long_: float | None) 
     if math.isfinite(step) and lo < step < hi:
         return step
     return 0.5 * (lo + hi) if long_ is not None else hi
-
-
-# --- the inclination aim ------------------------------------------------------------------------
-
-def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
-                    tolerance: float = 1e-5, max_iterations: int = 20
-                    ) -> tuple[Mission, AimResult]:
-    """Solve the launch azimuth that gives the mission's target inclination (the secant).
-
-    The inclination is that of the last cut-off, or, on a mission aimed at the Moon, of the
-    last cut-off before the lunar injection (the parking orbit). The flight is packed once
-    and flown to that cut-off (events only) for each trial azimuth.
-    """
-    options = dataclasses.replace(options or SimOptions(), strict_guidance=False,
-                                  output_interval=NO_SAMPLES)  # a trial may fall short
-    check_liftoff(vehicle, mission)
-    stop = injection_phase(mission.phases) if "moon" in mission.aim else None
-    pk = pack(vehicle, mission, options)
-
-    def residual(x: np.ndarray) -> np.ndarray:
-        p = pk.p.copy()
-        p[P_AZ] = x[0]
-        kr = run_packed(dataclasses.replace(pk, p=p), options, Paused.at_liftoff(pk), stop)
-        st = cutoff_state(kr, stop)
-        if st is None:
-            why = (STATUS_MESSAGES[kr.status] if kr.status != STATUS_PHASES_DONE
-                   else "it ended")
-            raise UnreachableError(f"{mission.id}: aiming at the inclination failed: the "
-                                   f"flight has no engine cut-off to aim ({why} first)")
-        return np.array([(elements_from_state(st[:3], st[3:6]).i - mission.target_inclination)
-                         / tolerance])
-
-    sol = solve(residual, np.array([mission.azimuth]), max_trials=max_iterations,
-                jacobian=np.array([[INCLINATION_FIRST_SLOPE / tolerance]]))
-    az = float(sol.x[0])
-    return dataclasses.replace(mission, azimuth=az), AimResult(math.nan, az, 0.0, sol.trials)
-
-
-# --- which aims a mission needs -----------------------------------------------------------------
-
-def aim_mission(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None
-                ) -> tuple[Mission, AimResult | None]:
-    """Solve every aim the mission asks for (``mission.aim``): the inclination or the range,
-    then the Moon; returns the mission with the solved values and what was solved (None:
-    nothing to aim)."""
-    result = None
-    if "inclination" in mission.aim:
-        mission, result = aim_inclination(vehicle, mission, options)
-    elif mission.target is not None and mission.aim:
-        mission, result = aim(vehicle, mission, options)
-    if "moon" in mission.aim and mission.moon is not None:
-        mission, lunar = aim_moon(vehicle, mission, options or SimOptions())
-        result = dataclasses.replace(
-            result or AimResult(math.nan, mission.azimuth, math.nan, 0),
-            miss_distance=lunar.miss, injection_apogee=lunar.apogee, injection_yaw=lunar.yaw,
-            injection_flights=lunar.flights,
-            injection_flight_path_angle=lunar.flight_path_angle)
-    return mission, result

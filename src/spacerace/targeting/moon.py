@@ -52,7 +52,7 @@ from spacerace.mission import injection_phase as phase_of_injection
 from spacerace.orbit import elements_from_state
 from spacerace.packing import pack
 from spacerace.runner import cutoff_state, run_packed
-from spacerace.solver import solve
+from spacerace.targeting.solver import solve
 from spacerace.vehicle import Vehicle
 
 # Newton's method: finite-difference steps, largest steps, and when to stop.
