@@ -302,3 +302,31 @@ def test_temporary_files_of_long_killed_writers_are_removed(tmp_path):
     os.utime(stale, (old, old))
     write_text(target, "whole\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == [recent.name, "out.csv"]
+
+
+KERNEL_WITH_FLAG = '''
+from spacerace._jit import jit
+
+
+@jit
+def scaled(x, double):
+    return 2.0 * x if double else x
+
+
+@jit
+def both(x):
+    return scaled(x, True) + scaled(x, False)
+'''
+
+
+@pytest.mark.skipif(not IS_COMPILED, reason="numba JIT disabled")
+def test_a_callee_is_compiled_once_whatever_constants_it_is_called_with(tmp_path,
+                                                                          monkeypatch):
+    (tmp_path / "flag_kernel.py").write_text(KERNEL_WITH_FLAG)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import flag_kernel
+
+    assert flag_kernel.both(3.0) == 9.0
+    # one machine code for (float64, bool), not one per constant: True, False
+    assert len(flag_kernel.scaled.signatures) == 1
+    sys.modules.pop("flag_kernel", None)
