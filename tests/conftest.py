@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 
 import pytest
 
@@ -11,6 +12,11 @@ from spacerace.mission import LaunchSite, Mission, Phase, PitchProgram
 from spacerace.vehicle import AeroTable, Engine, Stage, Vehicle
 
 EPOCH = dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC)
+
+# The command line flies a short first flight interpreted while the kernel compiles in the
+# background (``spacerace.firstflight``); in the test process (and the commands it starts)
+# the kernel is compiled and waited for, as the tests of that path say otherwise.
+os.environ["SPACERACE_FIRST_FLIGHT"] = "compiled"
 
 
 def make_vehicle(f_vac: float = 300e3, mdot: float = 120.0, exit_area: float = 0.0,

@@ -1,8 +1,9 @@
 """The only place numba is imported.
 
-``jit`` compiles with numba (nopython, cached on disk) when numba is installed and
-``NUMBA_DISABLE_JIT`` is not set; otherwise it returns the plain Python function, so the
-same code runs interpreted (sgp4's ``accelerated`` pattern). ``IS_COMPILED`` says which.
+``jit`` compiles with numba (nopython, cached on disk) when numba is installed and neither
+``NUMBA_DISABLE_JIT`` nor ``SPACERACE_INTERPRETED`` is set; otherwise it returns the plain
+Python function, so the same code runs interpreted (sgp4's ``accelerated`` pattern).
+``IS_COMPILED`` says which.
 
 numba's disk cache checks only the source file of each function, not the files of the
 functions it inlines: after a change to ``dynamics.py`` a cached ``kernel.run`` would still
@@ -28,10 +29,13 @@ from spacerace._files import notice, package_digest, write_text
 F = TypeVar("F", bound=Callable[..., Any])
 
 _numba: Any
-try:
-    import numba as _numba
-except ImportError:  # pragma: no cover - numba is a core dependency
-    _numba = None
+if os.environ.get("SPACERACE_INTERPRETED", "") not in ("", "0"):
+    _numba = None  # the first flight while the kernel compiles (``spacerace.firstflight``)
+else:
+    try:
+        import numba as _numba
+    except ImportError:  # pragma: no cover - numba is a core dependency
+        _numba = None
 
 IS_COMPILED = _numba is not None and os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0")
 

@@ -67,13 +67,26 @@ def _flag(name: str, help: str) -> Any:  # noqa: A002 - typer's own word
     return typer.Option(name, metavar="", help=help)
 
 
-def fly_named(mission: str | Path, vehicle: str | Path | None = None) -> FlightResult:
+def fly_named(mission: str | Path, vehicle: str | Path | None = None,
+              quick_start: bool = False) -> FlightResult:
     """``spacerace.api.fly``: the files are read first, so that a mistake in them is reported
-    before the simulator is imported."""
+    before the simulator is imported. With ``quick_start``, a short flight before the kernel
+    is compiled is flown interpreted while it compiles (``spacerace.firstflight``)."""
     v, m = catalog.load(mission, vehicle)
+    from spacerace import firstflight
+
+    interpreted = quick_start and firstflight.choose(m)
+    if interpreted and err.is_terminal:
+        err.print("[dim]the flight kernel compiles in the background (once after installing "
+                  "or updating); this flight runs without it[/dim]")
+    from spacerace._jit import IS_COMPILED
     from spacerace.api import fly_pair
 
-    return fly_pair(v, m)
+    with contextlib.nullcontext() if interpreted else _compiling():
+        result = fly_pair(v, m)
+    if IS_COMPILED:
+        firstflight.mark_compiled()  # what a flight needs is compiled now
+    return result
 
 
 def _compiling() -> Any:
@@ -250,8 +263,7 @@ def fly_cmd(
         raise _fail(ValueError("give a catalog mission or --mission FILE (one of them)"))
     try:
         _check_outputs(files=[csv, parquet, czml, kml], folders=[plot, report])
-        with _compiling():
-            result = fly_named(mission_file or mission or "", vehicle_file)
+        result = fly_named(mission_file or mission or "", vehicle_file, quick_start=True)
         written = _write_flight(result, csv, parquet, plot, report, czml, kml)
     except SpaceraceError as exc:
         raise _fail(exc) from None
@@ -359,8 +371,7 @@ def validate_cmd(
     crashed: list[tuple[str, str]] = []
     for name in missions or catalog.list_missions():
         try:
-            with _compiling():
-                res = fly_named(name)
+            res = fly_named(name)
             res.figures.update(lifetime_figures(res))
             compared = compare(res.figures, res.mission.archive)
             if spread:

@@ -281,7 +281,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
 @jit_borrow
 def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
-        dy: np.ndarray, acc: np.ndarray, diag: np.ndarray, rates: bool = False) -> None:
+        dy: np.ndarray, acc: np.ndarray, diag: np.ndarray, rates: bool) -> None:
     """Time derivative of the state, written into ``dy`` (scratch ``acc``, ``diag``).
 
     With ``rates`` the diagnostics needed by the event functions are left in ``diag``.

@@ -54,7 +54,7 @@ from spacerace.kernel.layout import (
     Y,
     Z,
 )
-from spacerace.kernel.step import accept, end_on_steps, sample, stages, step_roots
+from spacerace.kernel.step import accept, copy_state, end_on_steps, sample, stages, step_roots
 
 FIRST_STEP = 0.05  # first trial step of a flight [s]; the error control adapts it at once
 MAX_STEPS = 200_000  # most integration steps of one call [-]
@@ -221,7 +221,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
             next_out = t + dt_out
         forces(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, True)
         event_values(t, y, p, ph, diag, g_prev)
-        rhs(t, y, p, ph, cd_mach, cd_val, tab, k[0], acc, diag)
+        rhs(t, y, p, ph, cd_mach, cd_val, tab, k[0], acc, diag, False)
         phase_over = False
         while not phase_over:
             status = -1
@@ -273,18 +273,18 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                     clock[0] = t
                     return n_out, n_ev, STATUS_BUFFER_FULL
                 if ends > 0 and best == e_end:
-                    ys[:] = y1
+                    copy_state(y1, ys)
                 else:
                     dense_eval(rc, (tb - t) / h, ys)
                 ev_t[n_ev] = tb
                 ev_code[n_ev] = best
                 ev_dir[n_ev] = 1 if g_new[best] > g_prev[best] else -1
                 ev_phase[n_ev] = iph
-                ev_y[n_ev] = ys
+                copy_state(ys, ev_y[n_ev])
                 n_ev += 1
                 roots[best] = np.inf
             if ends > 0:
-                y[:] = y1
+                copy_state(y1, y)
                 t = t_end
                 end_phase(t, ph, stg, prop_left, m_start, y[M])
                 if not sample(out_t, out_y, out_phase, n_out, t, y, iph):

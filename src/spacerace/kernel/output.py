@@ -57,6 +57,7 @@ from spacerace.kernel.layout import (
     Z,
 )
 from spacerace.kernel.loop import run
+from spacerace.kernel.step import copy_state
 from spacerace.models.earth import geodetic_from_ecef, vincenty_distance
 
 # Buffers of one flight in a batch: samples (the phases' ends only) and events [-].
@@ -132,10 +133,11 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
               phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
               out: np.ndarray) -> None:
     """Figures of one flight from its events (``R_*`` layout; NaN where there is none)."""
-    out[:] = np.nan
+    for j in range(out.size):
+        out[j] = np.nan
     out[R_STATUS] = status
     out[R_T_END] = t_end
-    out[R_STATE:R_STATE + N_STATE] = y_end
+    copy_state(y_end, out[R_STATE:R_STATE + N_STATE])
     acc = np.empty(3)
     diag = np.empty(N_DIAG)
     for i in range(n_ev):
@@ -157,7 +159,7 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
             out[R_CUTOFF_ALT] = diag[D_ALT]
             v = ev_y[i]
             out[R_CUTOFF_INERTIAL] = np.sqrt(v[VX] * v[VX] + v[VY] * v[VY] + v[VZ] * v[VZ])
-            out[R_CUTOFF_STATE:R_CUTOFF_STATE + N_STATE] = v
+            copy_state(v, out[R_CUTOFF_STATE:R_CUTOFF_STATE + N_STATE])
 
 
 @jit_parallel

@@ -31,6 +31,14 @@ ROOT_ITERATIONS = 80  # most Illinois or secant iterations for one root [-]
 SLOPE_STEP = 1e-6
 
 
+@jit_borrow
+def copy_state(src: np.ndarray, dst: np.ndarray) -> None:
+    """Copy a state element by element (an array assignment makes numba compile a shape
+    check with its error message into every caller: measured, 3.5 s of a cold start)."""
+    for j in range(src.size):
+        dst[j] = src[j]
+
+
 @jit
 def event_tolerance(t: float, h: float) -> float:
     """Tolerance [s] to which a root is located at time ``t`` [s] in a step ``h`` [s]."""

@@ -1,0 +1,25 @@
+"""Compile the flight kernel in the background (``python -m spacerace.warmup``).
+
+Started by the command line the first time it flies (``spacerace.firstflight``): flies the
+V-2 on London compiled, which compiles every function a flight needs into numba's disk cache,
+then marks the kernel ready. Runs at low priority and prints nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def main() -> None:
+    if hasattr(os, "nice"):
+        os.nice(10)
+    from spacerace.catalog import load
+    from spacerace.firstflight import mark_compiled
+    from spacerace.flight import fly
+
+    fly(*load("v2-london"))
+    mark_compiled()
+
+
+if __name__ == "__main__":
+    main()
