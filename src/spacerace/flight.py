@@ -317,7 +317,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
         phase_names=tuple(ph.name for ph in mission.phases),
         metadata={"spacerace_version": __version__, "mission": mission.id,
                   "vehicle": vehicle.id, "event_details": details,
-                  "options": dataclasses.asdict(options)},
+                  "options": {f.name: getattr(options, f.name)
+                              for f in dataclasses.fields(options)}},
     )
     figures = _figures(mission, traj, cutoff, cut_y, maxq)
     figures.update(_phase_end_figures(mission, kr.events))
