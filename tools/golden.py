@@ -26,6 +26,7 @@ Usage::
     python tools/golden.py                       # base c343122, head HEAD
     python tools/golden.py --base c343122 --head WORKTREE   # the files as they are now
     python tools/golden.py --missions v2-london r2 --jobs 2
+    python tools/golden.py --same-plan           # the head flies the plans the base aimed
 
 Prints a table of the differences and exits 1 on a mismatch, 0 when every figure agrees.
 """
@@ -94,6 +95,44 @@ def fly(tree: str, cache: str, mission: str) -> dict[str, Any]:
     run = subprocess.run([sys.executable, "-m", "spacerace", "fly", mission, "--json"],
                          env=_env(Path(tree), Path(cache)), capture_output=True, text=True,
                          cwd=cache, check=False)
+    out: dict[str, Any] = {"exit": run.returncode, "seconds": time.perf_counter() - t0}
+    try:
+        out["json"] = json.loads(run.stdout)
+    except json.JSONDecodeError:
+        out["json"] = None
+        out["stderr"] = run.stderr.strip().splitlines()[-1:] or [""]
+    return out
+
+
+# --same-plan: the base aims and flies; the head flies the base's aimed plan without aiming,
+# so that a change of the aims' iteration (which meets the same tolerance at another point)
+# does not hide a change of the flight itself. The plan crosses over as a pickled Mission,
+# so both revisions need the same Mission and Vehicle fields.
+_BASE_PLAN = """
+import json, pickle, sys
+from spacerace.catalog import load
+from spacerace.flight import fly
+res = fly(*load(sys.argv[1]))
+pickle.dump(res.mission, open(sys.argv[2], "wb"))
+print(json.dumps({"figures": res.figures}))
+"""
+_HEAD_PLAN = """
+import json, pickle, sys
+from spacerace.catalog import load
+from spacerace.flight import options_for, simulate
+m = pickle.load(open(sys.argv[2], "rb"))
+v, _ = load(sys.argv[1])
+print(json.dumps({"figures": simulate(v, m, options_for(m, None)).figures}))
+"""
+
+
+def fly_plan(tree: str, cache: str, mission: str, side: str) -> dict[str, Any]:
+    """The base: ``fly`` (aimed), its plan saved; the head: that plan flown as it stands."""
+    t0 = time.perf_counter()
+    plan = str(Path(cache) / f"{mission}.plan.pickle")
+    run = subprocess.run([sys.executable, "-c", _BASE_PLAN if side == "base" else _HEAD_PLAN,
+                          mission, plan], env=_env(Path(tree), Path(cache)),
+                         capture_output=True, text=True, cwd=cache, check=False)
     out: dict[str, Any] = {"exit": run.returncode, "seconds": time.perf_counter() - t0}
     try:
         out["json"] = json.loads(run.stdout)
@@ -210,6 +249,8 @@ def main() -> int:
     ap.add_argument("--rtol", type=float, default=DEFAULT_RTOL)
     ap.add_argument("--jobs", type=int, default=2, help="flights at once (default 2)")
     ap.add_argument("--json-out", type=Path, help="write the flights and differences as JSON")
+    ap.add_argument("--same-plan", action="store_true",
+                    help="fly at the head the plan the base aimed (figures only)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     with ExitStack() as stack:
@@ -219,16 +260,26 @@ def main() -> int:
                   for side in trees}
         names = args.missions or missions(trees["head"], caches["head"])
         runs: dict[tuple[str, str], dict[str, Any]] = {}
-        with ProcessPoolExecutor(args.jobs) as pool:
-            # one flight per side first, so each side's compiled code is cached once
-            first = {side: pool.submit(fly, str(trees[side]), str(caches[side]), names[0])
-                     for side in trees}
-            for side, fut in first.items():
-                runs[side, names[0]] = fut.result()
-            futs = {(side, name): pool.submit(fly, str(trees[side]), str(caches[side]), name)
-                    for name in names[1:] for side in trees}
-            for key, fut in futs.items():
-                runs[key] = fut.result()
+        if args.same_plan:
+            with ProcessPoolExecutor(args.jobs) as pool:  # the head needs the base's plans
+                for side in ("base", "head"):
+                    futs = {(side, name): pool.submit(fly_plan, str(trees[side]),
+                                                      str(caches["base"]), name, side)
+                            for name in names}
+                    for key, fut in futs.items():
+                        runs[key] = fut.result()
+        else:
+            with ProcessPoolExecutor(args.jobs) as pool:
+                # one flight per side first, so each side's compiled code is cached once
+                first = {side: pool.submit(fly, str(trees[side]), str(caches[side]), names[0])
+                         for side in trees}
+                for side, fut in first.items():
+                    runs[side, names[0]] = fut.result()
+                futs = {(side, name): pool.submit(fly, str(trees[side]), str(caches[side]),
+                                                  name)
+                        for name in names[1:] for side in trees}
+                for key, fut in futs.items():
+                    runs[key] = fut.result()
     failed = False
     report: dict[str, Any] = {"base": args.base, "head": args.head, "rtol": args.rtol,
                               "missions": {}}

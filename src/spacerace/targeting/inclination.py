@@ -49,10 +49,10 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
                    else "it ended")
             raise UnreachableError(f"{mission.id}: aiming at the inclination failed: the "
                                    f"flight has no engine cut-off to aim ({why} first)")
-        return np.array([(elements_from_state(st[:3], st[3:6]).i - mission.target_inclination)
-                         / tolerance])
+        return np.array([elements_from_state(st[:3], st[3:6]).i - mission.target_inclination])
 
     sol = solve(residual, np.array([mission.azimuth]), max_trials=max_iterations,
-                jacobian=np.array([[INCLINATION_FIRST_SLOPE / tolerance]]))
+                jacobian=np.array([INCLINATION_FIRST_SLOPE]),
+                done=lambda f: abs(float(f[0])) < tolerance)
     az = float(sol.x[0])
     return dataclasses.replace(mission, azimuth=az), AimResult(math.nan, az, 0.0, sol.trials)

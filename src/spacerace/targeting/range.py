@@ -121,8 +121,7 @@ def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
     solve_az = "azimuth" in mission.aim
     az0 = az_t if solve_az else mission.azimuth
     bracket: list[float | None] = [None, None]  # largest value short, smallest long
-    state = {"best": math.inf, "first": True, "miss": math.inf}
-    scale = tolerance / math.sqrt(2.0)
+    state = {"best": math.inf, "first": True, "miss": math.inf, "first_range": math.nan}
 
     def residual(x: np.ndarray) -> np.ndarray:
         v = float(x[0]) if v0 is not None else None
@@ -141,29 +140,37 @@ def aim(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
                     _check_reach(vehicle, mission, pk, options, column, s_t)
             else:
                 bracket[1] = v if bracket[1] is None else min(bracket[1], v)
+        if state["first"]:
+            state["first_range"] = s_i
         state["first"] = False
-        across = s_t * math.remainder(az_i - az_t, 2 * math.pi) if solve_az else 0.0
         state["miss"] = miss
-        f = np.array(([along] if v0 is not None else []) + ([across] if solve_az else []))
-        return f * 0.0 if miss < tolerance else f / scale  # met: below 1
+        # the errors along the line [m] and of the direction [rad]; none once the miss is met
+        f = np.array(([along] if v0 is not None else [])
+                     + ([math.remainder(az_i - az_t, 2 * math.pi)] if solve_az else []))
+        return f * 0.0 if miss < tolerance else f
 
     def keep(x: np.ndarray, proposed: np.ndarray, f: np.ndarray) -> np.ndarray:
         if v0 is None:
             return proposed
         out = proposed.copy()
-        out[0] = _bracketed(float(proposed[0]), float(x[0]), *bracket)
+        uphill = (proposed[0] - x[0]) * f[0] >= 0.0  # the secant's slope is not positive
+        out[0] = _bracketed(math.nan if uphill else float(proposed[0]), float(x[0]), *bracket)
         return out
 
     x0: list[float] = ([v0] if v0 is not None else []) + ([az0] if solve_az else [])
     if not x0:
         raise CatalogError(mission.origin or mission.id, "aim", "cutoff_speed, cutoff_range "
                            "or azimuth to solve for the target")
-    first_slope = (2.0 * s_t / v0 if knob == "until_speed" else WGS84_A) if v0 else 1.0
-    jac = np.diag(([first_slope] if v0 is not None else []) + ([s_t] if solve_az else []))
-    sol = solve(residual, np.array(x0), max_trials=max_iterations, jacobian=jac / scale,
+    def first_slopes(x: np.ndarray, f: np.ndarray) -> np.ndarray:
+        # the range grows like the speed squared, or like the range angle; the impact's
+        # direction turns with the azimuth one for one (not updated: a fixed point)
+        slope = 2.0 * state["first_range"] / x[0] if knob == "until_speed" else WGS84_A
+        return np.array(([slope] if v0 is not None else []) + ([1.0] if solve_az else []))
+
+    sol = solve(residual, np.array(x0), max_trials=max_iterations, jacobian=first_slopes,
                 secant=np.array(([True] if v0 is not None else []) + ([False] if solve_az
                                                                       else [])),
-                keep=keep)
+                keep=keep, done=lambda f: not np.any(f))
     v = float(sol.x[0]) if v0 is not None else None
     az = float(sol.x[-1]) if solve_az else mission.azimuth
     if not sol.converged:

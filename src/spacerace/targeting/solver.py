@@ -24,8 +24,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Solution:
-    """What ``solve`` found: the values, their scaled residual, the trials and whether every
-    residual is below 1."""
+    """What ``solve`` found: the values, their residual, the trials and whether the target is
+    met."""
 
     x: np.ndarray
     f: np.ndarray
@@ -35,12 +35,13 @@ class Solution:
 
 def solve(residual: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *,
           max_trials: int, steps: np.ndarray | None = None,
-          jacobian: np.ndarray | None = None, secant: np.ndarray | None = None,
+          jacobian: np.ndarray | Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+          secant: np.ndarray | None = None,
           limit: np.ndarray | None = None,
           weight: np.ndarray | None = None,
           keep: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None,
-          halvings: int = 0) -> Solution:
-    """Newton's method on residuals scaled so that below 1 is met.
+          halvings: int = 0, done: Callable[[np.ndarray], bool] | None = None) -> Solution:
+    """Newton's method on residuals, met when each is below 1 (or when ``done`` says so).
 
     Parameters
     ----------
@@ -52,8 +53,9 @@ def solve(residual: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *,
         Most calls of ``residual``.
     steps : ndarray, optional
         Finite-difference steps: the Jacobian is computed afresh at each iteration.
-    jacobian : ndarray, optional
-        A first estimate of a diagonal Jacobian (without ``steps``).
+    jacobian : ndarray or callable, optional
+        Without ``steps``: the diagonal of a first estimate of the Jacobian, or a function
+        (x0, f at x0) -> that diagonal; the Newton step is then -f / diagonal.
     secant : ndarray of bool, optional
         Which of its slopes are updated by the secant after each step (default: all).
     limit : ndarray, optional
@@ -64,13 +66,17 @@ def solve(residual: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *,
         (x, proposed x, f at x) -> the step's end, e.g. kept inside a bracket.
     halvings : int
         Halve a step up to this many times until the residual's norm shrinks.
+    done : callable, optional
+        f -> whether the target is met (default: every residual below 1 in size).
     """
+    met = done or (lambda f: bool(np.all(np.abs(f) < 1.0)))
     x = np.asarray(x0, dtype=float).copy()
     f = residual(x)
     trials = 1
-    jac = None if jacobian is None else np.array(jacobian, dtype=float)
+    diag = (None if jacobian is None else
+            np.array(jacobian(x, f) if callable(jacobian) else jacobian, dtype=float))
     w = np.ones(x.size) if weight is None else weight
-    while not np.all(np.abs(f) < 1.0) and trials < max_trials:
+    while not met(f) and trials < max_trials:
         if steps is not None:
             jac = np.empty((f.size, x.size))
             for j, h in enumerate(steps):
@@ -78,23 +84,24 @@ def solve(residual: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *,
                 xj[j] += h
                 jac[:, j] = (residual(xj) - f) / h
             trials += x.size
-        assert jac is not None
-        dx = -np.linalg.lstsq(jac * w, f, rcond=None)[0] * w
+            dx = -np.linalg.lstsq(jac * w, f, rcond=None)[0] * w
+        else:
+            assert diag is not None
+            dx = -f / diag
         if limit is not None:
             dx = np.clip(dx, -limit, limit)
-        step = (x + dx if keep is None else keep(x, x + dx, f)) - x
+        x_new = x + dx if keep is None else keep(x, x + dx, f)
         for _ in range(max(halvings, 1)):
-            x_new = x + step
             f_new = residual(x_new)
             trials += 1
             if not halvings or np.linalg.norm(f_new) < np.linalg.norm(f):
                 break
-            step = step / 2
+            x_new = x + (x_new - x) / 2
         else:
             break  # no step along this direction helps: stuck
-        if steps is None:
+        if diag is not None:
             for j in range(x.size):
                 if (secant is None or secant[j]) and x_new[j] != x[j]:
-                    jac[j, j] = (f_new[j] - f[j]) / (x_new[j] - x[j])
+                    diag[j] = (f_new[j] - f[j]) / (x_new[j] - x[j])
         x, f = x_new, f_new
-    return Solution(x, f, trials, bool(np.all(np.abs(f) < 1.0)))
+    return Solution(x, f, trials, met(f))
