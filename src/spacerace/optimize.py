@@ -412,7 +412,9 @@ def destination(mission: Mission, parking: bool = False, circular: float | None 
     ``orbit``: the plan up to the closed-loop burn into the mission's orbit (the lunar
     injection of a flight to the Moon; with ``parking`` the first orbit; with ``circular``
     that burn aimed instead at a circular orbit of this altitude [m]); ``range``: a
-    missile's plan, every burn to depletion, to be set beside the target's distance.
+    missile's plan, every burn to depletion, to be set beside the target's distance;
+    ``perigee``: a plan whose last burns are not steered to an orbit (spinning solid upper
+    stages that burn out where they burn out), to be set beside the perigee it reached.
 
     Raises
     ------
@@ -431,9 +433,13 @@ def destination(mission: Mission, parking: bool = False, circular: float | None 
         return "orbit", dataclasses.replace(mission, phases=phases, aim=aim)
     if mission.target is not None:
         return "range", _burns_to_depletion(mission)
+    if any(ph.burning for ph in mission.phases):
+        # burns that end where they end (spinning solid stages): the orbit as flown
+        return "perigee", dataclasses.replace(
+            mission, aim=tuple(a for a in mission.aim if a == "inclination"))
     raise CatalogError(mission.origin or mission.id, "phases", "a closed-loop insertion "
-                       "(guidance = \"linear_tangent\" with a target orbit) or a [mission."
-                       "target] for the payload to be carried to")
+                       "(guidance = \"linear_tangent\" with a target orbit), a [mission."
+                       "target] or a burn, for the payload to be carried somewhere")
 
 
 def payload_variables(mission: Mission) -> tuple[Variable, ...]:
@@ -486,10 +492,15 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
         if on_eval is not None:
             on_eval()
 
+    floor = _flown_perigee(vehicle, m, options) if kind == "perigee" else math.nan
+
     def margin(v: Vehicle, mm: Mission) -> tuple[float, FlightResult | None]:
         res = _try(v, mm, quiet)
         if kind == "orbit":
             return orbit_margin(res, v, mm), res
+        if kind == "perigee":
+            figs = res.figures if res is not None else {}
+            return figs.get("perigee_altitude_m", -floor) - floor, res
         if res is None or "range_m" not in res.figures:
             return -_range_to_target(mm), res
         return res.figures["range_m"] - _range_to_target(mm), res
@@ -533,11 +544,23 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
                                f"{max_rounds} rounds ({count[0]} flights)")
     bv, bm = apply(dataclasses.replace(vehicle, payload_mass=payload), m, variables, x)
     result = simulate(bv, bm, options)
-    flown = simulate(*apply(flown_v, m, variables, x0), options) if kind == "orbit" \
+    # the flight as flown, to the destination (it may fall short of an orbit it never flew to)
+    flown = simulate(*apply(flown_v, m, variables, x0), quiet) if kind == "orbit" \
         else fly(flown_v, mission, options)
     return Optimum("payload", payload_kg(payload, vehicle, mission), payload_kg(
         vehicle.payload_mass, vehicle, mission), variables, x0, tuple(x), result, flown,
         count[0], time.perf_counter() - start, _left(result, bm), payload)
+
+
+def _flown_perigee(vehicle: Vehicle, mission: Mission, options: SimOptions | None) -> float:
+    """The perigee altitude the flight as flown reaches [m]: the floor a heavier payload's
+    orbit must keep."""
+    res = fly(vehicle, mission, options)
+    perigee = res.figures.get("perigee_altitude_m", math.nan)
+    if not math.isfinite(perigee) or perigee <= 0.0:
+        raise UnreachableError(f"{mission.id}: the flight as flown reaches no orbit, so there "
+                               "is no orbit to carry a heavier payload to")
+    return float(perigee)
 
 
 def _payload_root(margin: Callable[[float], float], p0: float, m0: float, kind: str,
