@@ -28,7 +28,15 @@ from spacerace.catalog import load
 from spacerace.cli import main
 from spacerace.errors import UnreachableError
 from spacerace.flight import simulate
-from spacerace.optimize import Constraint, best_figure, best_payload, maximize, score
+from spacerace.constants import GM_EARTH
+from spacerace.optimize import (
+    Constraint,
+    best_figure,
+    best_payload,
+    maximize,
+    perigee_shortfall,
+    score,
+)
 
 # --- Goddard (COPS 3.0, problem 10), normalised ------------------------------------------------
 H0, M0, G0, TC, HC, VC, MC = 1.0, 1.0, 1.0, 3.5, 500.0, 620.0, 0.6
@@ -238,6 +246,20 @@ def test_sputnik_payload_command() -> None:
     if abs(doc["payload_kg"] / 500.0 - 1.0) > 0.3:
         pytest.xfail(f"8K71PS model payload {doc['payload_kg']:.0f} kg, outside 500 kg +/- 30 %:"
                      " the R-7 data fly too well (the R-7's range is long too)")
+
+
+def test_perigee_shortfall_is_the_vis_viva_speed() -> None:
+    """At the apogee of the wanted conic the horizontal speed it needs is, by vis-viva,
+    sqrt(2 mu r_p / (r (r + r_p))); a conic already above the perigee needs none; a point
+    falling steeply just above it is charged at most its radial speed and that speed."""
+    r, r_p = 6_378e3 + 600e3, 6_378e3 + 200e3
+    v_apo = math.sqrt(2.0 * GM_EARTH * r_p / (r * (r + r_p)))
+    pos = np.array([r, 0.0, 0.0])
+    assert perigee_shortfall(pos, np.array([0.0, v_apo - 300.0, 0.0]), r_p) == pytest.approx(
+        300.0, rel=1e-9)
+    assert perigee_shortfall(pos, np.array([0.0, v_apo + 1.0, 0.0]), r_p) == 0.0
+    falling = perigee_shortfall(pos, np.array([-2000.0, v_apo, 0.0]), r_p)
+    assert 0.0 < falling <= 2000.0
 
 
 def test_cli_optimize_refuses_a_bad_field_and_fails_loudly(capsys: pytest.CaptureFixture
