@@ -26,9 +26,9 @@ import pytest
 
 from spacerace.catalog import load
 from spacerace.cli import main
+from spacerace.constants import GM_EARTH
 from spacerace.errors import UnreachableError
 from spacerace.flight import simulate
-from spacerace.constants import GM_EARTH
 from spacerace.optimize import (
     Constraint,
     best_figure,
@@ -246,6 +246,22 @@ def test_sputnik_payload_command() -> None:
     if abs(doc["payload_kg"] / 500.0 - 1.0) > 0.3:
         pytest.xfail(f"8K71PS model payload {doc['payload_kg']:.0f} kg, outside 500 kg +/- 30 %:"
                      " the R-7 data fly too well (the R-7's range is long too)")
+
+
+def test_juno_largest_satellite_is_the_published_one() -> None:
+    """Juno I's spinning solid stages are not steered to an orbit: the largest satellite is the
+    one that still reaches the perigee flown, the apex (set by the pitch programme) re-shaped;
+    the published 11 kg (WP-JUNO1), within the sources' spread (Explorer 1's ~8 kg without
+    the motor case to the 13.97 kg in orbit with it)."""
+    v, m = load("explorer-1")
+    opt = best_payload(v, m)
+    (row,) = score(opt, m)
+    assert row.verdict == "pass" and row.figure.source == "WP-JUNO1"
+    assert opt.value > opt.flown == pytest.approx(8.0)
+    flown_perigee = opt.flown_result.figures["perigee_altitude_m"]
+    assert opt.result.figures["perigee_altitude_m"] >= flown_perigee - 100.0
+    heavier = simulate(dataclasses.replace(v, payload_mass=1.05 * opt.value), opt.result.mission)
+    assert heavier.figures.get("perigee_altitude_m", -1.0) < flown_perigee
 
 
 def test_perigee_shortfall_is_the_vis_viva_speed() -> None:

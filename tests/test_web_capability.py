@@ -13,9 +13,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from test_web_api import Client, create_app
+
 from spacerace.errors import UnreachableError
 from spacerace.web.capability import Capabilities, capability_document
-from test_web_api import Client, create_app
 
 
 def _threads() -> ThreadPoolExecutor:

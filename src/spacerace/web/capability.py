@@ -22,9 +22,9 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from spacerace import catalog
 from fastapi import FastAPI, HTTPException, Request, Response
 
+from spacerace import catalog
 from spacerace._files import (
     DamagedCacheError,
     cache_dir,
