@@ -605,6 +605,11 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
         raise UnreachableError(f"{mission.id}: the largest payload did not settle in "
                                f"{max_rounds} rounds ({count[0]} flights)")
     bv, bm = apply(loaded(payload), m, variables, x)
+    missed, _ = margin(bv, bm)
+    if missed < -tol:
+        raise UnreachableError(f"{mission.id}: no payload reaches the destination with the "
+                               f"ascents tried (the best still misses it by {-missed:,.0f} "
+                               f"{'kg of propellant' if kind == 'orbit' else 'm'})")
     result = simulate(bv, bm, options)
     # the flight as flown, to the destination (it may fall short of an orbit it never flew to)
     flown = simulate(*apply(flown_v, m, variables, x0), quiet) if kind == "orbit" \
