@@ -279,6 +279,9 @@ class Optimum:
         Left in the burning stages at the end of the best flight's last burn.
     payload_mass : float
         The payload carried on the best flight [kg].
+    low_orbit : bool
+        The payload was carried to a low orbit asked for instead of the mission's own
+        (``--parking``, ``--circular``): it answers ``best_payload_low_orbit_kg``.
     """
 
     objective: str
