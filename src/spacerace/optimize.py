@@ -39,7 +39,11 @@ CONSTRAINTS = {"max_q": ("ascent_max_dynamic_pressure_pa", True),
 STEP = 1e-3  # forward-difference step, as a fraction of each variable's bounds
 MARGIN_TOL_KG = 1.0  # the payload is found when the propellant margin is below this [kg]
 MARGIN_TOL_M = 50.0  # or, for a missile, the range margin [m]
+PAYLOAD_RTOL = 0.01  # rounds end when re-shaping moves the payload by less than this [-]
+PERIGEE_SLACK = 5e3  # an insertion's perigee may fall this far below its target's [m]
 _DEG = math.pi / 180.0
+MAX_SHAPED_NODES = 4  # a pitch programme with more tilted nodes is kept as flown (see below)
+MIN_SHAPED_COAST = 30.0  # a shorter coast between burns is a staging gap, kept as flown [s]
 
 
 @dataclass(frozen=True)
@@ -199,9 +203,15 @@ def apply(vehicle: Vehicle, mission: Mission, variables: Sequence[Variable],
 
 def pitch_variables(mission: Mission) -> tuple[Variable, ...]:
     """The shape of the pitch programme: each elevation below the vertical (1-90 deg) and
-    the time of each inner node that ends a tilt (between its neighbours' times)."""
+    the time of each inner node that ends a tilt (between its neighbours' times).
+
+    None for a programme of more than ``MAX_SHAPED_NODES`` tilted nodes: such a table is the
+    record's own (the Saturn V's, read off its flight report), the programme its engineers
+    designed; shaping each node by finite differences over whole flights would take hours,
+    and its closed-loop stages adapt the rest of the ascent to the payload anyway. Name its
+    nodes with ``--vary`` to shape it all the same."""
     pp = mission.pitch_program
-    if pp is None:
+    if pp is None or sum(e < 90.0 * _DEG - 1e-9 for e in pp.elevation) > MAX_SHAPED_NODES:
         return ()
     out = []
     for i in range(1, len(pp.t)):
@@ -270,6 +280,9 @@ class Optimum:
         Left in the burning stages at the end of the best flight's last burn.
     payload_mass : float
         The payload carried on the best flight [kg].
+    low_orbit : bool
+        The payload was carried to a low orbit asked for instead of the mission's own
+        (``--parking``, ``--circular``): it answers ``best_payload_low_orbit_kg``.
     """
 
     objective: str
@@ -285,17 +298,29 @@ class Optimum:
     propellant_left_kg: float
     payload_mass: float
 
+    low_orbit: bool = False
+
+    @property
+    def figure_key(self) -> str:
+        """The capability figures' key it answers: ``best_payload_kg`` (where the mission
+        goes), ``best_payload_low_orbit_kg`` (a parking or circular low orbit instead),
+        ``best_range_m``, ``best_max_altitude_m``."""
+        key = OBJECTIVES[self.objective]
+        if self.low_orbit:
+            key = key.replace("_kg", "_low_orbit_kg")
+        return BEST_PREFIX + key
+
     @property
     def figures(self) -> dict[str, float]:
-        """The answer under its figure keys (``best_payload_kg``, ``best_range_m``...)."""
-        return {BEST_PREFIX + OBJECTIVES[self.objective]: self.value}
+        """The answer under its figure key."""
+        return {self.figure_key: self.value}
 
 
 def score(opt: Optimum, mission: Mission) -> list[Comparison]:
     """The answer set beside the mission's capability figures (``best_*`` archive keys)."""
     key = OBJECTIVES[opt.objective]
     wanted = tuple(dataclasses.replace(f, key=key) for f in mission.archive
-                   if f.key == BEST_PREFIX + key)
+                   if f.key == opt.figure_key)
     return compare({key: opt.value}, wanted)
 
 
@@ -382,20 +407,53 @@ def _target_energy(ph: Phase) -> float:
 
 def orbit_margin(res: FlightResult | None, vehicle: Vehicle, mission: Mission) -> float:
     """Propellant left in the burning stages when the last burn reaches its target orbit's
-    energy [kg]; when it runs dry first, minus the propellant that the speed still missing
-    would take (Tsiolkovsky with the stage's vacuum exhaust speed)."""
+    energy [kg], less what the speed still missing would take (Tsiolkovsky with the stage's
+    vacuum exhaust speed): the speed to the target's energy when the burn ran dry first, and
+    the horizontal speed that would lift the perigee to the target's (``perigee_shortfall``)
+    when the energy was reached on a conic that dips below it (a cut-off high on a lofted
+    ascent reaches the energy of a low orbit on a path that falls back into the air)."""
     if res is None or "cutoff_state" not in res.trajectory.metadata:
         return -vehicle.liftoff_mass
     ph = mission.phases[-1]
     y = np.asarray(res.trajectory.metadata["cutoff_state"])
     r, v = float(np.linalg.norm(y[:3])), float(np.linalg.norm(y[3:6]))
     needed = math.sqrt(max(2.0 * (_target_energy(ph) + GM_EARTH / r), 0.0))
-    short = needed - v
+    short = max(needed - v, 0.0) + perigee_shortfall(
+        y[:3], y[3:6], WGS84_A + ph.target_perigee - PERIGEE_SLACK)
+    left = _left(res, mission) if needed - v <= 1e-3 else 0.0
     if short <= 1e-3:
-        return _left(res, mission)
+        return left
     stages = [vehicle.stages[s] for s in ph.burning]
     ve = sum(s.thrust_vacuum for s in stages) / sum(s.mass_flow for s in stages)
-    return -float(y[6]) * math.expm1(short / ve)
+    return left - float(y[6]) * math.expm1(short / ve)
+
+
+def perigee_shortfall(position: np.ndarray, velocity: np.ndarray, r_perigee: float) -> float:
+    """The horizontal speed to add, at this point and with this radial speed, for the conic
+    through it to keep its perigee radius at ``r_perigee`` or above [m/s] (0: it does).
+
+    With radius r, radial speed v_r and horizontal speed v_t, the conic's perigee is
+    r_p = h^2 / (mu (1 + e)), h = r v_t; it rises with v_t, and equals r_perigee when
+    v_t^2 = (2 mu (1/r - 1/r_perigee) - v_r^2) / (1 - (r / r_perigee)^2) (from energy and
+    angular momentum at both points); or, when cheaper (steeply falling, just above
+    r_perigee, where that v_t grows without bound), the speed that cancels v_r and makes this
+    point the apogee of a conic with that perigee. Below r_perigee no horizontal speed will
+    do: the speed to coast up to it is counted instead.
+    """
+    r = float(np.linalg.norm(position))
+    v_r = float(np.dot(position, velocity)) / r
+    v_t = math.sqrt(max(float(np.dot(velocity, velocity)) - v_r * v_r, 0.0))
+    h = r * v_t
+    energy = 0.5 * (v_r * v_r + v_t * v_t) - GM_EARTH / r
+    e = math.sqrt(max(1.0 + 2.0 * energy * h * h / GM_EARTH ** 2, 0.0))
+    if h * h / (GM_EARTH * (1.0 + e)) >= r_perigee:
+        return 0.0
+    if r <= r_perigee:
+        return math.sqrt(2.0 * GM_EARTH * (1.0 / r - 1.0 / r_perigee)) + abs(v_r)
+    need = (2.0 * GM_EARTH * (1.0 / r - 1.0 / r_perigee) - v_r * v_r) / (1.0 - (r / r_perigee) ** 2)
+    apogee_here = math.sqrt(2.0 * GM_EARTH * r_perigee / (r * (r + r_perigee)))
+    level = math.hypot(v_r, max(apogee_here - v_t, 0.0))
+    return min(max(math.sqrt(max(need, 0.0)) - v_t, 0.0), level)
 
 
 def _range_to_target(mission: Mission) -> float:
@@ -413,7 +471,9 @@ def destination(mission: Mission, parking: bool = False, circular: float | None 
     ``orbit``: the plan up to the closed-loop burn into the mission's orbit (the lunar
     injection of a flight to the Moon; with ``parking`` the first orbit; with ``circular``
     that burn aimed instead at a circular orbit of this altitude [m]); ``range``: a
-    missile's plan, every burn to depletion, to be set beside the target's distance.
+    missile's plan, every burn to depletion, to be set beside the target's distance;
+    ``perigee``: a plan whose last burns are not steered to an orbit (spinning solid upper
+    stages that burn out where they burn out), to be set beside the perigee it reached.
 
     Raises
     ------
@@ -432,15 +492,22 @@ def destination(mission: Mission, parking: bool = False, circular: float | None 
         return "orbit", dataclasses.replace(mission, phases=phases, aim=aim)
     if mission.target is not None:
         return "range", _burns_to_depletion(mission)
+    if any(ph.burning for ph in mission.phases):
+        # burns that end where they end (spinning solid stages): the orbit as flown
+        return "perigee", dataclasses.replace(
+            mission, aim=tuple(a for a in mission.aim if a == "inclination"))
     raise CatalogError(mission.origin or mission.id, "phases", "a closed-loop insertion "
-                       "(guidance = \"linear_tangent\" with a target orbit) or a [mission."
-                       "target] for the payload to be carried to")
+                       "(guidance = \"linear_tangent\" with a target orbit), a [mission."
+                       "target] or a burn, for the payload to be carried somewhere")
 
 
 def payload_variables(mission: Mission) -> tuple[Variable, ...]:
     """The ascent's free parameters for a payload: the pitch programme's shape, the
-    closed-loop insertion's cut-off flight-path angle (the same orbit, entered elsewhere),
-    the lengths of coasts between burns and the throttles below full."""
+    closed-loop insertion's cut-off flight-path angle (the same orbit, entered elsewhere)
+    and the lengths of coasts between burns (not the staging gaps, under
+    ``MIN_SHAPED_COAST``). Not the throttles: the catalog's are engine counts (the Saturn's
+    0.8, four of five engines after a centre-engine cut-off) or measured flows, none a
+    setting the flight could have chosen; ``--vary`` names one if wanted."""
     out = list(pitch_variables(mission))
     last = len(mission.phases) - 1
     for i, ph in enumerate(mission.phases):
@@ -450,25 +517,25 @@ def payload_variables(mission: Mission) -> tuple[Variable, ...]:
                                 ph.target_flight_path_angle - 5.0 * _DEG,
                                 ph.target_flight_path_angle + 5.0 * _DEG))
         if (not ph.burning and 0 < i < last and math.isfinite(ph.until_time)
-                and math.isfinite(mission.phases[i - 1].until_time)):
+                and math.isfinite(mission.phases[i - 1].until_time)
+                and ph.until_time - mission.phases[i - 1].until_time >= MIN_SHAPED_COAST):
             t0 = mission.phases[i - 1].until_time
             out.append(Variable(f"{where}.until_time", t0 + 1.0,
                                 t0 + 2.0 * (ph.until_time - t0)))
-        if ph.burning and ph.throttle < 1.0:
-            out.append(Variable(f"{where}.throttle", 0.5 * ph.throttle, 1.0))
     return tuple(out)
 
 
 def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variable] = (),
                  constraints: Sequence[Constraint] = (), parking: bool = False,
                  options: SimOptions | None = None, on_eval: Callable[[], None] | None = None,
-                 max_rounds: int = 4, circular: float | None = None) -> Optimum:
+                 max_rounds: int = 6, circular: float | None = None) -> Optimum:
     """The largest payload the vehicle carries where the mission goes, the ascent re-shaped.
 
     Each round solves the mission's aims, shapes the ascent for the most margin at the
     current payload (``maximize``), then finds by a secant the payload that uses that margin
-    up; it ends when a round begins with no margin left to use, or when the payload stops
-    at the same cliff twice (above it the flight plan, e.g. a closed-loop burn, fails
+    up; it ends when a round begins with no margin left to use, when a round moves the
+    payload by less than ``PAYLOAD_RTOL`` of it, or when the payload stops at the same cliff
+    twice (above it the flight plan, e.g. a closed-loop burn, fails
     however the ascent is shaped: the margin left there is reported as propellant left).
 
     Raises
@@ -478,6 +545,7 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
     """
     start = time.perf_counter()
     kind, m = destination(mission, parking, circular)
+    loaded = _loader(vehicle, m, kind == "orbit" and (parking or circular is not None))
     variables = tuple(variables) or payload_variables(m)
     quiet = _quiet(options)
     count = [0]
@@ -487,10 +555,15 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
         if on_eval is not None:
             on_eval()
 
+    floor = _flown_perigee(vehicle, m, options) if kind == "perigee" else math.nan
+
     def margin(v: Vehicle, mm: Mission) -> tuple[float, FlightResult | None]:
         res = _try(v, mm, quiet)
         if kind == "orbit":
             return orbit_margin(res, v, mm), res
+        if kind == "perigee":
+            figs = res.figures if res is not None else {}
+            return figs.get("perigee_altitude_m", -floor) - floor, res
         if res is None or "range_m" not in res.figures:
             return -_range_to_target(mm), res
         return res.figures["range_m"] - _range_to_target(mm), res
@@ -501,7 +574,7 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
     x0 = tuple(x)
     flown_v = vehicle
     for _ in range(max_rounds):
-        v = dataclasses.replace(vehicle, payload_mass=payload)
+        v = loaded(payload)
         if "inclination" in m.aim:
             m = aim_inclination(*apply(v, m, variables, x), options)[0]
         first, _ = margin(*apply(v, m, variables, x))
@@ -522,23 +595,64 @@ def best_payload(vehicle: Vehicle, mission: Mission, variables: Sequence[Variabl
         if 0.0 <= best < tol:
             break
         def at(p: float, mm: Mission = m, xx: list[float] = x) -> float:
-            return margin(*apply(dataclasses.replace(vehicle, payload_mass=p), mm, variables,
+            return margin(*apply(loaded(p), mm, variables,
                                  xx))[0]
 
         found = _payload_root(at, payload, best, kind, tol, counted)
         if abs(found - payload) <= 1e-4 * max(payload, 1.0):
             break  # the same cliff again: above it no ascent of this shape reaches the orbit
+        settled = abs(found - payload) <= PAYLOAD_RTOL * found
         payload = found
+        if settled:
+            break  # re-shaping the ascent moved the payload by less than its resolution
     else:
         raise UnreachableError(f"{mission.id}: the largest payload did not settle in "
                                f"{max_rounds} rounds ({count[0]} flights)")
-    bv, bm = apply(dataclasses.replace(vehicle, payload_mass=payload), m, variables, x)
+    bv, bm = apply(loaded(payload), m, variables, x)
+    missed, _ = margin(bv, bm)
+    if missed < -tol:
+        raise UnreachableError(f"{mission.id}: no payload reaches the destination with the "
+                               f"ascents tried (the best still misses it by {-missed:,.0f} "
+                               f"{'kg of propellant' if kind == 'orbit' else 'm'})")
     result = simulate(bv, bm, options)
-    flown = simulate(*apply(flown_v, m, variables, x0), options) if kind == "orbit" \
+    # the flight as flown, to the destination (it may fall short of an orbit it never flew to)
+    flown = simulate(*apply(flown_v, m, variables, x0), quiet) if kind == "orbit" \
         else fly(flown_v, mission, options)
-    return Optimum("payload", payload_kg(payload, vehicle, mission), payload_kg(
-        vehicle.payload_mass, vehicle, mission), variables, x0, tuple(x), result, flown,
-        count[0], time.perf_counter() - start, _left(result, bm), payload)
+    return Optimum("payload", payload_kg(payload, vehicle, m), payload_kg(
+        vehicle.payload_mass, vehicle, m), variables, x0, tuple(x), result, flown,
+        count[0], time.perf_counter() - start, _left(result, bm), payload,
+        kind == "orbit" and (parking or circular is not None))
+
+
+def _loader(vehicle: Vehicle, mission: Mission, offload: bool) -> Callable[[float], Vehicle]:
+    """``payload -> vehicle`` carrying it. With ``offload`` (a low orbit as the destination)
+    the inserting stage's propellant load is lightened by what the payload adds, so that the
+    liftoff mass stays as flown: the stage need not carry what it would burn after the
+    insertion (the S-IVB's translunar propellant), and the vehicle was built and cleared for
+    its flown liftoff mass, not more. The load never goes below nil."""
+    if not offload:
+        return lambda p: dataclasses.replace(vehicle, payload_mass=p)
+    k = mission.phases[-1].burning[-1]
+    full = vehicle.stages[k].propellant_mass
+
+    def loaded(p: float) -> Vehicle:
+        stage = dataclasses.replace(vehicle.stages[k], propellant_mass=max(
+            full - (p - vehicle.payload_mass), 0.0))
+        stages = (*vehicle.stages[:k], stage, *vehicle.stages[k + 1:])
+        return dataclasses.replace(vehicle, payload_mass=p, stages=stages)
+
+    return loaded
+
+
+def _flown_perigee(vehicle: Vehicle, mission: Mission, options: SimOptions | None) -> float:
+    """The perigee altitude the flight as flown reaches [m]: the floor a heavier payload's
+    orbit must keep."""
+    res = fly(vehicle, mission, options)
+    perigee = res.figures.get("perigee_altitude_m", math.nan)
+    if not math.isfinite(perigee) or perigee <= 0.0:
+        raise UnreachableError(f"{mission.id}: the flight as flown reaches no orbit, so there "
+                               "is no orbit to carry a heavier payload to")
+    return float(perigee)
 
 
 def _payload_root(margin: Callable[[float], float], p0: float, m0: float, kind: str,
@@ -571,9 +685,12 @@ def _payload_root(margin: Callable[[float], float], p0: float, m0: float, kind: 
 
 
 def payload_kg(payload_mass: float, vehicle: Vehicle, mission: Mission) -> float:
-    """The payload in the sense of the capability figures: the satellite and what it could
-    be made, that is the vehicle's payload mass less what of it is not the satellite
-    (fairing, adapter: flown payload mass less ``[satellite] mass``) when the mission says."""
+    """The payload in the sense of the capability figures: what reaches the destination
+    above the last stage, that is the vehicle's payload mass less what of it is not the
+    satellite (fairing, adapter: flown payload mass less ``[satellite] mass``) when the
+    mission says, else less what its plan (``mission``: the plan to the destination)
+    jettisons on the way (the Saturn V's escape tower and interstage ring, carried in its
+    payload mass)."""
     if mission.satellite is None:
-        return payload_mass
+        return payload_mass - sum(ph.jettison for ph in mission.phases[:-1])
     return payload_mass - (vehicle.payload_mass - mission.satellite.mass)

@@ -61,6 +61,7 @@ from spacerace.export.tables import write_csv, write_parquet
 from spacerace.mission import Mission
 from spacerace.report import to_dict
 from spacerace.results import FlightResult
+from spacerace.web import capability
 from spacerace.web.flightview import ascent_end, near_moon_events, with_fine_ascent
 from spacerace.web.guard import Guard
 from spacerace.web.guard import json_error as _error
@@ -484,6 +485,7 @@ def _lifespan(flights: Flights, settings: Settings) -> Any:
             yield
         finally:
             lanes.close()
+            app.state.capabilities.close()
 
     return lifespan
 
@@ -636,6 +638,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     _catalog_routes(app, chapters, bib, settings)
     _flight_routes(app, flights)
+    capability.install(app, capability.Capabilities())
     _static_routes(app, settings)
     app.add_middleware(Guard, max_body=settings.max_body, allowed_hosts=settings.allowed_hosts,
                        request_timeout=settings.request_timeout, headers=SECURITY_HEADERS)

@@ -998,6 +998,47 @@
     document.body.dataset.flights = String(probe.flights);
   }
 
+  // --- what could it lift (computed once by the server; asked again while it computes) -----
+  async function showCapability(ch) {
+    if (FILM) return;  // a film shows the flight alone
+    let box = $("chapter-capability");
+    if (!box) {
+      box = el("p", { class: "chapter-capability", id: "chapter-capability" });
+      $("chapter-account").after(box);
+    }
+    const kg = (x) => `${Math.round(x).toLocaleString("en-GB")} kg`;
+    box.textContent = "What could it lift? Working it out on the server\u2026";
+    for (;;) {
+      let res;
+      try {
+        res = await fetch(`/api/capability/${encodeURIComponent(ch.mission)}`);
+      } catch (err) {
+        res = null;
+      }
+      if (state.chapter !== ch) return;  // another chapter since
+      if (!res || (res.status !== 200 && res.status !== 202)) {
+        box.textContent = "What could it lift? The server could not say.";
+        return;
+      }
+      const doc = await res.json();
+      if (res.status === 200) {
+        if (doc.status !== "ready") {
+          box.textContent = `What could it lift? No answer: ${doc.detail}`;
+          return;
+        }
+        const pub = (doc.figures || []).map((f) => `${f.archival !== null ? kg(f.archival)
+          : `${kg(f.range[0])}\u2013${kg(f.range[1])}`} (${f.source}, ${f.verdict})`);
+        box.textContent = `What could it lift? At best ${kg(doc.payload_kg)} where this flight `
+          + `went, against ${kg(doc.flown_payload_kg)} flown`
+          + (pub.length ? `; published: ${pub.join("; ")}.` : ".");
+        return;
+      }
+      const wait = Number(res.headers.get("Retry-After")) || 5;
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      if (state.chapter !== ch) return;
+    }
+  }
+
   async function selectChapter(ch) {
     state.chapter = ch;
     probe.chapter = ch.key;
@@ -1005,6 +1046,7 @@
     renderChapter(ch, index);
     history.replaceState(null, "", `#${ch.key}`);
     $("whatif-status").textContent = "";
+    showCapability(ch);  // lazily, beside the flight; not awaited
     try {
       await fly({ mission: ch.mission }, true);
     } catch (err) {
