@@ -25,6 +25,7 @@ from geographiclib.geodesic import Geodesic
 from spacerace.constants import GM_EARTH, WGS84_A
 from spacerace.edit import check_path, field_value, perturb
 from spacerace.errors import CatalogError, SimulationError, UnreachableError
+from spacerace.event_kinds import MAX_Q
 from spacerace.flight import SimOptions, aim_inclination, fly, simulate
 from spacerace.mission import Mission, Phase
 from spacerace.results import FlightResult
@@ -242,7 +243,7 @@ def ascent_figures(res: FlightResult) -> dict[str, float]:
     end = res.figures.get("burnout_time_s", math.inf)
     c = res.trajectory.columns
     up = c["t"] <= end + 1e-6
-    q = [e.value for e in res.trajectory.events if e.name == "max-Q" and e.t <= end]
+    q = [e.value for e in res.trajectory.of_kind(MAX_Q) if e.t <= end]
     return {"ascent_max_dynamic_pressure_pa": max([float(np.max(c["dynamic_pressure"][up]))]
                                                   + q),
             "ascent_max_acceleration_m_s2": float(np.max(c["acceleration"][up]))}
