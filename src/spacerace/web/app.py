@@ -54,6 +54,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from spacerace import catalog
 from spacerace._version import __version__
 from spacerace.api import fly as fly_catalog
+from spacerace.constants import G0
 from spacerace.errors import SpaceraceError
 from spacerace.export import czml, kml
 from spacerace.export.czml import phase_styles, sample_indices
@@ -65,6 +66,16 @@ from spacerace.web.flightview import ascent_end, near_moon_events, with_fine_asc
 from spacerace.web.guard import Guard
 from spacerace.web.guard import json_error as _error
 from spacerace.web.lanes import Lanes, worker_setup
+from spacerace.web.cameras import DEFAULT_CAMERA, cameras_for
+from spacerace.web.pagemeta import (
+    MACH_CEILING_M,
+    comparison_texts,
+    controls,
+    date_control,
+    event_flags,
+    figure_info,
+    timeline_axis,
+)
 from spacerace.web.static_files import CompressedStatic
 from spacerace.web.whatif import FlyRequest, fly_whatif, nominal_inputs
 
@@ -207,6 +218,8 @@ def chapter_list(missions: list[Mission], chapters: dict[str, dict[str, Any]],
             "sources": [{"key": k, "citation": bib.get(k, "")} for k in keys],
             "mission_name": m.name,
             "written": ch is not None,
+            "cameras": cameras_for(m),
+            "camera": DEFAULT_CAMERA,
         })
     return out
 
@@ -373,10 +386,25 @@ def page_document(nominal: FlightResult, result: FlightResult, req: FlyRequest,
     doc["phases"] = [{k: v for k, v in s.items() if k != "rgb"}
                      for s in phase_styles(result.trajectory)]
     doc["czml"] = czml.document(result, max_points)
-    doc["whatif"] = {"nominal": nominal_inputs(nominal), "applied": req.changes(),
+    inputs = nominal_inputs(nominal)
+    doc["whatif"] = {"nominal": inputs, "applied": req.changes(),
                      "nominal_figures": _clean(nominal.figures),
-                     "aimed": nominal.aim is not None}
+                     "aimed": nominal.aim is not None,
+                     "controls": controls(inputs), "date": date_control(inputs)}
+    _describe(doc, result)
     return doc
+
+
+def _describe(doc: dict[str, Any], result: FlightResult) -> None:
+    """Add what the page shows about the document's numbers (``pagemeta``): keys only added."""
+    doc["figure_info"] = figure_info(doc["figures"], doc["archive"])
+    nominal = doc["whatif"]["nominal_figures"] if doc["whatif"]["applied"] else None
+    for row in doc["comparison"]:
+        row.update(comparison_texts(row, doc["archive"].get(row["figure"]) or {}, nominal))
+    for event, record in zip(doc["events"], result.trajectory.events, strict=True):
+        event.update(event_flags(record))
+    doc["mach_ceiling_m"] = MACH_CEILING_M
+    doc["g0_m_s2"] = G0  # the charts' acceleration in g
 
 
 # --- HTTP plumbing ---------------------------------------------------------------------------
@@ -536,7 +564,8 @@ def _catalog_routes(app: FastAPI, chapters: dict[str, dict[str, Any]], bib: dict
     @app.get("/api/chapters")
     def get_chapters() -> dict[str, Any]:
         """The chapters of the missions in the catalog, in date order."""
-        return {"chapters": chapter_list(_missions()[0], chapters, bib)}
+        listed = chapter_list(_missions()[0], chapters, bib)
+        return {"chapters": listed, "axis": timeline_axis([c["year"] for c in listed])}
 
 
 _MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",

@@ -4,7 +4,6 @@
 "use strict";
 
 (() => {
-  const G0 = 9.80665;
   const $ = (id) => document.getElementById(id);
 
   // Exposed for people poking at the page and for the browser test.
@@ -39,45 +38,8 @@
   };
 
   // --- numbers for people ---------------------------------------------------------------
-  const LABELS = {
-    range_m: "Range", max_altitude_m: "Highest point", burnout_speed_m_s: "Speed at cut-off",
-    burnout_time_s: "Cut-off time", burnout_altitude_m: "Cut-off altitude",
-    burnout_inertial_speed_m_s: "Inertial speed at cut-off", flight_time_s: "Flight time",
-    impact_speed_m_s: "Impact speed", impact_lat_deg: "Impact latitude",
-    impact_lon_deg: "Impact longitude", killed: "Killed", injured: "Injured",
-    max_dynamic_pressure_pa: "Max dynamic pressure", max_acceleration_m_s2: "Max acceleration",
-    miss_distance_m: "Miss from the target", max_q_time_s: "Max-Q time",
-    max_q_altitude_m: "Max-Q altitude", perigee_altitude_m: "Perigee", apogee_altitude_m: "Apogee",
-    inclination_deg: "Inclination", period_s: "Period",
-    moon_closest_approach_m: "Closest approach to the Moon (from its centre)",
-    moon_closest_approach_altitude_m: "Closest approach above the Moon's surface",
-    moon_closest_approach_time_s: "Time of the closest approach to the Moon",
-    moon_closest_approach_time: "Closest approach to the Moon (UTC)",
-  };
-  const UNIT_SUFFIX = /_(m_s2|m_s|deg|pa|kg|s|m)$/;
-  const ACRONYMS = { wac: "WAC", icbm: "ICBM", r2e: "R-2E", r1: "R-1", r2: "R-2", tli: "TLI",
-    "s ic": "S-IC", "s ii": "S-II", "s ivb": "S-IVB", loi: "LOI", "blok e": "Blok E" };
-  const WORDS = [[/\bcutoff\b/g, "cut-off"], [/\breentry\b/g, "re-entry"], [/ t$/, " time"],
-    [/\bmoon\b/g, "Moon"], [/\bearth\b/g, "Earth"]];
-  function label(key) {
-    if (LABELS[key]) return LABELS[key];
-    let words = key.replace(UNIT_SUFFIX, "").replace(/_/g, " ")
-      .replace(/\b(wac|icbm|r2e|r1|r2|tli|loi|s ic|s ii|s ivb|blok e)\b/g, (w) => ACRONYMS[w]);
-    for (const [re, to] of WORDS) words = words.replace(re, to);
-    if (/^Moon closest approach$/.test(words)) words += " (from its centre)";
-    return words.charAt(0).toUpperCase() + words.slice(1);
-  }
-
-  function unitOfKey(key) {
-    if (key.endsWith("_m_s2")) return "m/s2";
-    if (key.endsWith("_m_s")) return "m/s";
-    if (key.endsWith("_deg")) return "deg";
-    if (key.endsWith("_pa")) return "Pa";
-    if (key.endsWith("_s")) return "s";
-    if (key.endsWith("_m")) return "m";
-    return "";
-  }
-
+  // Units, labels and the text of every figure come from the server (doc.figure_info, the
+  // comparison rows' *_text); the page formats only its own live readouts.
   const group = (x, digits) => x.toLocaleString("en-GB", {
     minimumFractionDigits: digits, maximumFractionDigits: digits,
   });
@@ -100,40 +62,6 @@
     const d = Math.floor(t / 86400), h = Math.floor((t % 86400) / 3600);
     const m = Math.floor((t % 3600) / 60), sec = Math.floor(t % 60);
     return `T+ ${d ? `${d} d ` : ""}${pad2(h)}:${pad2(m)}:${pad2(sec)}`;
-  }
-
-  // An ISO time as "19 July 1969, 18:26:38 UTC" (other text as it is).
-  function isoText(text) {
-    const d = /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(text) ? new Date(text) : null;
-    if (!d || Number.isNaN(d.getTime())) return text;
-    return `${d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}, `
-      + `${d.toISOString().slice(11, 19)} UTC`;
-  }
-
-  // The same rules as spacerace.report.format_value, plus kPa, g and durations.
-  function fmt(value, unit) {
-    if (typeof value === "string") return isoText(value);
-    if (typeof value !== "number" || Number.isNaN(value)) return "\u2013";
-    if (unit === "m" && Math.abs(value) >= 1000) return `${group(value / 1000, 1)} km`;
-    if (unit === "deg") return `${value.toFixed(4)}\u00b0`;
-    if (unit === "s" && Math.abs(value) >= 600) return duration(value);
-    if (unit === "m" || unit === "m/s" || unit === "s") return `${group(value, 1)} ${unit}`;
-    if (unit === "Pa") return `${group(value / 1000, 1)} kPa`;
-    if (unit === "m/s2") return `${group(value, 1)} m/s\u00b2 (${(value / G0).toFixed(1)} g)`;
-    if (unit === "persons") return `${group(value, 0)}`;
-    return `${+value.toPrecision(6)} ${unit}`.trim();
-  }
-
-  function archivalText(entry) {
-    if (!entry) return "\u2013";
-    let text;
-    if (entry.range) text = `${fmt(entry.range[0], entry.unit)} \u2013 ${fmt(entry.range[1], entry.unit)}`;
-    else if (entry.value !== null && entry.value !== undefined) text = fmt(entry.value, entry.unit);
-    else text = entry.text || "\u2013";
-    const flags = [];
-    if (entry.unconfirmed) flags.push("unconfirmed");
-    if (entry.derived) flags.push("derived");
-    return flags.length ? `${text} (${flags.join(", ")})` : text;
   }
 
   const el = (tag, attrs = {}, ...children) => {
@@ -164,12 +92,12 @@
   function renderTimeline() {
     const axis = $("timeline-axis");
     axis.replaceChildren();
-    const y0 = 1944, y1 = 1970;
+    const y0 = state.axis.start, y1 = state.axis.end;
     const pos = (year) => `${(100 * (year - y0)) / (y1 - y0)}%`;
     axis.append(el("div", { class: "tl-line" }));
     for (let y = y0; y <= y1; y++) {
       axis.append(el("div", { class: "tl-tick", style: `left:${pos(y)}` }));
-      if (y % 5 === 0) axis.append(el("div", { class: "tl-year", style: `left:${pos(y)}`, text: String(y) }));
+      if (y % 5 === 0 || y === y0) axis.append(el("div", { class: "tl-year", style: `left:${pos(y)}`, text: String(y) }));
     }
     const buttons = [];
     for (const ch of state.chapters) {
@@ -330,7 +258,7 @@
       // Continental or orbital: the globe from high above. An orbit's bounding sphere is
       // centred near the Earth's centre, so look down on the ascent (cut-off) instead.
       const wraps = C.Cartesian3.magnitude(sphere.center) < 3.2e6;
-      const cut = doc.events.find((e) => e.name === "cut-off") || doc.events[0];
+      const cut = doc.events.find((e) => e.is_cutoff) || doc.events[0];
       const focus = wraps ? C.Cartesian3.fromDegrees(cut.lon_deg, cut.lat_deg, 0)
         : C.Ellipsoid.WGS84.scaleToGeodeticSurface(sphere.center, new C.Cartesian3());
       const range = (wraps ? 1.7e7 : sphere.radius * 2.9) * Math.sqrt(portrait);
@@ -456,12 +384,12 @@
       const moon = moonHeight(t);
       if (moon !== null) readout.append(el("b", { text: "from the Moon " }), `${group(moon / 1000, 0)} km`);
       readout.append(el("br"), el("b", { text: "speed (inertial) " }), `${group(v, 0)} m/s   `);
-      if (alt < AIR_TOP_M) readout.append(el("b", { text: "Mach " }), `${mach.toFixed(2)}`);
+      if (alt < state.doc.mach_ceiling_m) readout.append(el("b", { text: "Mach " }), `${mach.toFixed(2)}`);
     } else {
       readout.append(
         el("b", { text: "altitude " }), `${(alt / 1000).toFixed(1)} km   `,
         el("b", { text: "speed " }), `${group(v, 0)} m/s   `,
-        el("b", { text: "Mach " }), alt < AIR_TOP_M ? `${mach.toFixed(2)}` : "\u2013");
+        el("b", { text: "Mach " }), alt < state.doc.mach_ceiling_m ? `${mach.toFixed(2)}` : "\u2013");
     }
     readout.append(el("br"), el("b", { text: "phase " }), ph ? ph.name : "");
     if (chartWindow(state.doc) !== state.chartWindowShown) drawCharts(state.doc);
@@ -587,31 +515,28 @@
     const body = $("figures").querySelector("tbody");
     body.replaceChildren();
     const whatif = Object.keys(doc.whatif.applied).length > 0;
-    const nominalFigs = doc.whatif.nominal_figures || {};
     const shown = new Set();
     const rank = (c) => { const i = ORDER.indexOf(c.figure); return i < 0 ? ORDER.length : i; };
     const rows = doc.comparison.filter((c) => !c.figure.startsWith("mc_")) // Monte Carlo targets
       .sort((a, b) => rank(a) - rank(b));
     for (const c of rows) {
       const entry = doc.archive[c.figure] || {};
-      const unit = entry.unit || unitOfKey(c.figure);
       shown.add(c.figure);
       const sim = el("td", {
         class: "num sim", "data-figure": c.figure,
-        "data-value": c.simulated === null ? "" : String(c.simulated), text: fmt(c.simulated, unit),
+        "data-value": c.simulated === null ? "" : String(c.simulated), text: c.simulated_text,
       });
-      if (whatif && nominalFigs[c.figure] !== undefined && c.simulated !== null) {
-        sim.append(el("span", { class: "nominal", text: `nominal ${fmt(nominalFigs[c.figure], unit)}` }));
+      if (whatif && c.nominal_text !== undefined && c.simulated !== null) {
+        sim.append(el("span", { class: "nominal", text: `nominal ${c.nominal_text}` }));
       }
-      const arch = el("td", { class: "num arch" }, archivalText(entry), sourceCell(c.source, doc.sources));
+      const arch = el("td", { class: "num arch" }, c.archival_text, sourceCell(c.source, doc.sources));
       const scored = whatif && WHATIF_VERDICT[c.verdict];
       const badge = el("span", { class: `verdict ${scored ? "whatif" : c.verdict}`,
         text: scored || c.verdict, title: scored ? "a what-if is set beside the archive, not scored"
           : VERDICT_WORDS[c.verdict] || "" });
-      const err = el("td", { class: "num err" },
-        el("span", { class: "errval", text: c.error === null ? "\u2013" : fmt(c.error, unit) }), badge);
+      const err = el("td", { class: "num err" }, el("span", { class: "errval", text: c.error_text }), badge);
       // the role in plain words: only predictions are scored
-      const name = el("td", { class: "name" }, label(c.figure),
+      const name = el("td", { class: "name" }, c.label,
         el("span", { class: `role ${c.role || ""}`, text: c.role_text || "" }));
       const tr = el("tr", { class: c.unconfirmed ? "unconfirmed" : "", "data-row": c.figure,
         "data-role": c.role || "" }, name, sim, arch, err);
@@ -622,16 +547,16 @@
     const other = $("other-figures").querySelector("tbody");
     other.replaceChildren();
     const seen = new Set();
-    for (const [key, value] of Object.entries(doc.figures)) {
-      // objects are burn ends reported by name: their values are also in flat keys
-      if (shown.has(key) || (value !== null && typeof value === "object")) continue;
+    for (const [key, info] of Object.entries(doc.figure_info)) {
+      const value = doc.figures[key];
+      if (shown.has(key)) continue;
       // one row per value: some figures are kept under two names (cut-off time, burnout time)
-      const same = `${unitOfKey(key)} ${value}`;
+      const same = `${info.unit} ${value}`;
       if (value !== null && seen.has(same)) continue;
       seen.add(same);
-      other.append(el("tr", {}, el("td", { text: label(key) }),
+      other.append(el("tr", {}, el("td", { text: info.label }),
         el("td", { class: "num sim", "data-figure": key, "data-value": value === null ? "" : String(value),
-          text: fmt(value, unitOfKey(key)) })));
+          text: info.text })));
     }
     const src = $("flight-sources");
     src.replaceChildren();
@@ -644,16 +569,14 @@
     // a flight to the Moon: the speed in inertial axes (the Earth-fixed one is 25 km/s at the Moon)
     { key: "speed", title: "Speed", unit: "m/s", get: (tr, deep) => (deep ? tr.speed_inertial_m_s : tr.speed_m_s),
       titleDeep: "Speed, inertial" },
-    { key: "accel", title: "Acceleration", unit: "g", get: (tr) => tr.accel_m_s2.map((v) => v / G0) },
-    { key: "mach", title: "Mach", unit: "", get: (tr) => tr.mach.map((v, i) => inAir(tr, i) ? v : null) },
+    { key: "accel", title: "Acceleration", unit: "g", get: (tr, deep, doc) => tr.accel_m_s2.map((v) => v / doc.g0_m_s2) },
+    { key: "mach", title: "Mach", unit: "", get: (tr, deep, doc) => tr.mach.map((v, i) => (
+      tr.alt_m[i] !== null && tr.alt_m[i] < doc.mach_ceiling_m ? v : null)) },
     { key: "q", title: "Dyn. pressure", unit: "kPa", get: (tr) => tr.q_pa.map((v) => v / 1000) },
   ];
 
-  // A Mach number means something only in the air: above the 1976 standard atmosphere's
-  // tabulated part (86 km, with a margin) it is left out of the chart and the readout.
-  const AIR_TOP_M = 120e3;
-  const inAir = (tr, i) => tr.alt_m[i] !== null && tr.alt_m[i] < AIR_TOP_M;
-
+  // A Mach number means something only in the air: the server says up to which height
+  // (doc.mach_ceiling_m, the standard atmosphere's tabulated part).
   const isDeep = (doc) => ((doc.czml[0] || {}).properties || {}).frame === "INERTIAL";
 
   // The charts' time window: a long flight's ascent (through the air, to its first long
@@ -722,8 +645,8 @@
       const tr = doc.trajectory, deep = isDeep(doc), def = this.def;
       const title = (deep && def.titleDeep) || def.title;
       this.titleEl.textContent = def.unit ? `${title} (${def.unit})` : title;
-      this.xs = tr.t_s; this.ys = def.get(tr, deep);
-      const ghost = nominal && nominal !== doc ? { xs: nominal.trajectory.t_s, ys: def.get(nominal.trajectory, deep) } : null;
+      this.xs = tr.t_s; this.ys = def.get(tr, deep, doc);
+      const ghost = nominal && nominal !== doc ? { xs: nominal.trajectory.t_s, ys: def.get(nominal.trajectory, deep, nominal) } : null;
       this.window = chartWindow(doc);
       this.tMax = this.window || Math.max(tr.t_s.at(-1), ghost ? ghost.xs.at(-1) : 0) || 1;
       let lo = 0, hi = 0;
@@ -761,7 +684,7 @@
       // events: faint vertical marks
       g.strokeStyle = "rgba(255,255,255,0.18)"; g.setLineDash([2, 3]);
       for (const e of doc.events) {
-        if (!/^(cut-off|apogee|impact|separation|staging)/.test(e.name)) continue;
+        if (!e.marked) continue;
         const x = Math.round(this.xOf(e.t_s)) + 0.5;
         g.beginPath(); g.moveTo(x, this.pad.t); g.lineTo(x, this.h - this.pad.b); g.stroke();
       }
@@ -826,27 +749,14 @@
   }
 
   // --- what-if controls --------------------------------------------------------------------
+  // The server's controls (bounds, steps, units and labels from its request model), each
+  // with a text for its value: the step's decimals, the unit's prefix or suffix.
   function controlsFor(nominal) {
-    const n = nominal.whatif.nominal;
-    const list = [
-      { name: "thrust_factor", label: "Thrust", min: 0.5, max: 1.5, step: 0.01, value: 1,
-        show: (v) => `\u00d7${v.toFixed(2)}` },
-      { name: "propellant_factor", label: "Propellant load", min: 0.5, max: 1.2, step: 0.01, value: 1,
-        show: (v) => `\u00d7${v.toFixed(2)}` },
-      { name: "payload_mass_kg", label: "Payload mass", min: 0,
-        max: Math.min(100000, Math.max(2000, Math.ceil((3 * n.payload_mass_kg) / 100) * 100)), step: 10,
-        value: n.payload_mass_kg, show: (v) => `${group(v, 0)} kg` },
-    ];
-    if (n.cutoff_speed_m_s !== null) {
-      list.push({ name: "cutoff_speed_m_s", label: "Cut-off speed",
-        min: Math.max(100, Math.floor(0.5 * n.cutoff_speed_m_s)),
-        max: Math.min(12000, Math.ceil(1.5 * n.cutoff_speed_m_s)), step: 1,
-        value: n.cutoff_speed_m_s, show: (v) => `${group(v, 0)} m/s` });
-    }
-    list.push({ name: "azimuth_deg", label: "Launch azimuth", min: n.azimuth_deg - 45,
-      max: n.azimuth_deg + 45, step: 0.1, value: n.azimuth_deg,
-      show: (v) => `${(((v % 360) + 360) % 360).toFixed(1)}\u00b0` });
-    return list;
+    return nominal.whatif.controls.map((c) => {
+      const digits = Math.max(0, -Math.floor(Math.log10(c.step) + 1e-9));
+      const wrap = (v) => (c.wraps ? (((v % 360) + 360) % 360) : v);
+      return { ...c, show: (v) => `${c.prefix}${group(wrap(v), digits)}${c.suffix}` };
+    });
   }
 
   function buildWhatIf(nominal) {
@@ -868,12 +778,12 @@
       });
       form.append(lab, input, out);
     }
-    const nominalDate = nominal.whatif.nominal.date.slice(0, 16);
+    const dc = nominal.whatif.date, nominalDate = dc.value;
     const date = el("input", { type: "datetime-local", id: "wi-date", name: "date",
-      min: "1940-01-01T00:00", max: "2000-12-31T23:59", step: 60 });
+      min: dc.min, max: dc.max, step: 60 });
     date.value = nominalDate;
     date.dataset.nominal = nominalDate;
-    const dateLabel = el("label", { for: "wi-date", text: "Launch date (UTC)" });
+    const dateLabel = el("label", { for: "wi-date", text: dc.label });
     date.addEventListener("change", () => {
       dateLabel.classList.toggle("changed", date.value !== nominalDate);
       scheduleFly();
@@ -893,7 +803,7 @@
     for (const c of state.controls || []) {
       const v = Number($(`wi-${c.name}`).value);
       if (Math.abs(v - c.value) > c.step / 2) {
-        body[c.name] = c.name === "azimuth_deg" ? (((v % 360) + 360) % 360) : v;
+        body[c.name] = c.wraps ? (((v % 360) + 360) % 360) : v;
       }
     }
     const date = $("wi-date");
@@ -1085,7 +995,9 @@
     });
     let chapters;
     try {
-      chapters = (await getJSON("/api/chapters")).body.chapters;
+      const listed = (await getJSON("/api/chapters")).body;
+      chapters = listed.chapters;
+      state.axis = listed.axis;
     } catch (err) {
       $("chapter-title").textContent = `The catalog could not be read: ${err.message}`;
       return;
