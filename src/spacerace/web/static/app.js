@@ -25,6 +25,17 @@
   const FILM = new URLSearchParams(location.search).get("film");
   probe.film = FILM;
   probe.shoot = (t, opts) => shoot(t, opts || {});
+  // Cameras, present mode, the tour, stills and the address (see their sections below).
+  probe.setCamera = (name) => setCamera(name);
+  probe.setPresent = (on) => setPresent(on);
+  probe.setLarge = (on) => setLarge(on);
+  probe.startTour = (opts) => startTour(opts || {});
+  probe.stopTour = () => stopTour();
+  probe.still = (opts) => saveStill(opts || {});
+  probe.stillData = (opts) => stillData(opts || {});
+  probe.record = () => toggleRecord();
+  probe.view = () => ({ chapter: state.chapter && state.chapter.key, t: currentTime(),
+    camera: state.camera, hash: location.hash });
   probe.pause = () => {
     if (!state.viewer) return;
     state.viewer.clock.shouldAnimate = false;
@@ -34,7 +45,8 @@
   const state = {
     chapters: [], chapter: null, nominal: null, doc: null, viewer: null, epoch: null,
     tEnd: 0, dataSource: null, ghost: null, charts: [], seq: 0, controller: null,
-    timer: null, dragging: false,
+    timer: null, dragging: false, camera: "overview", axis: { start: 1944, end: 1970 },
+    overlays: true, present: false, tour: null, recorder: null,
   };
 
   // --- numbers for people ---------------------------------------------------------------
@@ -168,6 +180,10 @@
       terrainProvider: new C.EllipsoidTerrainProvider(),
       requestRenderMode: true, scene3DOnly: true,
       automaticallyTrackDataSourceClocks: false, shouldAnimate: false,
+      // every device pixel (not CSS pixels on a high-density screen), and a drawing buffer
+      // kept after compositing, so a still or a script can read the frame
+      useBrowserRecommendedResolution: false,
+      contextOptions: { webgl: { preserveDrawingBuffer: true } },
     });
     const scene = viewer.scene;
     // A darker, less saturated Earth: the flight path is the subject.
@@ -186,11 +202,7 @@
     viewer.clock.onTick.addEventListener(onTick);
     // A flight to the Moon is drawn in inertial axes: keep the camera fixed in them too, so
     // the Earth turns under a still trajectory instead of the trajectory wheeling round.
-    scene.postUpdate.addEventListener((sc, time) => {
-      if (!state.inertial) return;
-      const offset = C.Cartesian3.clone(sc.camera.position);
-      sc.camera.lookAtTransform(C.Matrix4.fromRotationTranslation(icrfToFixed(time)), offset);
-    });
+    scene.postUpdate.addEventListener((sc, time) => cameraTick(sc, time));
     scene.globe.tileLoadProgressEvent.addEventListener(() => scene.requestRender());
     scene.postRender.addEventListener(() => {
       if (state.doc && scene.globe.tilesLoaded && !probe.globeReady) {
@@ -220,10 +232,13 @@
       || C.Transforms.computeTemeToPseudoFixedMatrix(time);
   }
 
-  function frameFlight(doc, seconds, pitchDeg = -9, rangeFactor = 2.45, lift = null) {
-    const C = window.Cesium, tr = doc.trajectory, n = tr.t_s.length;
+  // The chapter's framing; with `span` = {upto, side}: the flight up to `upto` [s], side-on
+  // even when it is large (the "side" camera on an ascent).
+  function frameFlight(doc, seconds, pitchDeg = -9, rangeFactor = 2.45, lift = null, span = null) {
+    const C = window.Cesium, tr = doc.trajectory;
+    const n = span ? Math.max(2, indexAt(span.upto) + 1) : tr.t_s.length;
     const camera = state.viewer.camera;
-    if (state.inertial) {
+    if (state.inertial && !span) {
       // the Earth-Moon system from above the Earth's north pole, fixed in inertial axes
       const far = Math.max(...tr.alt_m) + 6.4e6;
       const time = state.viewer.clock.currentTime;
@@ -239,7 +254,7 @@
     const sphere = C.BoundingSphere.fromPoints(pts);
     // Aim a little above the middle of the arc: the path sits low in the frame, against the
     // sky and the Earth's limb, with dark space above it for the titles.
-    const top = Math.max(...tr.alt_m);
+    const top = Math.max(...tr.alt_m.slice(0, n));
     if (lift === null) {
       // a long, low arc: aim above it; a steep climb (a sounding rocket): aim at its middle
       const across = C.Cartesian3.distance(pts[0], pts.at(-1));
@@ -248,7 +263,7 @@
     const up = C.Ellipsoid.WGS84.geodeticSurfaceNormal(sphere.center, new C.Cartesian3());
     C.Cartesian3.add(sphere.center, C.Cartesian3.multiplyByScalar(up, lift * top, up), sphere.center);
     const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
-    const big = sphere.radius > 1.5e6;
+    const big = sphere.radius > 1.5e6 && !(span && span.side);
     // a portrait view (a phone) is narrower than tall: stand back so the width holds the flight
     const portrait = Math.max(1, 1 / state.viewer.camera.frustum.aspectRatio);
     // Side-on to the flight, looking north-ish, a little above the horizon: the arc in profile.
@@ -337,7 +352,8 @@
     clock.multiplier = Number($("speed").value);
     if (newChapter) {
       clock.currentTime = state.epoch.clone();
-      frameFlight(doc, 1.2);
+      if (state.camera === "overview") frameFlight(doc, FILM ? 0 : 1.2);
+      else setCamera(state.camera, { instant: true, quiet: true });
     } else if (C.JulianDate.greaterThan(clock.currentTime, clock.stopTime)) {
       clock.currentTime = clock.stopTime.clone();
     }
@@ -394,6 +410,8 @@
     readout.append(el("br"), el("b", { text: "phase " }), ph ? ph.name : "");
     if (chartWindow(state.doc) !== state.chartWindowShown) drawCharts(state.doc);
     for (const c of state.charts) c.cursor(t);
+    presentCaptions(t);
+    if (!state.hashWritten || performance.now() - state.hashWritten > 1000) writeHash();
   }
 
   // Height above the Moon's surface [m] at t, from the drawn vehicle and Moon (DE421), or null.
@@ -415,6 +433,8 @@
     const btn = $("play");
     if (playing && window.Cesium.JulianDate.greaterThanOrEquals(clock.currentTime, clock.stopTime)) {
       clock.shouldAnimate = false;
+      writeHash();
+      if (state.tour && state.chapter && state.tour.waiting === state.chapter.key) tourNext(state.tour);
     }
     btn.innerHTML = clock.shouldAnimate ? "&#10073;&#10073;" : "&#9654;";
     btn.setAttribute("aria-label", clock.shouldAnimate ? "Pause" : "Play");
@@ -429,6 +449,7 @@
       state.viewer.scene.requestRender();
     }
     showTime(t);
+    writeHash();
   }
 
   function currentTime() {
@@ -889,6 +910,7 @@
     drawCharts(doc);
     renderDownloads(body);
     if (newChapter) buildWhatIf(doc);
+    buildEventMenu(doc);
     probe.globeReady = false;
     document.body.dataset.globe = "loading";
     await drawGlobe(doc, newChapter);
@@ -908,12 +930,15 @@
     document.body.dataset.flights = String(probe.flights);
   }
 
-  async function selectChapter(ch) {
+  // opts: autoplay (default: yes, unless filming), camera (default: the chapter's framing)
+  async function selectChapter(ch, opts = {}) {
+    if (state.tour && !opts.tour && state.chapters[state.tour.index] !== ch) stopTour();
     state.chapter = ch;
     probe.chapter = ch.key;
     const index = state.chapters.indexOf(ch);
     renderChapter(ch, index);
-    history.replaceState(null, "", `#${ch.key}`);
+    state.camera = (ch.cameras || []).includes(opts.camera) ? opts.camera : "overview";
+    buildCameraMenu(ch);
     $("whatif-status").textContent = "";
     try {
       await fly({ mission: ch.mission }, true);
@@ -922,10 +947,584 @@
       console.error(probe.error, err.stack || "");
       return;
     }
-    if (state.viewer && !FILM) {
+    if (state.chapter !== ch) return;
+    if (state.viewer && !FILM && opts.autoplay !== false) {
       state.viewer.clock.shouldAnimate = true;
       onTick(state.viewer.clock);
     }
+    writeHash();
+  }
+
+  // --- cameras ---------------------------------------------------------------------------------
+  // Presets per chapter (the server lists which a chapter offers): the chapter's framing, follow
+  // the vehicle, side-on to the ascent, from the launch site, the whole orbit, from behind the
+  // Moon. Each is a function of the flight and the clock alone, so a link reopens the same shot.
+  const CAMERA_NAMES = {
+    overview: "Chapter framing", follow: "Follow the vehicle", side: "Side-on to the ascent",
+    site: "From the launch site", orbit: "The whole orbit", moon: "From behind the Moon",
+  };
+  const EARTH_RADIUS_M = 6.378137e6;
+  const FOLLOW_MIN_M = 6e4;       // the follow camera's nearest distance [m]
+  const FOLLOW_MAX_M = 2e7;       // and its farthest, far from the Earth [m]
+  const SITE_BACK_M = 4000;       // the launch-site camera: this far to the side of the pad [m]
+  const SITE_UP_M = 60;           // and this high above it [m]
+  const SITE_MIN_ELEVATION_DEG = 3; // it looks no lower than this above the horizon [deg]
+  const MOON_VIEW_M = 3.0e7;      // the camera behind the Moon: this far beyond its centre [m]
+
+  const entityAt = (id, time) => {
+    const ds = state.dataSource, e = ds && ds.entities.getById(id);
+    return e && e.position ? e.position.getValue(time) : null;
+  };
+
+  // Where the ascent ends, for the side-on camera [s]: the whole of a flight that stays
+  // sub-orbital; the ascent the server marks on a long flight; else the last engine cut-off in
+  // the first half of the flight, with a margin.
+  function ascentEnd(doc) {
+    const offered = (state.chapter && state.chapter.cameras) || [];
+    if (!offered.includes("orbit") && !offered.includes("moon")) return state.tEnd;
+    if (doc.ascent_end_s) return doc.ascent_end_s;
+    const cuts = doc.events.filter((e) => e.is_cutoff && e.t_s < 0.5 * state.tEnd);
+    return cuts.length ? Math.min(state.tEnd, 1.15 * cuts.at(-1).t_s) : state.tEnd;
+  }
+
+  function setCamera(name, opts = {}) {
+    const offered = (state.chapter && state.chapter.cameras) || ["overview"];
+    if (!offered.includes(name)) name = "overview";
+    state.camera = name;
+    probe.cameraName = name;
+    const sel = $("camera");
+    if (sel) sel.value = name;
+    if (!state.viewer || !state.doc) return;
+    const C = window.Cesium, viewer = state.viewer, camera = viewer.camera, doc = state.doc;
+    const time = viewer.clock.currentTime, seconds = opts.instant ? 0 : 1.0;
+    camera.cancelFlight();
+    camera.lookAtTransform(C.Matrix4.IDENTITY);
+    if (name === "overview") frameFlight(doc, seconds);
+    else if (name === "side") frameFlight(doc, seconds, -4, 2.2, 0.1, { upto: ascentEnd(doc), side: true });
+    else if (name === "follow") {
+      const pos = entityAt("vehicle", time);
+      if (pos) {
+        const alt = Math.max(0, C.Cartesian3.magnitude(pos) - EARTH_RADIUS_M);
+        const range = Math.min(FOLLOW_MAX_M, FOLLOW_MIN_M + 0.6 * alt);
+        const tr = doc.trajectory, n = tr.t_s.length;
+        const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
+        camera.lookAtTransform(C.Transforms.eastNorthUpToFixedFrame(pos),
+          new C.HeadingPitchRange(course + 1.2, C.Math.toRadians(-12), range));
+      }
+    } else if (name === "orbit") frameOrbit(doc);
+    else if (name === "moon") frameMoon(time);
+    if (!opts.quiet) writeHash();
+    viewer.scene.requestRender();
+  }
+
+  // The whole orbit from above its plane (the plane of the path after the last cut-off).
+  function frameOrbit(doc) {
+    const C = window.Cesium, tr = doc.trajectory, n = tr.t_s.length;
+    const from = indexAt(ascentEnd(doc));
+    const normal = new C.Cartesian3(), cross = new C.Cartesian3();
+    let prev = null, top = 0;
+    for (let i = from; i < n; i += Math.max(1, Math.floor((n - from) / 200))) {
+      const p = C.Cartesian3.fromDegrees(tr.lon_deg[i], tr.lat_deg[i], tr.alt_m[i]);
+      if (prev) C.Cartesian3.add(normal, C.Cartesian3.cross(prev, p, cross), normal);
+      prev = p; top = Math.max(top, tr.alt_m[i]);
+    }
+    if (C.Cartesian3.magnitude(normal) === 0) { frameFlight(doc, 0); return; }
+    C.Cartesian3.normalize(normal, normal);
+    const far = 3.4 * (EARTH_RADIUS_M + top);
+    state.viewer.camera.lookAtTransform(C.Matrix4.IDENTITY,
+      C.Cartesian3.multiplyByScalar(normal, far, new C.Cartesian3()));
+    state.viewer.camera.lookAtTransform(C.Matrix4.IDENTITY);
+  }
+
+  // The Moon's frame for the camera behind it: centred on the Moon, axes inertial.
+  function moonFrame(time) {
+    const C = window.Cesium, moon = entityAt("moon", time);
+    return moon ? C.Matrix4.fromRotationTranslation(icrfToFixed(time), moon) : null;
+  }
+
+  function frameMoon(time) {
+    const C = window.Cesium, moon = entityAt("moon", time), frame = moonFrame(time);
+    if (!moon || !frame) { frameFlight(state.doc, 0); return; }
+    // beyond the Moon on the Earth-Moon line, a little above it, looking back at the Moon
+    const out = C.Cartesian3.normalize(moon, new C.Cartesian3());
+    const north = C.Cartesian3.cross(C.Cartesian3.cross(out, C.Cartesian3.UNIT_Z, new C.Cartesian3()), out, new C.Cartesian3());
+    C.Cartesian3.normalize(north, north);
+    const fixed = C.Cartesian3.add(C.Cartesian3.multiplyByScalar(out, MOON_VIEW_M, new C.Cartesian3()),
+      C.Cartesian3.multiplyByScalar(north, 0.35 * MOON_VIEW_M, new C.Cartesian3()), new C.Cartesian3());
+    const toInertial = C.Matrix3.transpose(icrfToFixed(time), new C.Matrix3());
+    state.viewer.camera.lookAtTransform(frame, C.Matrix3.multiplyByVector(toInertial, fixed, new C.Cartesian3()));
+  }
+
+  // Each frame, before drawing: keep the camera where its preset holds it, relative to what it
+  // watches (the user may turn it about that with the mouse).
+  function cameraTick(sc, time) {
+    if (!state.doc) return;
+    const C = window.Cesium, camera = sc.camera, mode = state.camera;
+    const keep = () => C.Cartesian3.clone(camera.position);
+    if (mode === "follow") {
+      const pos = entityAt("vehicle", time);
+      if (pos) camera.lookAtTransform(C.Transforms.eastNorthUpToFixedFrame(pos), keep());
+    } else if (mode === "moon") {
+      const frame = moonFrame(time);
+      if (frame) camera.lookAtTransform(frame, keep());
+    } else if (mode === "site") {
+      const pos = entityAt("vehicle", time), site = state.doc.site;
+      if (!pos) return;
+      const tr = state.doc.trajectory, n = tr.t_s.length;
+      const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
+      const pad = C.Cartesian3.fromDegrees(site.lon_deg, site.lat_deg, site.alt_m + SITE_UP_M);
+      const enu = C.Transforms.eastNorthUpToFixedFrame(pad);
+      // to the right of the course, so the climb crosses the frame
+      const side = course + Math.PI / 2;
+      const local = new C.Cartesian3(SITE_BACK_M * Math.sin(side), SITE_BACK_M * Math.cos(side), 0);
+      const eye = C.Matrix4.multiplyByPoint(enu, local, new C.Cartesian3());
+      const direction = C.Cartesian3.normalize(C.Cartesian3.subtract(pos, eye, new C.Cartesian3()), new C.Cartesian3());
+      const up = C.Ellipsoid.WGS84.geodeticSurfaceNormal(eye, new C.Cartesian3());
+      // a vehicle gone below the horizon: look at the sky over the place it went down
+      const rise = C.Cartesian3.dot(direction, up), least = Math.sin(C.Math.toRadians(SITE_MIN_ELEVATION_DEG));
+      if (rise < least) {
+        const flat = C.Cartesian3.subtract(direction, C.Cartesian3.multiplyByScalar(up, rise, new C.Cartesian3()), new C.Cartesian3());
+        C.Cartesian3.normalize(flat, flat);
+        C.Cartesian3.add(C.Cartesian3.multiplyByScalar(flat, Math.sqrt(1 - least * least), flat),
+          C.Cartesian3.multiplyByScalar(up, least, new C.Cartesian3()), direction);
+      }
+      const right = C.Cartesian3.normalize(C.Cartesian3.cross(direction, up, new C.Cartesian3()), new C.Cartesian3());
+      camera.lookAtTransform(C.Matrix4.IDENTITY);
+      camera.setView({ destination: eye, orientation: {
+        direction, up: C.Cartesian3.cross(right, direction, new C.Cartesian3()) } });
+    } else if (state.inertial && (mode === "overview" || mode === "orbit")) {
+      // a flight to the Moon is drawn in inertial axes: keep the camera fixed in them too, so
+      // the Earth turns under a still trajectory instead of the trajectory wheeling round
+      camera.lookAtTransform(C.Matrix4.fromRotationTranslation(icrfToFixed(time)), keep());
+    }
+  }
+
+  function buildCameraMenu(ch) {
+    const sel = $("camera");
+    sel.replaceChildren();
+    for (const name of ch.cameras || ["overview"]) sel.append(el("option", { value: name, text: CAMERA_NAMES[name] || name }));
+    sel.value = state.camera;
+  }
+
+  // --- events --------------------------------------------------------------------------------
+  function buildEventMenu(doc) {
+    const sel = $("events");
+    sel.replaceChildren(el("option", { value: "", text: "Jump to an event\u2026" }));
+    doc.events.forEach((e, i) => sel.append(el("option", { value: String(i), text: `${clockText(e.t_s, 0)} \u00b7 ${e.name}` })));
+  }
+
+  function jumpToEvent(i) {
+    const e = state.doc && state.doc.events[i];
+    if (!e) return;
+    seek(e.t_s);
+  }
+
+  // The next (dir 1) or previous (dir -1) event from the clock.
+  function stepEvent(dir) {
+    if (!state.doc) return;
+    const t = currentTime(), evs = state.doc.events;
+    const e = dir > 0 ? evs.find((x) => x.t_s > t + 0.05) : [...evs].reverse().find((x) => x.t_s < t - 0.05);
+    if (e) seek(e.t_s);
+  }
+
+  // --- the address: chapter, time, camera and what-if --------------------------------------------
+  // #v2-london&t=150.0&camera=follow&thrust_factor=0.9 (a bare #v2-london still works).
+  function parseHash(hash) {
+    const parts = hash.replace(/^#/, "").split("&").filter(Boolean);
+    const out = { chapter: null, t: null, camera: null, whatif: {} };
+    for (const part of parts) {
+      const eq = part.indexOf("=");
+      if (eq < 0) { out.chapter = decodeURIComponent(part); continue; }
+      const k = decodeURIComponent(part.slice(0, eq)), v = decodeURIComponent(part.slice(eq + 1));
+      if (k === "t") out.t = Number(v);
+      else if (k === "camera") out.camera = v;
+      else if (k === "date" || /^[a-z_]+$/.test(k)) out.whatif[k] = k === "date" ? v : Number(v);
+    }
+    return out;
+  }
+
+  function hashNow() {
+    if (!state.chapter) return "";
+    const parts = [encodeURIComponent(state.chapter.key), `t=${currentTime().toFixed(1)}`];
+    if (state.camera !== "overview") parts.push(`camera=${state.camera}`);
+    if (state.controls) {
+      for (const [k, v] of Object.entries(whatIfBody())) if (k !== "mission") parts.push(`${k}=${encodeURIComponent(v)}`);
+    }
+    return `#${parts.join("&")}`;
+  }
+
+  function writeHash() {
+    if (FILM || !state.chapter || state.restoring) return;
+    const h = hashNow();
+    if (h !== location.hash) history.replaceState(null, "", h);
+    state.hashWritten = performance.now();
+  }
+
+  // Set the what-if controls to a link's values (those the chapter has), then fly them.
+  async function applyWhatIf(values) {
+    let any = false;
+    for (const [k, v] of Object.entries(values)) {
+      const input = $(`wi-${k}`);
+      if (!input || (typeof v === "number" && !Number.isFinite(v))) continue;
+      input.value = k === "date" ? String(v).replace(/:00Z$/, "").slice(0, 16) : String(v);
+      input.dispatchEvent(new Event(k === "date" ? "change" : "input", { bubbles: true }));
+      any = true;
+    }
+    if (any) {
+      clearTimeout(state.timer);
+      await fly(whatIfBody(), false);
+    }
+  }
+
+  async function restore(view) {
+    const ch = state.chapters.find((c) => c.key === view.chapter) || state.chapters[0];
+    state.restoring = true;
+    try {
+      const keepPlaying = view.t === null && !FILM;
+      await selectChapter(ch, { autoplay: keepPlaying, camera: view.camera || "overview" });
+      if (Object.keys(view.whatif).length) await applyWhatIf(view.whatif);
+      if (view.t !== null && Number.isFinite(view.t)) {
+        if (state.viewer) state.viewer.clock.shouldAnimate = false;
+        seek(view.t);
+      }
+      setCamera(view.camera || "overview", { instant: true, quiet: true });
+    } finally {
+      state.restoring = false;
+    }
+    writeHash();
+  }
+
+  // --- present mode, the guided tour, large text -----------------------------------------------
+  const sentences = (text) => (text.match(/[^.!?]+[.!?]+["\u201d\u2019)]?(\s|$)|[^.!?]+$/g) || [text]).map((x) => x.trim());
+
+  function setPresent(on) {
+    state.present = on;
+    document.body.classList.toggle("present", on);
+    probe.present = on;
+    if (!on && state.tour) stopTour();
+    if (on) {
+      const root = document.documentElement;
+      if (root.requestFullscreen && !document.fullscreenElement) root.requestFullscreen().catch(() => {});
+    } else if (document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => {});
+    requestAnimationFrame(() => {
+      if (state.viewer) state.viewer.resize();
+      if (state.doc) { drawCharts(state.doc); presentCaptions(currentTime()); }
+    });
+  }
+
+  function toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
+  }
+
+  function setLarge(on) {
+    document.body.classList.toggle("large", on);
+    probe.large = on;
+    if (state.doc) drawCharts(state.doc);
+  }
+
+  function stepChapter(dir) {
+    const i = state.chapters.indexOf(state.chapter) + dir;
+    if (i < 0 || i >= state.chapters.length) return;
+    if (state.tour) { state.tour.index = i; playTourChapter(); return; }
+    selectChapter(state.chapters[i]);
+  }
+
+  // The captions of present mode and the tour: the chapter, a sentence of its account (spread
+  // over the flight) and the event just passed.
+  function presentCaptions(t) {
+    if (!state.present || !state.doc || !state.chapter) return;
+    const ch = state.chapter, doc = state.doc;
+    $("pc-title").textContent = `${ch.year} \u00b7 ${ch.title}`;
+    const parts = sentences(ch.account);
+    const k = Math.min(parts.length - 1, Math.floor((t / Math.max(state.tEnd, 1e-9)) * parts.length));
+    $("pc-account").textContent = parts[Math.max(0, k)];
+    const span = (state.viewer ? state.viewer.clock.multiplier : 8) * 3;
+    const ev = doc.events.filter((e) => e.t_s <= t && t - e.t_s <= span && !e.is_liftoff).at(-1);
+    const call = $("pc-event");
+    call.hidden = !ev;
+    call.textContent = ev ? `${ev.name} \u00b7 ${clockText(ev.t_s, 0)}` : "";
+  }
+
+  const TOUR_CHAPTER_S = 40;  // wall seconds a chapter plays in the tour
+  const TOUR_HOLD_MS = 2500;  // the end of a chapter held this long before the next
+
+  function startTour(opts = {}) {
+    state.tour = { index: 0, seconds: opts.seconds || TOUR_CHAPTER_S, hold: opts.holdMs ?? TOUR_HOLD_MS, visited: [] };
+    probe.tour = state.tour;
+    setPresent(true);
+    playTourChapter();
+  }
+
+  function stopTour() {
+    if (!state.tour) return;
+    clearTimeout(state.tour.next);
+    state.tour = null;
+    probe.tour = null;
+    if (state.viewer) state.viewer.clock.multiplier = Number($("speed").value);
+  }
+
+  async function playTourChapter() {
+    const tour = state.tour;
+    if (!tour) return;
+    clearTimeout(tour.next);
+    const ch = state.chapters[tour.index];
+    await selectChapter(ch, { autoplay: false });
+    if (state.tour !== tour || state.chapter !== ch) return;
+    tour.visited.push(ch.key);
+    probe.tourVisited = [...tour.visited];
+    const clock = state.viewer ? state.viewer.clock : null;
+    if (!clock) { tourNext(tour); return; }
+    clock.multiplier = state.tEnd / tour.seconds;
+    clock.currentTime = clock.startTime.clone();
+    clock.shouldAnimate = true;
+    onTick(clock);
+    tour.waiting = ch.key;
+  }
+
+  function tourNext(tour) {
+    if (state.tour !== tour) return;
+    tour.waiting = null;
+    tour.next = setTimeout(() => {
+      if (state.tour !== tour) return;
+      if (tour.index + 1 >= state.chapters.length) { tour.done = true; probe.tourDone = true; stopTour(); return; }
+      tour.index += 1;
+      playTourChapter();
+    }, tour.hold);
+  }
+
+  // --- help --------------------------------------------------------------------------------
+  const KEYS = [
+    ["Space", "play or pause"], ["\u2190 \u2192", "previous or next chapter"],
+    ["[ ]", "previous or next event"], ["Home End", "start or end of the flight"],
+    ["C, 1\u20136", "next camera, or camera by number"], ["P", "present mode (full screen, captions only)"],
+    ["T", "guided tour of every chapter"], ["L", "large text"], ["F", "full screen"],
+    ["O", "overlays on or off (a clean view)"], ["S", "save a 3840 \u00d7 2160 still (Shift+S: clean)"],
+    ["R", "record the view as WebM, again to stop"], ["? H", "this help"], ["Esc", "leave present mode, the tour or this help"],
+  ];
+
+  function buildHelp() {
+    const dl = $("help-keys");
+    dl.replaceChildren();
+    for (const [k, what] of KEYS) dl.append(el("dt", {}, el("kbd", { text: k })), el("dd", { text: what }));
+  }
+
+  function toggleHelp(show) {
+    const box = $("help");
+    box.hidden = show === undefined ? !box.hidden : !show;
+    if (!box.hidden) $("help-close").focus();
+  }
+
+  function togglePlay() { $("play").click(); }
+
+  function setOverlays(on) {
+    state.overlays = on;
+    document.body.classList.toggle("clean", !on);
+    $("tool-clean").setAttribute("aria-pressed", String(!on));
+  }
+
+  function onKey(ev) {
+    const tag = (ev.target && ev.target.tagName) || "";
+    if (ev.key === "Escape") {
+      if (!$("help").hidden) toggleHelp(false);
+      else if (state.present) setPresent(false);
+      return;
+    }
+    if (/^(INPUT|SELECT|TEXTAREA)$/.test(tag) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (tag === "BUTTON" && (ev.key === " " || ev.key === "Enter")) return;
+    const k = ev.key;
+    const cams = (state.chapter && state.chapter.cameras) || [];
+    const act = {
+      " ": togglePlay, ArrowLeft: () => stepChapter(-1), ArrowRight: () => stepChapter(1),
+      "[": () => stepEvent(-1), "]": () => stepEvent(1), Home: () => seek(0), End: () => seek(state.tEnd),
+      c: () => setCamera(cams[(cams.indexOf(state.camera) + 1) % cams.length]),
+      p: () => setPresent(!state.present), t: () => (state.tour ? stopTour() : startTour()),
+      l: () => setLarge(!document.body.classList.contains("large")), f: toggleFullscreen,
+      o: () => setOverlays(!state.overlays), s: () => saveStill({ overlays: true }),
+      S: () => saveStill({ overlays: false }), r: toggleRecord, "?": () => toggleHelp(), h: () => toggleHelp(),
+    }[k.length === 1 && k !== "S" ? k.toLowerCase() : k];
+    if (/^[1-6]$/.test(k) && cams[Number(k) - 1]) { setCamera(cams[Number(k) - 1]); ev.preventDefault(); return; }
+    if (act) { act(); ev.preventDefault(); }
+  }
+
+  // --- stills and recording ----------------------------------------------------------------------
+  // The overlays painted on a 2D canvas (a still's or a recording's): title, date, clock,
+  // readout, and in present mode its captions. Sizes scale with the picture's height.
+  function paintOverlays(g, W, H, t) {
+    const doc = state.doc;
+    if (!doc) return;
+    const u = H / 1080, pad = 36 * u;
+    g.save();
+    g.shadowColor = "rgba(0,0,0,0.9)"; g.shadowBlur = 8 * u; g.textBaseline = "top";
+    g.fillStyle = "#e8e4da"; g.font = `600 ${40 * u}px Georgia, serif`;
+    g.fillText(doc.mission_name, pad, pad);
+    g.fillStyle = "#9aa3b2"; g.font = `${22 * u}px sans-serif`;
+    g.fillText($("ov-date").textContent, pad, pad + 52 * u);
+    g.fillStyle = "#ffb000"; g.font = `600 ${52 * u}px monospace`;
+    g.fillText(clockText(t), pad, pad + 90 * u);
+    g.fillStyle = "#e8e4da"; g.font = `${24 * u}px monospace`;
+    const lines = $("ov-readout").innerText.split("\n");
+    lines.forEach((line, i) => g.fillText(line, pad, pad + (160 + 32 * i) * u));
+    const caption = state.present ? [$("pc-title").textContent, $("pc-account").textContent,
+      $("pc-event").hidden ? "" : $("pc-event").textContent].filter(Boolean) : [];
+    if (caption.length) {
+      g.textAlign = "center"; g.font = `600 ${34 * u}px Georgia, serif`;
+      caption.forEach((line, i) => g.fillText(line.length > 110 ? `${line.slice(0, 107)}\u2026` : line,
+        W / 2, H - (70 + 48 * (caption.length - i)) * u));
+    }
+    g.restore();
+  }
+
+  // The frame just drawn into a 2D canvas of W x H, read with readPixels in the same frame
+  // (the same as drawImage of the WebGL canvas, without its slow path under software WebGL).
+  function copyFrame(canvas, g, W, H) {
+    const gl = canvas.getContext("webgl2") || canvas.getContext("webgl");
+    const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
+    const bound = gl.getParameter(gl.FRAMEBUFFER_BINDING);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    const px = new Uint8Array(w * h * 4);
+    gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, bound);
+    const img = new ImageData(w, h), row = w * 4;
+    for (let y = 0; y < h; y++) img.data.set(px.subarray((h - 1 - y) * row, (h - y) * row), y * row);
+    if (w === W && h === H) { g.putImageData(img, 0, 0); return; }
+    const tmp = document.createElement("canvas");
+    tmp.width = w; tmp.height = h;
+    tmp.getContext("2d").putImageData(img, 0, 0);
+    g.drawImage(tmp, 0, 0, W, H);
+  }
+
+  // Render the globe at W x H device pixels and copy it, in the same frame, onto a 2D canvas.
+  async function renderAt(W, H) {
+    const viewer = state.viewer, scene = viewer.scene, box = $("globe");
+    const saved = { style: box.getAttribute("style"), scale: viewer.resolutionScale };
+    const cssW = box.clientWidth, cssH = Math.round((cssW * H) / W);
+    box.setAttribute("style", `position:absolute;left:0;top:0;width:${cssW}px;height:${cssH}px;visibility:hidden`);
+    viewer.resolutionScale = W / (cssW * (window.devicePixelRatio || 1));
+    viewer.resize();
+    const out = document.createElement("canvas");
+    out.width = W; out.height = H;
+    const g = out.getContext("2d");
+    try {
+      for (let i = 0; i < 60; i++) {
+        await drawn(scene);
+        if (scene.globe.tilesLoaded) break;
+      }
+      await new Promise((resolve) => {
+        const copy = () => {
+          scene.postRender.removeEventListener(copy);
+          copyFrame(viewer.canvas, g, W, H);
+          resolve();
+        };
+        scene.postRender.addEventListener(copy);
+        scene.requestRender();
+      });
+    } finally {
+      if (saved.style === null) box.removeAttribute("style"); else box.setAttribute("style", saved.style);
+      viewer.resolutionScale = saved.scale;
+      viewer.resize();
+      scene.requestRender();
+    }
+    return out;
+  }
+
+  const STILL_W = 3840, STILL_H = 2160;
+
+  async function still(opts = {}) {
+    if (!state.viewer || !state.doc) throw new Error("no flight on the globe yet");
+    const W = Math.min(STILL_W, opts.width || STILL_W), H = Math.min(STILL_H, opts.height || STILL_H);
+    const wasPlaying = state.viewer.clock.shouldAnimate;
+    state.viewer.clock.shouldAnimate = false;
+    if (opts.t !== undefined && opts.t !== null) seek(opts.t);
+    const t = currentTime();
+    const canvas = await renderAt(W, H);
+    if (opts.overlays !== false) paintOverlays(canvas.getContext("2d"), W, H, t);
+    state.viewer.clock.shouldAnimate = wasPlaying;
+    return { canvas, t };
+  }
+
+  function download(blob, name) {
+    const a = el("a", { href: URL.createObjectURL(blob), download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  }
+
+  async function saveStill(opts) {
+    const t0 = performance.now();
+    const { canvas, t } = await still(opts);
+    const t1 = performance.now();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    probe.lastStill = { width: canvas.width, height: canvas.height, bytes: blob.size,
+      render_ms: t1 - t0, encode_ms: performance.now() - t1 };
+    download(blob, `${state.chapter.key}-T${Math.round(t)}s${opts.overlays === false ? "-clean" : ""}.png`);
+    return probe.lastStill;
+  }
+
+  // A still as a PNG data URL (for `spacerace film --still`).
+  async function stillData(opts) {
+    const { canvas } = await still(opts);
+    return canvas.toDataURL("image/png");
+  }
+
+  function toggleRecord() {
+    if (state.recorder) { state.recorder.stop(); return; }
+    if (!state.viewer || typeof MediaRecorder === "undefined") return;
+    const viewer = state.viewer, scene = viewer.scene, src = viewer.canvas;
+    const comp = document.createElement("canvas");
+    comp.width = src.width; comp.height = src.height;
+    const g = comp.getContext("2d");
+    const paint = () => {
+      g.drawImage(src, 0, 0, comp.width, comp.height);
+      if (state.overlays) paintOverlays(g, comp.width, comp.height, currentTime());
+    };
+    scene.postRender.addEventListener(paint);
+    const type = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"].find((x) => MediaRecorder.isTypeSupported(x));
+    const rec = new MediaRecorder(comp.captureStream(30), type ? { mimeType: type } : {});
+    const chunks = [];
+    rec.ondataavailable = (e) => { if (e.data.size) chunks.push(e.data); };
+    rec.onstop = () => {
+      scene.postRender.removeEventListener(paint);
+      scene.requestRenderMode = true;
+      state.recorder = null;
+      document.body.classList.remove("recording");
+      $("tool-record").setAttribute("aria-pressed", "false");
+      const blob = new Blob(chunks, { type: "video/webm" });
+      probe.lastRecording = { bytes: blob.size, type: blob.type, width: comp.width, height: comp.height };
+      download(blob, `${state.chapter ? state.chapter.key : "spacerace"}.webm`);
+    };
+    scene.requestRenderMode = false;  // a frame every tick while recording, moving or not
+    rec.start(250);
+    state.recorder = rec;
+    document.body.classList.add("recording");
+    $("tool-record").setAttribute("aria-pressed", "true");
+  }
+
+  function initTools() {
+    $("camera").addEventListener("change", () => setCamera($("camera").value));
+    $("events").addEventListener("change", () => {
+      const v = $("events").value;
+      if (v !== "") jumpToEvent(Number(v));
+      $("events").value = "";
+    });
+    $("tool-present").addEventListener("click", () => setPresent(!state.present));
+    $("tool-tour").addEventListener("click", () => (state.tour ? stopTour() : startTour()));
+    $("tool-large").addEventListener("click", () => setLarge(!document.body.classList.contains("large")));
+    $("tool-still").addEventListener("click", () => saveStill({ overlays: state.overlays }));
+    $("tool-clean").addEventListener("click", () => setOverlays(!state.overlays));
+    $("tool-record").addEventListener("click", toggleRecord);
+    $("tool-help").addEventListener("click", () => toggleHelp());
+    $("help-close").addEventListener("click", () => toggleHelp(false));
+    document.addEventListener("keydown", onKey);
+    window.addEventListener("hashchange", () => {
+      const view = parseHash(location.hash);
+      if (view.chapter) restore(view);
+    });
+    document.addEventListener("fullscreenchange", () => {
+      if (!document.fullscreenElement && state.present && !state.tour) setPresent(false);
+    });
+    buildHelp();
   }
 
   // --- film mode ------------------------------------------------------------------------------
@@ -982,6 +1581,7 @@
     if (FILM) document.body.classList.add("film", ...(FILM === "clean" ? ["film-clean"] : []));
     for (const def of CHARTS) state.charts.push(new Chart(def, $("charts")));
     initTransport();
+    initTools();
     try {
       state.viewer = initGlobe();
     } catch (err) {
@@ -1008,8 +1608,9 @@
       $("chapter-title").textContent = "The catalog has no missions yet.";
       return;
     }
-    const wanted = decodeURIComponent(location.hash.slice(1));
-    await selectChapter(chapters.find((c) => c.key === wanted) || chapters[0]);
+    await restore(parseHash(location.hash));
+    probe.ready = true;
+    document.body.dataset.ready = "1";
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
