@@ -1004,9 +1004,11 @@
     else if (name === "follow") {
       const pos = entityAt("vehicle", time);
       if (pos) {
-        const alt = Math.max(0, C.Cartesian3.magnitude(pos) - EARTH_RADIUS_M);
-        const range = Math.min(FOLLOW_MAX_M, FOLLOW_MIN_M + 0.6 * alt);
+        // as far as the ascent is high (the same whenever the camera is chosen, so that a
+        // link reopens the same shot)
         const tr = doc.trajectory, n = tr.t_s.length;
+        const top = Math.max(...tr.alt_m.slice(0, indexAt(ascentEnd(doc)) + 1));
+        const range = Math.min(FOLLOW_MAX_M, FOLLOW_MIN_M + 0.6 * top);
         const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
         camera.lookAtTransform(C.Transforms.eastNorthUpToFixedFrame(pos),
           new C.HeadingPitchRange(course + 1.2, C.Math.toRadians(-12), range));
@@ -1363,7 +1365,10 @@
     g.fillStyle = "#ffb000"; g.font = `600 ${52 * u}px monospace`;
     g.fillText(clockText(t), pad, pad + 90 * u);
     g.fillStyle = "#e8e4da"; g.font = `${24 * u}px monospace`;
-    const lines = $("ov-readout").innerText.split("\n");
+    const lines = [""];  // the readout's lines (broken at its <br>s; it may be hidden)
+    for (const node of $("ov-readout").childNodes) {
+      if (node.nodeName === "BR") lines.push(""); else lines[lines.length - 1] += node.textContent;
+    }
     lines.forEach((line, i) => g.fillText(line, pad, pad + (160 + 32 * i) * u));
     const caption = state.present ? [$("pc-title").textContent, $("pc-account").textContent,
       $("pc-event").hidden ? "" : $("pc-event").textContent].filter(Boolean) : [];
