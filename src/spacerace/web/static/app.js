@@ -1157,8 +1157,11 @@
 
   function writeHash() {
     if (FILM || !state.chapter || state.restoring) return;
+    // an address changed by the user since we last wrote it waits for its hashchange
+    if (state.lastHash !== undefined && location.hash !== state.lastHash) return;
     const h = hashNow();
     if (h !== location.hash) history.replaceState(null, "", h);
+    state.lastHash = location.hash;
     state.hashWritten = performance.now();
   }
 
@@ -1181,6 +1184,7 @@
   async function restore(view) {
     const ch = state.chapters.find((c) => c.key === view.chapter) || state.chapters[0];
     state.restoring = true;
+    state.lastHash = undefined;
     try {
       const keepPlaying = view.t === null && !FILM;
       await selectChapter(ch, { autoplay: keepPlaying, camera: view.camera || "overview" });
@@ -1522,8 +1526,9 @@
     $("tool-help").addEventListener("click", () => toggleHelp());
     $("help-close").addEventListener("click", () => toggleHelp(false));
     document.addEventListener("keydown", onKey);
-    window.addEventListener("hashchange", () => {
-      const view = parseHash(location.hash);
+    window.addEventListener("hashchange", (ev) => {
+      const view = parseHash(new URL(ev.newURL).hash);
+      state.lastHash = undefined;
       if (view.chapter) restore(view);
     });
     document.addEventListener("fullscreenchange", () => {
