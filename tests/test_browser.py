@@ -464,7 +464,8 @@ def test_present_mode_and_the_tour(server, chromium):
 
         # the tour: a second a chapter here
         chapters = page.eval_on_selector_all(".tl-chapter", "cs => cs.map(c => c.dataset.chapter)")
-        page.evaluate("""() => { window.called = {}; const box = document.getElementById('pc-event');
+        page.evaluate("""() => { window.called = {};
+            const box = document.getElementById('pc-event');
             new MutationObserver(() => { const ch = window.spacerace.chapter;
               if (!box.hidden && box.textContent) (window.called[ch] = window.called[ch] || [])
                 .push(box.textContent); }).observe(box, {childList: true, characterData: true,
@@ -504,7 +505,8 @@ def test_a_4k_still_and_a_recording(server, chromium):
         amber = (corner[..., 0] > 200) & (corner[..., 1] > 120) & (corner[..., 2] < 80)
         assert amber.sum() > 500
 
-        page.evaluate("() => { window.spacerace.seek(0); document.getElementById('play').click(); }")
+        page.evaluate("() => { window.spacerace.seek(0); "
+                      "document.getElementById('play').click(); }")
         with page.expect_download(timeout=120_000) as got:
             page.click("#tool-record")
             page.wait_for_timeout(2000)

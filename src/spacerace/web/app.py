@@ -8,6 +8,8 @@ Endpoints (all JSON unless said; the OpenAPI schema is at ``/openapi.json``, doc
   returns the ``--json`` document (``report.to_dict``) plus the page's trajectory columns, the
   phase colours, a CZML document and the what-if inputs, thinned to about 2,000 samples;
 - ``GET /api/export/{csv,parquet,czml,kml}?mission=...&<what-if>``: the trajectory as a file;
+- ``GET /api/coastlines?west=&south=&east=&north=``: Natural Earth 1:10m coastlines and
+  borders within a box of at most ``COAST_MAX_SPAN_DEG`` (``basemap``), for short flights;
 - ``GET /api/health``: version and whether CesiumJS was found.
 
 Requests are bounded: a body cap (64 kB), a time limit on reading the body, pydantic bounds on
@@ -62,11 +64,12 @@ from spacerace.export.tables import write_csv, write_parquet
 from spacerace.flight import FlightResult
 from spacerace.mission import Mission
 from spacerace.report import to_dict
+from spacerace.web import basemap
+from spacerace.web.cameras import DEFAULT_CAMERA, cameras_for
 from spacerace.web.flightview import ascent_end, near_moon_events, with_fine_ascent
 from spacerace.web.guard import Guard
 from spacerace.web.guard import json_error as _error
 from spacerace.web.lanes import Lanes, worker_setup
-from spacerace.web.cameras import DEFAULT_CAMERA, cameras_for
 from spacerace.web.pagemeta import (
     MACH_CEILING_M,
     comparison_texts,
@@ -86,6 +89,7 @@ STATIC = HERE / "static"
 CHAPTERS = HERE / "chapters.toml"
 CESIUM_ENV = "SPACERACE_CESIUM"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "testserver")
+COAST_MAX_SPAN_DEG = 60.0  # the largest box of coastlines sent (a short flight's region) [deg]
 
 # The page's trajectory columns: name -> (trajectory column, factor from SI, decimals).
 PAGE_COLUMNS: dict[str, tuple[str, float, int]] = {
@@ -537,6 +541,23 @@ def _catalog_routes(app: FastAPI, chapters: dict[str, dict[str, Any]], bib: dict
         return {"status": "ok", "version": __version__,
                 "cesium": settings.cesium_dir is not None,
                 "flights": "ready" if lanes is not None and lanes.ready() else "starting"}
+
+    @app.get("/api/coastlines")
+    def get_coastlines(
+            west: Annotated[float, Query(ge=-180.0, le=180.0)],
+            south: Annotated[float, Query(ge=-90.0, le=90.0)],
+            east: Annotated[float, Query(ge=-180.0, le=180.0)],
+            north: Annotated[float, Query(ge=-90.0, le=90.0)]) -> dict[str, Any]:
+        """Coastlines and borders within a lon/lat box [deg] (west > east: across 180 deg)."""
+        span = (east - west) % 360.0
+        if north <= south or span > COAST_MAX_SPAN_DEG or north - south > COAST_MAX_SPAN_DEG:
+            raise HTTPException(422, f"the box must be at most {COAST_MAX_SPAN_DEG:.0f} deg "
+                                     "on a side, with north above south")
+        try:
+            found = basemap.lines(west, south, east, north)
+        except FileNotFoundError as exc:
+            raise HTTPException(404, str(exc)) from None
+        return {"lines": found, "source": basemap.SOURCE}
 
     @app.get("/api/catalog")
     def get_catalog() -> dict[str, Any]:

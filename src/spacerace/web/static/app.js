@@ -319,6 +319,7 @@
     await viewer.dataSources.add(ds);
     state.dataSource = ds;
     declutterLabels(ds);
+    if (newChapter) drawCoastlines(doc);
     if (state.ghost) { viewer.entities.remove(state.ghost); state.ghost = null; }
     if (state.ghostSource) { viewer.dataSources.remove(state.ghostSource, true); state.ghostSource = null; }
     if (Object.keys(doc.whatif.applied).length && state.nominal && state.inertial) {
@@ -357,6 +358,42 @@
     } else if (C.JulianDate.greaterThan(clock.currentTime, clock.stopTime)) {
       clock.currentTime = clock.stopTime.clone();
     }
+    viewer.scene.requestRender();
+  }
+
+  // --- coastlines: Natural Earth 1:10m over the blurred imagery, for short flights -----------------
+  const COAST_MARGIN_DEG = 3;     // around the flight's box [deg]
+  const COAST_MAX_SPAN_DEG = 40;  // flights wider than this are seen from far: no lines [deg]
+  const COAST_HEIGHT_M = 30;      // the lines sit this far above the ellipsoid [m]
+
+  async function drawCoastlines(doc) {
+    const C = window.Cesium, viewer = state.viewer;
+    if (!viewer) return;
+    if (state.coast) { viewer.scene.primitives.remove(state.coast); state.coast = null; }
+    const tr = doc.trajectory;
+    if (state.inertial) return;
+    const lats = tr.lat_deg.filter((v) => v !== null), lons = tr.lon_deg.filter((v) => v !== null);
+    const south = Math.max(-90, Math.min(...lats) - COAST_MARGIN_DEG), north = Math.min(90, Math.max(...lats) + COAST_MARGIN_DEG);
+    const west = Math.min(...lons) - COAST_MARGIN_DEG, east = Math.max(...lons) + COAST_MARGIN_DEG;
+    if (north - south > COAST_MAX_SPAN_DEG || east - west > COAST_MAX_SPAN_DEG || west < -180 || east > 180) return;
+    let body;
+    try {
+      body = (await getJSON(`/api/coastlines?west=${west}&south=${south}&east=${east}&north=${north}`)).body;
+    } catch (err) {
+      return;  // no world-atlas on this server: the imagery alone
+    }
+    if (doc !== state.doc) return;
+    const coast = new C.PolylineCollection();
+    const colour = C.Color.fromCssColorString("#e8e4da").withAlpha(0.55);
+    for (const flat of body.lines) {
+      const heights = [];
+      for (let i = 0; i < flat.length; i += 2) heights.push(flat[i], flat[i + 1], COAST_HEIGHT_M);
+      coast.add({ positions: C.Cartesian3.fromDegreesArrayHeights(heights), width: 1.2,
+        material: C.Material.fromType("Color", { color: colour }) });
+    }
+    viewer.scene.primitives.add(coast);
+    state.coast = coast;
+    probe.coastlines = body.lines.length;
     viewer.scene.requestRender();
   }
 
