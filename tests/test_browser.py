@@ -486,7 +486,7 @@ def test_a_4k_still_and_a_recording(server, chromium):
     import numpy as np
     from PIL import Image
 
-    context = chromium.new_context(viewport={"width": 640, "height": 360},
+    context = chromium.new_context(viewport={"width": 800, "height": 450},
                                    service_workers="block", accept_downloads=True)
     try:
         page = context.new_page()
