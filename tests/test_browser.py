@@ -486,7 +486,7 @@ def test_a_4k_still_and_a_recording(server, chromium):
     import numpy as np
     from PIL import Image
 
-    context = chromium.new_context(viewport={"width": 800, "height": 450},
+    context = chromium.new_context(viewport={"width": 1024, "height": 768},
                                    service_workers="block", accept_downloads=True)
     try:
         page = context.new_page()
