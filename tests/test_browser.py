@@ -280,7 +280,8 @@ def test_layout_at_three_sizes(server, chromium, name):
         assert page.evaluate("""() => [...document.querySelectorAll('#figures .verdict')]
             .every(v => { const r = v.getBoundingClientRect(), p = document.getElementById('panel')
             .getBoundingClientRect(); return r.width > 0 && r.right <= p.right + 1; })""")
-        for sel in ("#wi-thrust_factor", "#downloads a"):
+        for sel in ("#wi-thrust_factor", "#downloads a", "#camera", "#events", "#tool-present",
+                    "#tool-still"):
             box = page.evaluate(_BOX, sel)
             assert box["seen"] and box["width"] > 0 and 0 <= box["top"] < height, (sel, box)
         # every chapter of the timeline takes a real click (a tap on a phone)
@@ -352,3 +353,166 @@ def test_apollo_11_to_the_moon(server, chromium):
     finally:
         context.close()
         api.close()
+
+
+# --- cameras, the address, present mode, the tour, stills (issue 15) -------------------------
+
+def _ready(page, timeout: float = 120_000) -> None:
+    page.wait_for_function("() => window.spacerace && window.spacerace.ready", timeout=timeout)
+
+
+def test_link_reopens_the_same_view(server, chromium):
+    """The address keeps chapter, time and camera: opened elsewhere, it shows the same shot.
+    At a device pixel ratio of 2 the globe is drawn at every device pixel."""
+    context = chromium.new_context(viewport={"width": 640, "height": 400},
+                                   device_scale_factor=2, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{server}#sputnik-1")
+        _ready(page)
+        page.evaluate("() => window.spacerace.pause()")
+        size = page.evaluate("""() => { const c = document.querySelector('#globe canvas');
+            return [c.width, c.height, c.clientWidth, c.clientHeight]; }""")
+        assert abs(size[0] - 2 * size[2]) <= 2 and abs(size[1] - 2 * size[3]) <= 2, size
+        # the chapter offers the whole orbit; the V-2's does not
+        cams = page.eval_on_selector_all("#camera option", "os => os.map(o => o.value)")
+        assert cams == ["overview", "follow", "side", "site", "orbit"], cams
+        page.select_option("#camera", "follow")
+        page.evaluate("() => window.spacerace.seek(1500)")
+        page.wait_for_timeout(300)
+        view = page.evaluate("() => window.spacerace.view()")
+        assert view["camera"] == "follow" and view["t"] == pytest.approx(1500)
+        assert "t=1500.0" in view["hash"] and "camera=follow" in view["hash"]
+        where = page.evaluate("() => window.spacerace.camera()")
+        link = page.url
+
+        again = context.new_page()
+        again.goto(link)
+        _ready(again)
+        again.wait_for_timeout(300)
+        seen = again.evaluate("() => window.spacerace.view()")
+        assert (seen["chapter"], seen["camera"]) == ("sputnik-1", "follow")
+        assert seen["t"] == pytest.approx(1500, abs=0.05)
+        assert math.dist(where, again.evaluate("() => window.spacerace.camera()")) < 1000
+        # the event list jumps the clock to an event
+        again.select_option("#events", index=2)
+        t = again.evaluate("() => window.spacerace.view().t")
+        names = again.evaluate("() => window.spacerace.lastDoc.events.map(e => e.t_s)")
+        assert t == pytest.approx(names[1], abs=0.05)
+        # an address typed into the bar (or Back) changes the chapter
+        again.evaluate("() => { location.hash = '#r2'; }")
+        again.wait_for_function("() => window.spacerace.chapter === 'r2'", timeout=60_000)
+        # a what-if is kept too
+        third = context.new_page()
+        third.goto(f"{server}#v2-london&t=100&thrust_factor=0.9")
+        _ready(third)
+        assert third.evaluate("() => window.spacerace.lastDoc.whatif.applied") \
+            == {"thrust_factor": 0.9}
+        assert third.evaluate("() => window.spacerace.view().t") == pytest.approx(100)
+    finally:
+        context.close()
+
+
+def _hidden(page, selector: str) -> bool:
+    return page.eval_on_selector_all(
+        selector, "es => es.every(e => { const r = e.getBoundingClientRect(); "
+        "return r.width === 0 || r.height === 0 || getComputedStyle(e).visibility === 'hidden'; })")
+
+
+def test_present_mode_and_the_tour(server, chromium):
+    """Present mode: the globe fills the screen, no control shows, the captions do; the keys
+    drive it; the guided tour plays every chapter in order, calling out its events."""
+    import numpy as np
+    from PIL import Image
+
+    context = chromium.new_context(viewport={"width": 800, "height": 450},
+                                   service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{server}#v2-london&t=120")
+        _ready(page)
+        page.locator("body").press("p")
+        page.wait_for_function("() => window.spacerace.present")
+        for sel in ("#top", "#panel", "#charts", ".transport", ".tools button", "#whatif input",
+                    "#legend", ".overlay-top"):
+            assert _hidden(page, sel), sel
+        caption = page.locator("#present-caption")
+        assert caption.is_visible()
+        assert "V-2" in page.inner_text("#pc-title") and page.inner_text("#pc-account")
+        globe = page.locator("#globe").bounding_box()
+        assert globe["width"] == 800 and globe["height"] == 450
+        page.wait_for_timeout(500)
+        shot = _artifacts() / "present-v2.png"
+        page.screenshot(path=str(shot))
+        pixels = np.asarray(Image.open(shot).convert("RGB")).astype(float)
+        # where the panel and the charts were, the globe's picture: not their flat background
+        panel_bg = np.array([13, 17, 24])
+        for region in (pixels[:, 560:], pixels[350:, :]):
+            assert np.abs(region - panel_bg).sum(axis=2).mean() > 20
+            assert region.std() > 3
+        # the help lists the keys; Escape closes it, then leaves present mode
+        page.locator("body").press("?")
+        assert page.locator("#help").is_visible()
+        assert "present mode" in page.inner_text("#help-keys")
+        page.keyboard.press("Escape")
+        assert page.locator("#help").is_hidden()
+        page.keyboard.press("ArrowRight")  # the next chapter
+        page.wait_for_function("() => window.spacerace.chapter === 'r1-1948'", timeout=60_000)
+        page.keyboard.press("Escape")
+        page.wait_for_function("() => !window.spacerace.present")
+        assert page.locator("#panel").is_visible()
+
+        # the tour: a second a chapter here
+        chapters = page.eval_on_selector_all(".tl-chapter", "cs => cs.map(c => c.dataset.chapter)")
+        page.evaluate("""() => { window.called = {};
+            const box = document.getElementById('pc-event');
+            new MutationObserver(() => { const ch = window.spacerace.chapter;
+              if (!box.hidden && box.textContent) (window.called[ch] = window.called[ch] || [])
+                .push(box.textContent); }).observe(box, {childList: true, characterData: true,
+              subtree: true, attributes: true}); }""")
+        page.evaluate("() => window.spacerace.startTour({seconds: 1, holdMs: 200})")
+        page.wait_for_function("() => window.spacerace.tourDone", timeout=240_000)
+        assert page.evaluate("() => window.spacerace.tourVisited") == chapters
+        called = page.evaluate("() => window.called")
+        assert set(called) == set(chapters), called
+        assert page.evaluate("() => window.spacerace.present")
+    finally:
+        context.close()
+
+
+def test_a_4k_still_and_a_recording(server, chromium):
+    """The Still button saves a 3840 x 2160 PNG of the view that is not black; the record
+    button saves a WebM of the composited view."""
+    import numpy as np
+    from PIL import Image
+
+    context = chromium.new_context(viewport={"width": 1024, "height": 768},
+                                   service_workers="block", accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{server}#v2-london&t=150")
+        _ready(page)
+        page.wait_for_function("() => window.spacerace.globeReady", timeout=120_000)
+        with page.expect_download(timeout=300_000) as got:
+            page.click("#tool-still")
+        path = _artifacts() / "still-3840x2160.png"
+        got.value.save_as(path)
+        image = np.asarray(Image.open(path).convert("RGB")).astype(float)
+        assert image.shape == (2160, 3840, 3)
+        assert image.mean() > 30 and image.std() > 15  # a picture, not a black frame
+        # the clock painted over it: the overlays' amber in the top-left corner
+        corner = image[100:400, 40:900]
+        amber = (corner[..., 0] > 200) & (corner[..., 1] > 120) & (corner[..., 2] < 80)
+        assert amber.sum() > 500
+
+        page.evaluate("() => { window.spacerace.seek(0); "
+                      "document.getElementById('play').click(); }")
+        with page.expect_download(timeout=120_000) as got:
+            page.click("#tool-record")
+            page.wait_for_timeout(2000)
+            page.click("#tool-record")
+        rec = page.evaluate("() => window.spacerace.lastRecording")
+        assert rec["type"].startswith("video/webm") and rec["bytes"] > 1000, rec
+        assert got.value.suggested_filename == "v2-london.webm"
+    finally:
+        context.close()

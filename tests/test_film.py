@@ -83,6 +83,15 @@ def test_errors_are_one_line(tmp_path, capsys, monkeypatch):
     assert "unknown mission 'no-such-mission'" in capsys.readouterr().err
     assert main(["film", "v2-london", "--out", out, "--size", "640x361"]) == 2
     assert "--size 640x361" in capsys.readouterr().err
+    # a camera the chapter does not offer, or none of the page's: one line naming the option
+    assert main(["film", "v2-london", "--out", out, "--camera", "moon"]) == 2
+    err = capsys.readouterr().err
+    assert "--camera moon" in err and "v2-london offers" in err
+    assert len(err.strip().splitlines()) == 1
+    assert main(["film", "v2-london", "--out", out, "--camera", "drone"]) == 2
+    assert "unknown camera" in capsys.readouterr().err
+    assert main(["film", "v2-london"]) == 2  # neither --out nor --still
+    assert "--still" in capsys.readouterr().err
     monkeypatch.setenv("SPACERACE_CHROMIUM", str(tmp_path / "no-chromium"))
     assert main(["film", "v2-london", "--out", out]) == 2
     err = capsys.readouterr().err

@@ -951,23 +951,48 @@ def optimize_cmd(
 @app.command("film")
 def film_cmd(
     mission: Annotated[str, typer.Argument(help="Catalog mission.")],
-    out_path: Annotated[Path, typer.Option("--out", help="The MP4 to write.")],
-    size: Annotated[str, typer.Option("--size", help="WIDTHxHEIGHT in pixels.")] = "1280x720",
+    out_path: Annotated[Path | None, typer.Option("--out", help="The MP4 to write.")] = None,
+    size: Annotated[str | None, typer.Option(
+        "--size", help="WIDTHxHEIGHT in pixels (film 1280x720, still 3840x2160).")] = None,
     fps: Annotated[int, typer.Option("--fps", help="Frames per second.")] = 25,
     seconds: Annotated[float, typer.Option("--seconds", help="Length of the film; it spans "
                                            "the whole flight at one speed-up.")] = 10.0,
     clean: Annotated[bool, _flag("--clean", "No opening card, captions or telemetry.")] = False,
+    camera: Annotated[str, typer.Option(
+        "--camera", help="overview, follow, side, site, orbit (orbital chapters) or moon "
+                         "(lunar chapters).")] = "overview",
+    still_path: Annotated[Path | None, typer.Option(
+        "--still", help="Write one PNG of the view instead of a film.")] = None,
+    at: Annotated[float, typer.Option("--at", help="The still's time after liftoff [s].")
+                  ] = 0.0,
 ) -> None:
-    """Film the page's view of a flight into an MP4 (headless Chromium and ffmpeg)."""
+    """Film the page's view of a flight into an MP4 (headless Chromium and ffmpeg), or --still."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from spacerace.film import film
+    from spacerace.film import film, still
 
+    if (out_path is None) == (still_path is None):
+        raise _fail(ValueError("film: give --out FILE.mp4 for a film or --still FILE.png for "
+                               "a still (one of them)"))
+    if still_path is not None:
+        try:
+            shot = still(mission, still_path, size=size or "3840x2160", at=at, camera=camera,
+                         clean=clean)
+        except (SpaceraceError, OSError) as exc:
+            raise _fail(exc) from None
+        except Exception as exc:  # the browser or the page failed: one line, not a traceback
+            raise _fail(RuntimeError(f"the still could not be taken: {exc}".splitlines()[0])
+                        ) from None
+        out.print(f"{shot['out']}: {shot['width']}x{shot['height']} at T+{shot['t_s']:.1f} s",
+                  markup=False, highlight=False)
+        return
+    assert out_path is not None
     with Progress("filming", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("film", total=None)
         try:
-            info = film(mission, out_path, size=size, fps=fps, seconds=seconds, clean=clean,
+            info = film(mission, out_path, size=size or "1280x720", fps=fps, seconds=seconds,
+                        clean=clean, camera=camera,
                         progress=lambda done, total: bar.update(task, completed=done,
                                                                 total=total))
         except (SpaceraceError, OSError) as exc:

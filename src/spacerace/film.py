@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -32,7 +33,7 @@ from spacerace import catalog
 from spacerace._files import atomic_path, check_output, make_folder
 from spacerace.errors import SpaceraceError
 
-__all__ = ["FilmError", "FilmPlan", "film", "parse_size", "plan"]
+__all__ = ["FilmError", "FilmPlan", "film", "parse_size", "plan", "still"]
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -55,6 +56,7 @@ class FilmPlan:
     fps: int
     frames: int
     clean: bool
+    camera: str = "overview"
 
     def times(self, t_end_s: float) -> list[float]:
         """Flight time [s] of each frame: 0 to ``t_end_s`` at one speed-up."""
@@ -83,17 +85,33 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def plan(mission: str, size: str, fps: int, seconds: float, clean: bool) -> FilmPlan:
-    """Check the film's settings; ``FilmError`` naming the option that is wrong."""
+def _camera(mission: str, camera: str) -> str:
+    """The camera if the mission's chapter offers it; ``FilmError`` listing those it does."""
+    from spacerace.web.cameras import check_camera
+
+    try:
+        return check_camera(camera, catalog.load(mission)[1])
+    except ValueError as exc:
+        raise FilmError(str(exc)) from None
+
+
+def _check_mission(mission: str) -> None:
     if mission not in catalog.list_missions():
         raise FilmError(f"unknown mission {mission!r}: a film shows a catalog mission "
                         f"({', '.join(catalog.list_missions())})")
+
+
+def plan(mission: str, size: str, fps: int, seconds: float, clean: bool,
+         camera: str = "overview") -> FilmPlan:
+    """Check the film's settings; ``FilmError`` naming the option that is wrong."""
+    _check_mission(mission)
+    camera = _camera(mission, camera)
     if not 1 <= fps <= 120:
         raise FilmError(f"--fps {fps}: expected 1 to 120 frames per second")
     if not 0 < seconds <= 3600:
         raise FilmError(f"--seconds {seconds}: expected more than 0 and at most 3600")
     width, height = parse_size(size)
-    return FilmPlan(mission, width, height, fps, max(1, round(fps * seconds)), clean)
+    return FilmPlan(mission, width, height, fps, max(1, round(fps * seconds)), clean, camera)
 
 
 def chromium() -> str:
@@ -142,7 +160,7 @@ def frame_path(folder: Path, i: int) -> Path:
 
 @contextmanager
 def _page(film_plan: FilmPlan, sync_playwright: Any, browser_path: str) -> Iterator[Any]:
-    """The page in film mode with the mission's flight and globe drawn."""
+    """The page in film mode with the mission's flight and globe drawn, from its camera."""
     from spacerace.web import background_server
 
     mode = "clean" if film_plan.clean else "1"
@@ -153,10 +171,10 @@ def _page(film_plan: FilmPlan, sync_playwright: Any, browser_path: str) -> Itera
                 viewport={"width": film_plan.width, "height": film_plan.height},
                 device_scale_factor=1, service_workers="block")
             page = context.new_page()
-            page.goto(f"{url}?film={mode}#{film_plan.mission}")
+            page.goto(f"{url}?film={mode}#{film_plan.mission}&camera={film_plan.camera}")
             page.wait_for_function(
-                f"() => window.spacerace && window.spacerace.chapter === "
-                f"{json.dumps(film_plan.mission)} && window.spacerace.flights > 0 "
+                f"() => window.spacerace && window.spacerace.ready && window.spacerace.chapter "
+                f"=== {json.dumps(film_plan.mission)} && window.spacerace.flights > 0 "
                 f"&& window.spacerace.globeReady", timeout=300_000)
             yield page
         finally:
@@ -165,7 +183,8 @@ def _page(film_plan: FilmPlan, sync_playwright: Any, browser_path: str) -> Itera
 
 def film(mission: str, out: str | Path, size: str = "1280x720", fps: int = 25,
          seconds: float = 10.0, clean: bool = False,
-         progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+         progress: Callable[[int, int], None] | None = None,
+         camera: str = "overview") -> dict[str, Any]:
     """Render ``mission`` as the page shows it into the MP4 ``out``.
 
     Parameters
@@ -184,6 +203,8 @@ def film(mission: str, out: str | Path, size: str = "1280x720", fps: int = 25,
         Leave the overlays (opening card, captions, telemetry strip) out.
     progress : callable, optional
         Called with (frames done, frames in all) after each frame.
+    camera : str
+        One of the chapter's camera presets (``web.cameras``).
 
     Returns
     -------
@@ -191,7 +212,7 @@ def film(mission: str, out: str | Path, size: str = "1280x720", fps: int = 25,
         ``frames``, ``seconds``, ``flight_s``, ``speedup``, ``rendered`` (frames shot now),
         ``s_per_frame`` (mean over the frames shot now) and ``out``.
     """
-    film_plan = plan(mission, size, fps, seconds, clean)
+    film_plan = plan(mission, size, fps, seconds, clean, camera)
     out = check_output(out)
     browser_path = chromium()
     sync_playwright, imageio_ffmpeg = _needs()
@@ -223,6 +244,42 @@ def film(mission: str, out: str | Path, size: str = "1280x720", fps: int = 25,
     return {"out": str(out), "frames": film_plan.frames, "seconds": film_plan.frames / fps,
             "flight_s": t_end, "speedup": speedup, "rendered": shot,
             "s_per_frame": spent / shot if shot else None}
+
+
+STILL_MAX_W, STILL_MAX_H = 3840, 2160
+
+
+def still(mission: str, out: str | Path, size: str = "3840x2160", at: float = 0.0,
+          camera: str = "overview", clean: bool = False) -> dict[str, Any]:
+    """A PNG of the page's view of ``mission`` at ``at`` s after liftoff, as the page's Still.
+
+    The globe is drawn at ``size`` device pixels (at most 3840 x 2160) and the overlays
+    (title, date, clock, readout) painted over it unless ``clean``.
+
+    Returns
+    -------
+    dict
+        ``out``, ``width``, ``height``, ``t_s`` (the time shown, clamped to the flight).
+    """
+    _check_mission(mission)
+    camera = _camera(mission, camera)
+    width, height = parse_size(size)
+    if width > STILL_MAX_W or height > STILL_MAX_H:
+        raise FilmError(f"--size {size}: a still is at most {STILL_MAX_W}x{STILL_MAX_H}")
+    if not math.isfinite(at) or at < 0:
+        raise FilmError(f"--at {at}: expected seconds after liftoff, 0 or more")
+    out = check_output(out)
+    browser_path = chromium()
+    sync_playwright, _ = _needs()
+    # the page's own size does not matter: the still is drawn at its own
+    view = FilmPlan(mission, 1280, 720, 1, 1, True, camera)
+    with _page(view, sync_playwright, browser_path) as page:
+        data = page.evaluate("(o) => window.spacerace.stillData(o)",
+                             {"width": width, "height": height, "t": at, "overlays": not clean})
+        t = float(page.evaluate("() => window.spacerace.view().t"))
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(base64.b64decode(data.split(",", 1)[1]))
+    return {"out": str(out), "width": width, "height": height, "t_s": t}
 
 
 def _save(path: Path, data: str) -> None:

@@ -170,7 +170,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
         Time limit [s].
     p, phases, stg, cd_mach, cd_val, tab : ndarray
         Flight parameters, phase table, stage table, drag tables and the time/altitude
-        tables (pitch programme, wind profile, thrust curves; see ``spacerace.dynamics``).
+        tables (pitch programme, wind profile, thrust curves; see ``kernel.layout``).
     prop_left : ndarray
         Propellant left in each stage [kg]; updated in place.
     rtol : float

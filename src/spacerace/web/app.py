@@ -8,6 +8,8 @@ Endpoints (all JSON unless said; the OpenAPI schema is at ``/openapi.json``, doc
   returns the ``--json`` document (``report.to_dict``) plus the page's trajectory columns, the
   phase colours, a CZML document and the what-if inputs, thinned to about 2,000 samples;
 - ``GET /api/export/{csv,parquet,czml,kml}?mission=...&<what-if>``: the trajectory as a file;
+- ``GET /api/coastlines?west=&south=&east=&north=``: Natural Earth 1:10m coastlines and
+  borders within a box of at most ``COAST_MAX_SPAN_DEG`` (``basemap``), for short flights;
 - ``GET /api/health``: version and whether CesiumJS was found.
 
 Requests are bounded: a body cap (64 kB), a time limit on reading the body, pydantic bounds on
@@ -54,6 +56,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from spacerace import catalog
 from spacerace._version import __version__
 from spacerace.api import fly as fly_catalog
+from spacerace.constants import G0
 from spacerace.errors import SpaceraceError
 from spacerace.export import czml, kml
 from spacerace.export.czml import phase_styles, sample_indices
@@ -61,11 +64,21 @@ from spacerace.export.tables import write_csv, write_parquet
 from spacerace.mission import Mission
 from spacerace.report import to_dict
 from spacerace.results import FlightResult
-from spacerace.web import capability
+from spacerace.web import basemap, capability
+from spacerace.web.cameras import DEFAULT_CAMERA, cameras_for
 from spacerace.web.flightview import ascent_end, near_moon_events, with_fine_ascent
 from spacerace.web.guard import Guard
 from spacerace.web.guard import json_error as _error
 from spacerace.web.lanes import Lanes, worker_setup
+from spacerace.web.pagemeta import (
+    MACH_CEILING_M,
+    comparison_texts,
+    controls,
+    date_control,
+    event_flags,
+    figure_info,
+    timeline_axis,
+)
 from spacerace.web.static_files import CompressedStatic
 from spacerace.web.whatif import FlyRequest, fly_whatif, nominal_inputs
 
@@ -76,6 +89,7 @@ STATIC = HERE / "static"
 CHAPTERS = HERE / "chapters.toml"
 CESIUM_ENV = "SPACERACE_CESIUM"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "testserver")
+COAST_MAX_SPAN_DEG = 60.0  # the largest box of coastlines sent (a short flight's region) [deg]
 
 # The page's trajectory columns: name -> (trajectory column, factor from SI, decimals).
 PAGE_COLUMNS: dict[str, tuple[str, float, int]] = {
@@ -208,6 +222,8 @@ def chapter_list(missions: list[Mission], chapters: dict[str, dict[str, Any]],
             "sources": [{"key": k, "citation": bib.get(k, "")} for k in keys],
             "mission_name": m.name,
             "written": ch is not None,
+            "cameras": cameras_for(m),
+            "camera": DEFAULT_CAMERA,
         })
     return out
 
@@ -374,10 +390,25 @@ def page_document(nominal: FlightResult, result: FlightResult, req: FlyRequest,
     doc["phases"] = [{k: v for k, v in s.items() if k != "rgb"}
                      for s in phase_styles(result.trajectory)]
     doc["czml"] = czml.document(result, max_points)
-    doc["whatif"] = {"nominal": nominal_inputs(nominal), "applied": req.changes(),
+    inputs = nominal_inputs(nominal)
+    doc["whatif"] = {"nominal": inputs, "applied": req.changes(),
                      "nominal_figures": _clean(nominal.figures),
-                     "aimed": nominal.aim is not None}
+                     "aimed": nominal.aim is not None,
+                     "controls": controls(inputs), "date": date_control(inputs)}
+    _describe(doc, result)
     return doc
+
+
+def _describe(doc: dict[str, Any], result: FlightResult) -> None:
+    """Add what the page shows about the document's numbers (``pagemeta``): keys only added."""
+    doc["figure_info"] = figure_info(doc["figures"], doc["archive"])
+    nominal = doc["whatif"]["nominal_figures"] if doc["whatif"]["applied"] else None
+    for row in doc["comparison"]:
+        row.update(comparison_texts(row, doc["archive"].get(row["figure"]) or {}, nominal))
+    for event, record in zip(doc["events"], result.trajectory.events, strict=True):
+        event.update(event_flags(record))
+    doc["mach_ceiling_m"] = MACH_CEILING_M
+    doc["g0_m_s2"] = G0  # the charts' acceleration in g
 
 
 # --- HTTP plumbing ---------------------------------------------------------------------------
@@ -512,6 +543,23 @@ def _catalog_routes(app: FastAPI, chapters: dict[str, dict[str, Any]], bib: dict
                 "cesium": settings.cesium_dir is not None,
                 "flights": "ready" if lanes is not None and lanes.ready() else "starting"}
 
+    @app.get("/api/coastlines")
+    def get_coastlines(
+            west: Annotated[float, Query(ge=-180.0, le=180.0)],
+            south: Annotated[float, Query(ge=-90.0, le=90.0)],
+            east: Annotated[float, Query(ge=-180.0, le=180.0)],
+            north: Annotated[float, Query(ge=-90.0, le=90.0)]) -> dict[str, Any]:
+        """Coastlines and borders within a lon/lat box [deg] (west > east: across 180 deg)."""
+        span = (east - west) % 360.0
+        if north <= south or span > COAST_MAX_SPAN_DEG or north - south > COAST_MAX_SPAN_DEG:
+            raise HTTPException(422, f"the box must be at most {COAST_MAX_SPAN_DEG:.0f} deg "
+                                     "on a side, with north above south")
+        try:
+            found = basemap.lines(west, south, east, north)
+        except FileNotFoundError as exc:
+            raise HTTPException(404, str(exc)) from None
+        return {"lines": found, "source": basemap.SOURCE}
+
     @app.get("/api/catalog")
     def get_catalog() -> dict[str, Any]:
         """The catalog's missions (date order) and vehicles; files that fail to load apart."""
@@ -538,7 +586,8 @@ def _catalog_routes(app: FastAPI, chapters: dict[str, dict[str, Any]], bib: dict
     @app.get("/api/chapters")
     def get_chapters() -> dict[str, Any]:
         """The chapters of the missions in the catalog, in date order."""
-        return {"chapters": chapter_list(_missions()[0], chapters, bib)}
+        listed = chapter_list(_missions()[0], chapters, bib)
+        return {"chapters": listed, "axis": timeline_axis([c["year"] for c in listed])}
 
 
 _MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",

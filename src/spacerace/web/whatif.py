@@ -57,18 +57,29 @@ class FlyRequest(BaseModel):
 
     mission: str = Field(pattern=MISSION_ID, description="Catalog mission id, e.g. v2-london.")
     thrust_factor: float | None = Field(
-        None, ge=0.5, le=1.5, description="Factor on every engine's thrust and flow [-].")
+        None, ge=0.5, le=1.5, description="Factor on every engine's thrust and flow [-].",
+        json_schema_extra={"label": "Thrust", "unit": "", "prefix": "\u00d7", "suffix": "",
+                           "step": 0.01})
     propellant_factor: float | None = Field(
-        None, ge=0.5, le=1.2, description="Factor on every stage's propellant load [-].")
+        None, ge=0.5, le=1.2, description="Factor on every stage's propellant load [-].",
+        json_schema_extra={"label": "Propellant load", "unit": "", "prefix": "\u00d7",
+                           "suffix": "", "step": 0.01})
     payload_mass_kg: float | None = Field(
-        None, ge=0.0, le=100_000.0, description="Payload mass [kg].")
+        None, ge=0.0, le=100_000.0, description="Payload mass [kg].",
+        json_schema_extra={"label": "Payload mass", "unit": "kg", "prefix": "",
+                           "suffix": " kg", "step": 10.0})
     cutoff_speed_m_s: float | None = Field(
-        None, ge=100.0, le=12_000.0, description="Engine cut-off speed (Brennschluss) [m/s].")
+        None, ge=100.0, le=12_000.0, description="Engine cut-off speed (Brennschluss) [m/s].",
+        json_schema_extra={"label": "Cut-off speed", "unit": "m/s", "prefix": "",
+                           "suffix": " m/s", "step": 1.0})
     azimuth_deg: float | None = Field(
-        None, ge=0.0, le=360.0, description="Launch azimuth, clockwise from north [deg].")
+        None, ge=0.0, le=360.0, description="Launch azimuth, clockwise from north [deg].",
+        json_schema_extra={"label": "Launch azimuth", "unit": "deg", "prefix": "",
+                           "suffix": "\u00b0", "step": 0.1})
     date: str | None = Field(
         None, description="Liftoff time, ISO 8601 (UTC unless an offset is given), "
-                          "between 1940 and 2000.", examples=["1944-09-08T16:38:00Z"])
+                          "between 1940 and 2000.", examples=["1944-09-08T16:38:00Z"],
+        json_schema_extra={"label": "Launch date (UTC)", "unit": "UTC"})
 
     @field_validator("thrust_factor", "propellant_factor", "payload_mass_kg",
                      "cutoff_speed_m_s", "azimuth_deg", mode="before")

@@ -4,7 +4,6 @@
 "use strict";
 
 (() => {
-  const G0 = 9.80665;
   const $ = (id) => document.getElementById(id);
 
   // Exposed for people poking at the page and for the browser test.
@@ -26,6 +25,17 @@
   const FILM = new URLSearchParams(location.search).get("film");
   probe.film = FILM;
   probe.shoot = (t, opts) => shoot(t, opts || {});
+  // Cameras, present mode, the tour, stills and the address (see their sections below).
+  probe.setCamera = (name) => setCamera(name);
+  probe.setPresent = (on) => setPresent(on);
+  probe.setLarge = (on) => setLarge(on);
+  probe.startTour = (opts) => startTour(opts || {});
+  probe.stopTour = () => stopTour();
+  probe.still = (opts) => saveStill(opts || {});
+  probe.stillData = (opts) => stillData(opts || {});
+  probe.record = () => toggleRecord();
+  probe.view = () => ({ chapter: state.chapter && state.chapter.key, t: currentTime(),
+    camera: state.camera, hash: location.hash });
   probe.pause = () => {
     if (!state.viewer) return;
     state.viewer.clock.shouldAnimate = false;
@@ -35,49 +45,13 @@
   const state = {
     chapters: [], chapter: null, nominal: null, doc: null, viewer: null, epoch: null,
     tEnd: 0, dataSource: null, ghost: null, charts: [], seq: 0, controller: null,
-    timer: null, dragging: false,
+    timer: null, dragging: false, camera: "overview", axis: { start: 1944, end: 1970 },
+    overlays: true, present: false, tour: null, recorder: null,
   };
 
   // --- numbers for people ---------------------------------------------------------------
-  const LABELS = {
-    range_m: "Range", max_altitude_m: "Highest point", burnout_speed_m_s: "Speed at cut-off",
-    burnout_time_s: "Cut-off time", burnout_altitude_m: "Cut-off altitude",
-    burnout_inertial_speed_m_s: "Inertial speed at cut-off", flight_time_s: "Flight time",
-    impact_speed_m_s: "Impact speed", impact_lat_deg: "Impact latitude",
-    impact_lon_deg: "Impact longitude", killed: "Killed", injured: "Injured",
-    max_dynamic_pressure_pa: "Max dynamic pressure", max_acceleration_m_s2: "Max acceleration",
-    miss_distance_m: "Miss from the target", max_q_time_s: "Max-Q time",
-    max_q_altitude_m: "Max-Q altitude", perigee_altitude_m: "Perigee", apogee_altitude_m: "Apogee",
-    inclination_deg: "Inclination", period_s: "Period",
-    moon_closest_approach_m: "Closest approach to the Moon (from its centre)",
-    moon_closest_approach_altitude_m: "Closest approach above the Moon's surface",
-    moon_closest_approach_time_s: "Time of the closest approach to the Moon",
-    moon_closest_approach_time: "Closest approach to the Moon (UTC)",
-  };
-  const UNIT_SUFFIX = /_(m_s2|m_s|deg|pa|kg|s|m)$/;
-  const ACRONYMS = { wac: "WAC", icbm: "ICBM", r2e: "R-2E", r1: "R-1", r2: "R-2", tli: "TLI",
-    "s ic": "S-IC", "s ii": "S-II", "s ivb": "S-IVB", loi: "LOI", "blok e": "Blok E" };
-  const WORDS = [[/\bcutoff\b/g, "cut-off"], [/\breentry\b/g, "re-entry"], [/ t$/, " time"],
-    [/\bmoon\b/g, "Moon"], [/\bearth\b/g, "Earth"]];
-  function label(key) {
-    if (LABELS[key]) return LABELS[key];
-    let words = key.replace(UNIT_SUFFIX, "").replace(/_/g, " ")
-      .replace(/\b(wac|icbm|r2e|r1|r2|tli|loi|s ic|s ii|s ivb|blok e)\b/g, (w) => ACRONYMS[w]);
-    for (const [re, to] of WORDS) words = words.replace(re, to);
-    if (/^Moon closest approach$/.test(words)) words += " (from its centre)";
-    return words.charAt(0).toUpperCase() + words.slice(1);
-  }
-
-  function unitOfKey(key) {
-    if (key.endsWith("_m_s2")) return "m/s2";
-    if (key.endsWith("_m_s")) return "m/s";
-    if (key.endsWith("_deg")) return "deg";
-    if (key.endsWith("_pa")) return "Pa";
-    if (key.endsWith("_s")) return "s";
-    if (key.endsWith("_m")) return "m";
-    return "";
-  }
-
+  // Units, labels and the text of every figure come from the server (doc.figure_info, the
+  // comparison rows' *_text); the page formats only its own live readouts.
   const group = (x, digits) => x.toLocaleString("en-GB", {
     minimumFractionDigits: digits, maximumFractionDigits: digits,
   });
@@ -100,40 +74,6 @@
     const d = Math.floor(t / 86400), h = Math.floor((t % 86400) / 3600);
     const m = Math.floor((t % 3600) / 60), sec = Math.floor(t % 60);
     return `T+ ${d ? `${d} d ` : ""}${pad2(h)}:${pad2(m)}:${pad2(sec)}`;
-  }
-
-  // An ISO time as "19 July 1969, 18:26:38 UTC" (other text as it is).
-  function isoText(text) {
-    const d = /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(text) ? new Date(text) : null;
-    if (!d || Number.isNaN(d.getTime())) return text;
-    return `${d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}, `
-      + `${d.toISOString().slice(11, 19)} UTC`;
-  }
-
-  // The same rules as spacerace.report.format_value, plus kPa, g and durations.
-  function fmt(value, unit) {
-    if (typeof value === "string") return isoText(value);
-    if (typeof value !== "number" || Number.isNaN(value)) return "\u2013";
-    if (unit === "m" && Math.abs(value) >= 1000) return `${group(value / 1000, 1)} km`;
-    if (unit === "deg") return `${value.toFixed(4)}\u00b0`;
-    if (unit === "s" && Math.abs(value) >= 600) return duration(value);
-    if (unit === "m" || unit === "m/s" || unit === "s") return `${group(value, 1)} ${unit}`;
-    if (unit === "Pa") return `${group(value / 1000, 1)} kPa`;
-    if (unit === "m/s2") return `${group(value, 1)} m/s\u00b2 (${(value / G0).toFixed(1)} g)`;
-    if (unit === "persons") return `${group(value, 0)}`;
-    return `${+value.toPrecision(6)} ${unit}`.trim();
-  }
-
-  function archivalText(entry) {
-    if (!entry) return "\u2013";
-    let text;
-    if (entry.range) text = `${fmt(entry.range[0], entry.unit)} \u2013 ${fmt(entry.range[1], entry.unit)}`;
-    else if (entry.value !== null && entry.value !== undefined) text = fmt(entry.value, entry.unit);
-    else text = entry.text || "\u2013";
-    const flags = [];
-    if (entry.unconfirmed) flags.push("unconfirmed");
-    if (entry.derived) flags.push("derived");
-    return flags.length ? `${text} (${flags.join(", ")})` : text;
   }
 
   const el = (tag, attrs = {}, ...children) => {
@@ -164,12 +104,12 @@
   function renderTimeline() {
     const axis = $("timeline-axis");
     axis.replaceChildren();
-    const y0 = 1944, y1 = 1970;
+    const y0 = state.axis.start, y1 = state.axis.end;
     const pos = (year) => `${(100 * (year - y0)) / (y1 - y0)}%`;
     axis.append(el("div", { class: "tl-line" }));
     for (let y = y0; y <= y1; y++) {
       axis.append(el("div", { class: "tl-tick", style: `left:${pos(y)}` }));
-      if (y % 5 === 0) axis.append(el("div", { class: "tl-year", style: `left:${pos(y)}`, text: String(y) }));
+      if (y % 5 === 0 || y === y0) axis.append(el("div", { class: "tl-year", style: `left:${pos(y)}`, text: String(y) }));
     }
     const buttons = [];
     for (const ch of state.chapters) {
@@ -240,6 +180,10 @@
       terrainProvider: new C.EllipsoidTerrainProvider(),
       requestRenderMode: true, scene3DOnly: true,
       automaticallyTrackDataSourceClocks: false, shouldAnimate: false,
+      // every device pixel (not CSS pixels on a high-density screen), and a drawing buffer
+      // kept after compositing, so a still or a script can read the frame
+      useBrowserRecommendedResolution: false,
+      contextOptions: { webgl: { preserveDrawingBuffer: true } },
     });
     const scene = viewer.scene;
     // A darker, less saturated Earth: the flight path is the subject.
@@ -258,11 +202,7 @@
     viewer.clock.onTick.addEventListener(onTick);
     // A flight to the Moon is drawn in inertial axes: keep the camera fixed in them too, so
     // the Earth turns under a still trajectory instead of the trajectory wheeling round.
-    scene.postUpdate.addEventListener((sc, time) => {
-      if (!state.inertial) return;
-      const offset = C.Cartesian3.clone(sc.camera.position);
-      sc.camera.lookAtTransform(C.Matrix4.fromRotationTranslation(icrfToFixed(time)), offset);
-    });
+    scene.postUpdate.addEventListener((sc, time) => cameraTick(sc, time));
     scene.globe.tileLoadProgressEvent.addEventListener(() => scene.requestRender());
     scene.postRender.addEventListener(() => {
       if (state.doc && scene.globe.tilesLoaded && !probe.globeReady) {
@@ -292,10 +232,13 @@
       || C.Transforms.computeTemeToPseudoFixedMatrix(time);
   }
 
-  function frameFlight(doc, seconds, pitchDeg = -9, rangeFactor = 2.45, lift = null) {
-    const C = window.Cesium, tr = doc.trajectory, n = tr.t_s.length;
+  // The chapter's framing; with `span` = {upto, side}: the flight up to `upto` [s], side-on
+  // even when it is large (the "side" camera on an ascent).
+  function frameFlight(doc, seconds, pitchDeg = -9, rangeFactor = 2.45, lift = null, span = null) {
+    const C = window.Cesium, tr = doc.trajectory;
+    const n = span ? Math.max(2, indexAt(span.upto) + 1) : tr.t_s.length;
     const camera = state.viewer.camera;
-    if (state.inertial) {
+    if (state.inertial && !span) {
       // the Earth-Moon system from above the Earth's north pole, fixed in inertial axes
       const far = Math.max(...tr.alt_m) + 6.4e6;
       const time = state.viewer.clock.currentTime;
@@ -311,7 +254,7 @@
     const sphere = C.BoundingSphere.fromPoints(pts);
     // Aim a little above the middle of the arc: the path sits low in the frame, against the
     // sky and the Earth's limb, with dark space above it for the titles.
-    const top = Math.max(...tr.alt_m);
+    const top = Math.max(...tr.alt_m.slice(0, n));
     if (lift === null) {
       // a long, low arc: aim above it; a steep climb (a sounding rocket): aim at its middle
       const across = C.Cartesian3.distance(pts[0], pts.at(-1));
@@ -320,7 +263,7 @@
     const up = C.Ellipsoid.WGS84.geodeticSurfaceNormal(sphere.center, new C.Cartesian3());
     C.Cartesian3.add(sphere.center, C.Cartesian3.multiplyByScalar(up, lift * top, up), sphere.center);
     const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
-    const big = sphere.radius > 1.5e6;
+    const big = sphere.radius > 1.5e6 && !(span && span.side);
     // a portrait view (a phone) is narrower than tall: stand back so the width holds the flight
     const portrait = Math.max(1, 1 / state.viewer.camera.frustum.aspectRatio);
     // Side-on to the flight, looking north-ish, a little above the horizon: the arc in profile.
@@ -330,7 +273,7 @@
       // Continental or orbital: the globe from high above. An orbit's bounding sphere is
       // centred near the Earth's centre, so look down on the ascent (cut-off) instead.
       const wraps = C.Cartesian3.magnitude(sphere.center) < 3.2e6;
-      const cut = doc.events.find((e) => e.name === "cut-off") || doc.events[0];
+      const cut = doc.events.find((e) => e.is_cutoff) || doc.events[0];
       const focus = wraps ? C.Cartesian3.fromDegrees(cut.lon_deg, cut.lat_deg, 0)
         : C.Ellipsoid.WGS84.scaleToGeodeticSurface(sphere.center, new C.Cartesian3());
       const range = (wraps ? 1.7e7 : sphere.radius * 2.9) * Math.sqrt(portrait);
@@ -376,6 +319,7 @@
     await viewer.dataSources.add(ds);
     state.dataSource = ds;
     declutterLabels(ds);
+    if (newChapter) drawCoastlines(doc);
     if (state.ghost) { viewer.entities.remove(state.ghost); state.ghost = null; }
     if (state.ghostSource) { viewer.dataSources.remove(state.ghostSource, true); state.ghostSource = null; }
     if (Object.keys(doc.whatif.applied).length && state.nominal && state.inertial) {
@@ -409,10 +353,47 @@
     clock.multiplier = Number($("speed").value);
     if (newChapter) {
       clock.currentTime = state.epoch.clone();
-      frameFlight(doc, 1.2);
+      if (state.camera === "overview") frameFlight(doc, FILM ? 0 : 1.2);
+      else setCamera(state.camera, { instant: true, quiet: true });
     } else if (C.JulianDate.greaterThan(clock.currentTime, clock.stopTime)) {
       clock.currentTime = clock.stopTime.clone();
     }
+    viewer.scene.requestRender();
+  }
+
+  // --- coastlines: Natural Earth 1:10m over the blurred imagery, for short flights -----------------
+  const COAST_MARGIN_DEG = 3;     // around the flight's box [deg]
+  const COAST_MAX_SPAN_DEG = 40;  // flights wider than this are seen from far: no lines [deg]
+  const COAST_HEIGHT_M = 30;      // the lines sit this far above the ellipsoid [m]
+
+  async function drawCoastlines(doc) {
+    const C = window.Cesium, viewer = state.viewer;
+    if (!viewer) return;
+    if (state.coast) { viewer.scene.primitives.remove(state.coast); state.coast = null; }
+    const tr = doc.trajectory;
+    if (state.inertial) return;
+    const lats = tr.lat_deg.filter((v) => v !== null), lons = tr.lon_deg.filter((v) => v !== null);
+    const south = Math.max(-90, Math.min(...lats) - COAST_MARGIN_DEG), north = Math.min(90, Math.max(...lats) + COAST_MARGIN_DEG);
+    const west = Math.min(...lons) - COAST_MARGIN_DEG, east = Math.max(...lons) + COAST_MARGIN_DEG;
+    if (north - south > COAST_MAX_SPAN_DEG || east - west > COAST_MAX_SPAN_DEG || west < -180 || east > 180) return;
+    let body;
+    try {
+      body = (await getJSON(`/api/coastlines?west=${west}&south=${south}&east=${east}&north=${north}`)).body;
+    } catch (err) {
+      return;  // no world-atlas on this server: the imagery alone
+    }
+    if (doc !== state.doc) return;
+    const coast = new C.PolylineCollection();
+    const colour = C.Color.fromCssColorString("#e8e4da").withAlpha(0.55);
+    for (const flat of body.lines) {
+      const heights = [];
+      for (let i = 0; i < flat.length; i += 2) heights.push(flat[i], flat[i + 1], COAST_HEIGHT_M);
+      coast.add({ positions: C.Cartesian3.fromDegreesArrayHeights(heights), width: 1.2,
+        material: C.Material.fromType("Color", { color: colour }) });
+    }
+    viewer.scene.primitives.add(coast);
+    state.coast = coast;
+    probe.coastlines = body.lines.length;
     viewer.scene.requestRender();
   }
 
@@ -456,16 +437,18 @@
       const moon = moonHeight(t);
       if (moon !== null) readout.append(el("b", { text: "from the Moon " }), `${group(moon / 1000, 0)} km`);
       readout.append(el("br"), el("b", { text: "speed (inertial) " }), `${group(v, 0)} m/s   `);
-      if (alt < AIR_TOP_M) readout.append(el("b", { text: "Mach " }), `${mach.toFixed(2)}`);
+      if (alt < state.doc.mach_ceiling_m) readout.append(el("b", { text: "Mach " }), `${mach.toFixed(2)}`);
     } else {
       readout.append(
         el("b", { text: "altitude " }), `${(alt / 1000).toFixed(1)} km   `,
         el("b", { text: "speed " }), `${group(v, 0)} m/s   `,
-        el("b", { text: "Mach " }), alt < AIR_TOP_M ? `${mach.toFixed(2)}` : "\u2013");
+        el("b", { text: "Mach " }), alt < state.doc.mach_ceiling_m ? `${mach.toFixed(2)}` : "\u2013");
     }
     readout.append(el("br"), el("b", { text: "phase " }), ph ? ph.name : "");
     if (chartWindow(state.doc) !== state.chartWindowShown) drawCharts(state.doc);
     for (const c of state.charts) c.cursor(t);
+    presentCaptions(t);
+    if (!state.hashWritten || performance.now() - state.hashWritten > 1000) writeHash();
   }
 
   // Height above the Moon's surface [m] at t, from the drawn vehicle and Moon (DE421), or null.
@@ -487,6 +470,8 @@
     const btn = $("play");
     if (playing && window.Cesium.JulianDate.greaterThanOrEquals(clock.currentTime, clock.stopTime)) {
       clock.shouldAnimate = false;
+      writeHash();
+      if (state.tour && state.chapter && state.tour.waiting === state.chapter.key) tourNext(state.tour);
     }
     btn.innerHTML = clock.shouldAnimate ? "&#10073;&#10073;" : "&#9654;";
     btn.setAttribute("aria-label", clock.shouldAnimate ? "Pause" : "Play");
@@ -501,6 +486,7 @@
       state.viewer.scene.requestRender();
     }
     showTime(t);
+    writeHash();
   }
 
   function currentTime() {
@@ -587,31 +573,28 @@
     const body = $("figures").querySelector("tbody");
     body.replaceChildren();
     const whatif = Object.keys(doc.whatif.applied).length > 0;
-    const nominalFigs = doc.whatif.nominal_figures || {};
     const shown = new Set();
     const rank = (c) => { const i = ORDER.indexOf(c.figure); return i < 0 ? ORDER.length : i; };
     const rows = doc.comparison.filter((c) => !c.figure.startsWith("mc_")) // Monte Carlo targets
       .sort((a, b) => rank(a) - rank(b));
     for (const c of rows) {
       const entry = doc.archive[c.figure] || {};
-      const unit = entry.unit || unitOfKey(c.figure);
       shown.add(c.figure);
       const sim = el("td", {
         class: "num sim", "data-figure": c.figure,
-        "data-value": c.simulated === null ? "" : String(c.simulated), text: fmt(c.simulated, unit),
+        "data-value": c.simulated === null ? "" : String(c.simulated), text: c.simulated_text,
       });
-      if (whatif && nominalFigs[c.figure] !== undefined && c.simulated !== null) {
-        sim.append(el("span", { class: "nominal", text: `nominal ${fmt(nominalFigs[c.figure], unit)}` }));
+      if (whatif && c.nominal_text !== undefined && c.simulated !== null) {
+        sim.append(el("span", { class: "nominal", text: `nominal ${c.nominal_text}` }));
       }
-      const arch = el("td", { class: "num arch" }, archivalText(entry), sourceCell(c.source, doc.sources));
+      const arch = el("td", { class: "num arch" }, c.archival_text, sourceCell(c.source, doc.sources));
       const scored = whatif && WHATIF_VERDICT[c.verdict];
       const badge = el("span", { class: `verdict ${scored ? "whatif" : c.verdict}`,
         text: scored || c.verdict, title: scored ? "a what-if is set beside the archive, not scored"
           : VERDICT_WORDS[c.verdict] || "" });
-      const err = el("td", { class: "num err" },
-        el("span", { class: "errval", text: c.error === null ? "\u2013" : fmt(c.error, unit) }), badge);
+      const err = el("td", { class: "num err" }, el("span", { class: "errval", text: c.error_text }), badge);
       // the role in plain words: only predictions are scored
-      const name = el("td", { class: "name" }, label(c.figure),
+      const name = el("td", { class: "name" }, c.label,
         el("span", { class: `role ${c.role || ""}`, text: c.role_text || "" }));
       const tr = el("tr", { class: c.unconfirmed ? "unconfirmed" : "", "data-row": c.figure,
         "data-role": c.role || "" }, name, sim, arch, err);
@@ -622,16 +605,16 @@
     const other = $("other-figures").querySelector("tbody");
     other.replaceChildren();
     const seen = new Set();
-    for (const [key, value] of Object.entries(doc.figures)) {
-      // objects are burn ends reported by name: their values are also in flat keys
-      if (shown.has(key) || (value !== null && typeof value === "object")) continue;
+    for (const [key, info] of Object.entries(doc.figure_info)) {
+      const value = doc.figures[key];
+      if (shown.has(key)) continue;
       // one row per value: some figures are kept under two names (cut-off time, burnout time)
-      const same = `${unitOfKey(key)} ${value}`;
+      const same = `${info.unit} ${value}`;
       if (value !== null && seen.has(same)) continue;
       seen.add(same);
-      other.append(el("tr", {}, el("td", { text: label(key) }),
+      other.append(el("tr", {}, el("td", { text: info.label }),
         el("td", { class: "num sim", "data-figure": key, "data-value": value === null ? "" : String(value),
-          text: fmt(value, unitOfKey(key)) })));
+          text: info.text })));
     }
     const src = $("flight-sources");
     src.replaceChildren();
@@ -644,16 +627,14 @@
     // a flight to the Moon: the speed in inertial axes (the Earth-fixed one is 25 km/s at the Moon)
     { key: "speed", title: "Speed", unit: "m/s", get: (tr, deep) => (deep ? tr.speed_inertial_m_s : tr.speed_m_s),
       titleDeep: "Speed, inertial" },
-    { key: "accel", title: "Acceleration", unit: "g", get: (tr) => tr.accel_m_s2.map((v) => v / G0) },
-    { key: "mach", title: "Mach", unit: "", get: (tr) => tr.mach.map((v, i) => inAir(tr, i) ? v : null) },
+    { key: "accel", title: "Acceleration", unit: "g", get: (tr, deep, doc) => tr.accel_m_s2.map((v) => v / doc.g0_m_s2) },
+    { key: "mach", title: "Mach", unit: "", get: (tr, deep, doc) => tr.mach.map((v, i) => (
+      tr.alt_m[i] !== null && tr.alt_m[i] < doc.mach_ceiling_m ? v : null)) },
     { key: "q", title: "Dyn. pressure", unit: "kPa", get: (tr) => tr.q_pa.map((v) => v / 1000) },
   ];
 
-  // A Mach number means something only in the air: above the 1976 standard atmosphere's
-  // tabulated part (86 km, with a margin) it is left out of the chart and the readout.
-  const AIR_TOP_M = 120e3;
-  const inAir = (tr, i) => tr.alt_m[i] !== null && tr.alt_m[i] < AIR_TOP_M;
-
+  // A Mach number means something only in the air: the server says up to which height
+  // (doc.mach_ceiling_m, the standard atmosphere's tabulated part).
   const isDeep = (doc) => ((doc.czml[0] || {}).properties || {}).frame === "INERTIAL";
 
   // The charts' time window: a long flight's ascent (through the air, to its first long
@@ -722,8 +703,8 @@
       const tr = doc.trajectory, deep = isDeep(doc), def = this.def;
       const title = (deep && def.titleDeep) || def.title;
       this.titleEl.textContent = def.unit ? `${title} (${def.unit})` : title;
-      this.xs = tr.t_s; this.ys = def.get(tr, deep);
-      const ghost = nominal && nominal !== doc ? { xs: nominal.trajectory.t_s, ys: def.get(nominal.trajectory, deep) } : null;
+      this.xs = tr.t_s; this.ys = def.get(tr, deep, doc);
+      const ghost = nominal && nominal !== doc ? { xs: nominal.trajectory.t_s, ys: def.get(nominal.trajectory, deep, nominal) } : null;
       this.window = chartWindow(doc);
       this.tMax = this.window || Math.max(tr.t_s.at(-1), ghost ? ghost.xs.at(-1) : 0) || 1;
       let lo = 0, hi = 0;
@@ -761,7 +742,7 @@
       // events: faint vertical marks
       g.strokeStyle = "rgba(255,255,255,0.18)"; g.setLineDash([2, 3]);
       for (const e of doc.events) {
-        if (!/^(cut-off|apogee|impact|separation|staging)/.test(e.name)) continue;
+        if (!e.marked) continue;
         const x = Math.round(this.xOf(e.t_s)) + 0.5;
         g.beginPath(); g.moveTo(x, this.pad.t); g.lineTo(x, this.h - this.pad.b); g.stroke();
       }
@@ -826,27 +807,14 @@
   }
 
   // --- what-if controls --------------------------------------------------------------------
+  // The server's controls (bounds, steps, units and labels from its request model), each
+  // with a text for its value: the step's decimals, the unit's prefix or suffix.
   function controlsFor(nominal) {
-    const n = nominal.whatif.nominal;
-    const list = [
-      { name: "thrust_factor", label: "Thrust", min: 0.5, max: 1.5, step: 0.01, value: 1,
-        show: (v) => `\u00d7${v.toFixed(2)}` },
-      { name: "propellant_factor", label: "Propellant load", min: 0.5, max: 1.2, step: 0.01, value: 1,
-        show: (v) => `\u00d7${v.toFixed(2)}` },
-      { name: "payload_mass_kg", label: "Payload mass", min: 0,
-        max: Math.min(100000, Math.max(2000, Math.ceil((3 * n.payload_mass_kg) / 100) * 100)), step: 10,
-        value: n.payload_mass_kg, show: (v) => `${group(v, 0)} kg` },
-    ];
-    if (n.cutoff_speed_m_s !== null) {
-      list.push({ name: "cutoff_speed_m_s", label: "Cut-off speed",
-        min: Math.max(100, Math.floor(0.5 * n.cutoff_speed_m_s)),
-        max: Math.min(12000, Math.ceil(1.5 * n.cutoff_speed_m_s)), step: 1,
-        value: n.cutoff_speed_m_s, show: (v) => `${group(v, 0)} m/s` });
-    }
-    list.push({ name: "azimuth_deg", label: "Launch azimuth", min: n.azimuth_deg - 45,
-      max: n.azimuth_deg + 45, step: 0.1, value: n.azimuth_deg,
-      show: (v) => `${(((v % 360) + 360) % 360).toFixed(1)}\u00b0` });
-    return list;
+    return nominal.whatif.controls.map((c) => {
+      const digits = Math.max(0, -Math.floor(Math.log10(c.step) + 1e-9));
+      const wrap = (v) => (c.wraps ? (((v % 360) + 360) % 360) : v);
+      return { ...c, show: (v) => `${c.prefix}${group(wrap(v), digits)}${c.suffix}` };
+    });
   }
 
   function buildWhatIf(nominal) {
@@ -868,12 +836,12 @@
       });
       form.append(lab, input, out);
     }
-    const nominalDate = nominal.whatif.nominal.date.slice(0, 16);
+    const dc = nominal.whatif.date, nominalDate = dc.value;
     const date = el("input", { type: "datetime-local", id: "wi-date", name: "date",
-      min: "1940-01-01T00:00", max: "2000-12-31T23:59", step: 60 });
+      min: dc.min, max: dc.max, step: 60 });
     date.value = nominalDate;
     date.dataset.nominal = nominalDate;
-    const dateLabel = el("label", { for: "wi-date", text: "Launch date (UTC)" });
+    const dateLabel = el("label", { for: "wi-date", text: dc.label });
     date.addEventListener("change", () => {
       dateLabel.classList.toggle("changed", date.value !== nominalDate);
       scheduleFly();
@@ -893,7 +861,7 @@
     for (const c of state.controls || []) {
       const v = Number($(`wi-${c.name}`).value);
       if (Math.abs(v - c.value) > c.step / 2) {
-        body[c.name] = c.name === "azimuth_deg" ? (((v % 360) + 360) % 360) : v;
+        body[c.name] = c.wraps ? (((v % 360) + 360) % 360) : v;
       }
     }
     const date = $("wi-date");
@@ -979,6 +947,7 @@
     drawCharts(doc);
     renderDownloads(body);
     if (newChapter) buildWhatIf(doc);
+    buildEventMenu(doc);
     probe.globeReady = false;
     document.body.dataset.globe = "loading";
     await drawGlobe(doc, newChapter);
@@ -998,14 +967,23 @@
     document.body.dataset.flights = String(probe.flights);
   }
 
-  // --- what could it lift (computed once by the server; asked again while it computes) -----
-  async function showCapability(ch) {
+  // --- what could it lift (computed once by the server when asked; cached there) ---------
+  // A button, not a request per chapter: the search flies a few hundred flights the first
+  // time, and a tour through the chapters should not set the server to work on all of them.
+  function offerCapability(ch) {
     if (FILM) return;  // a film shows the flight alone
     let box = $("chapter-capability");
     if (!box) {
       box = el("p", { class: "chapter-capability", id: "chapter-capability" });
       $("chapter-account").after(box);
     }
+    const ask = el("button", { type: "button", id: "capability-ask", class: "capability-ask",
+      text: "What could it lift?" });
+    ask.addEventListener("click", () => showCapability(ch, box));
+    box.replaceChildren(ask);
+  }
+
+  async function showCapability(ch, box) {
     const kg = (x) => `${Math.round(x).toLocaleString("en-GB")} kg`;
     box.textContent = "What could it lift? Working it out on the server\u2026";
     for (;;) {
@@ -1039,14 +1017,17 @@
     }
   }
 
-  async function selectChapter(ch) {
+  // opts: autoplay (default: yes, unless filming), camera (default: the chapter's framing)
+  async function selectChapter(ch, opts = {}) {
+    if (state.tour && !opts.tour && state.chapters[state.tour.index] !== ch) stopTour();
     state.chapter = ch;
     probe.chapter = ch.key;
     const index = state.chapters.indexOf(ch);
     renderChapter(ch, index);
-    history.replaceState(null, "", `#${ch.key}`);
+    state.camera = (ch.cameras || []).includes(opts.camera) ? opts.camera : "overview";
+    buildCameraMenu(ch);
     $("whatif-status").textContent = "";
-    showCapability(ch);  // lazily, beside the flight; not awaited
+    offerCapability(ch);
     try {
       await fly({ mission: ch.mission }, true);
     } catch (err) {
@@ -1054,10 +1035,594 @@
       console.error(probe.error, err.stack || "");
       return;
     }
-    if (state.viewer && !FILM) {
+    if (state.chapter !== ch) return;
+    if (state.viewer && !FILM && opts.autoplay !== false) {
       state.viewer.clock.shouldAnimate = true;
       onTick(state.viewer.clock);
     }
+    writeHash();
+  }
+
+  // --- cameras ---------------------------------------------------------------------------------
+  // Presets per chapter (the server lists which a chapter offers): the chapter's framing, follow
+  // the vehicle, side-on to the ascent, from the launch site, the whole orbit, from behind the
+  // Moon. Each is a function of the flight and the clock alone, so a link reopens the same shot.
+  const CAMERA_NAMES = {
+    overview: "Chapter framing", follow: "Follow the vehicle", side: "Side-on to the ascent",
+    site: "From the launch site", orbit: "The whole orbit", moon: "From behind the Moon",
+  };
+  const EARTH_RADIUS_M = 6.378137e6;
+  const FOLLOW_MIN_M = 6e4;       // the follow camera's nearest distance [m]
+  const FOLLOW_MAX_M = 2e7;       // and its farthest, far from the Earth [m]
+  const SITE_BACK_M = 4000;       // the launch-site camera: this far to the side of the pad [m]
+  const SITE_UP_M = 60;           // and this high above it [m]
+  const SITE_MIN_ELEVATION_DEG = 3; // it looks no lower than this above the horizon [deg]
+  const MOON_VIEW_M = 3.0e7;      // the camera behind the Moon: this far beyond its centre [m]
+
+  const entityAt = (id, time) => {
+    const ds = state.dataSource, e = ds && ds.entities.getById(id);
+    return e && e.position ? e.position.getValue(time) : null;
+  };
+
+  // Where the ascent ends, for the side-on camera [s]: the whole of a flight that stays
+  // sub-orbital; the ascent the server marks on a long flight; else the last engine cut-off in
+  // the first half of the flight, with a margin.
+  function ascentEnd(doc) {
+    const offered = (state.chapter && state.chapter.cameras) || [];
+    if (!offered.includes("orbit") && !offered.includes("moon")) return state.tEnd;
+    if (doc.ascent_end_s) return doc.ascent_end_s;
+    const cuts = doc.events.filter((e) => e.is_cutoff && e.t_s < 0.5 * state.tEnd);
+    return cuts.length ? Math.min(state.tEnd, 1.15 * cuts.at(-1).t_s) : state.tEnd;
+  }
+
+  function setCamera(name, opts = {}) {
+    const offered = (state.chapter && state.chapter.cameras) || ["overview"];
+    if (!offered.includes(name)) name = "overview";
+    state.camera = name;
+    probe.cameraName = name;
+    const sel = $("camera");
+    if (sel) sel.value = name;
+    if (!state.viewer || !state.doc) return;
+    const C = window.Cesium, viewer = state.viewer, camera = viewer.camera, doc = state.doc;
+    const time = viewer.clock.currentTime, seconds = opts.instant ? 0 : 1.0;
+    camera.cancelFlight();
+    camera.lookAtTransform(C.Matrix4.IDENTITY);
+    if (name === "overview") frameFlight(doc, seconds);
+    else if (name === "side") frameFlight(doc, seconds, -4, 2.2, 0.1, { upto: ascentEnd(doc), side: true });
+    else if (name === "follow") {
+      const pos = entityAt("vehicle", time);
+      if (pos) {
+        // as far as the ascent is high (the same whenever the camera is chosen, so that a
+        // link reopens the same shot)
+        const tr = doc.trajectory, n = tr.t_s.length;
+        const top = Math.max(...tr.alt_m.slice(0, indexAt(ascentEnd(doc)) + 1));
+        const range = Math.min(FOLLOW_MAX_M, FOLLOW_MIN_M + 0.6 * top);
+        const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
+        camera.lookAtTransform(C.Transforms.eastNorthUpToFixedFrame(pos),
+          new C.HeadingPitchRange(course + 1.2, C.Math.toRadians(-12), range));
+      }
+    } else if (name === "orbit") frameOrbit(doc);
+    else if (name === "moon") frameMoon(time);
+    if (!opts.quiet) writeHash();
+    viewer.scene.requestRender();
+  }
+
+  // The whole orbit from above its plane (the plane of the path after the last cut-off).
+  function frameOrbit(doc) {
+    const C = window.Cesium, tr = doc.trajectory, n = tr.t_s.length;
+    const from = indexAt(ascentEnd(doc));
+    const normal = new C.Cartesian3(), cross = new C.Cartesian3();
+    let prev = null, top = 0;
+    for (let i = from; i < n; i += Math.max(1, Math.floor((n - from) / 200))) {
+      const p = C.Cartesian3.fromDegrees(tr.lon_deg[i], tr.lat_deg[i], tr.alt_m[i]);
+      if (prev) C.Cartesian3.add(normal, C.Cartesian3.cross(prev, p, cross), normal);
+      prev = p; top = Math.max(top, tr.alt_m[i]);
+    }
+    if (C.Cartesian3.magnitude(normal) === 0) { frameFlight(doc, 0); return; }
+    C.Cartesian3.normalize(normal, normal);
+    const far = 3.4 * (EARTH_RADIUS_M + top);
+    state.viewer.camera.lookAtTransform(C.Matrix4.IDENTITY,
+      C.Cartesian3.multiplyByScalar(normal, far, new C.Cartesian3()));
+    state.viewer.camera.lookAtTransform(C.Matrix4.IDENTITY);
+  }
+
+  // The Moon's frame for the camera behind it: centred on the Moon, axes inertial.
+  function moonFrame(time) {
+    const C = window.Cesium, moon = entityAt("moon", time);
+    return moon ? C.Matrix4.fromRotationTranslation(icrfToFixed(time), moon) : null;
+  }
+
+  function frameMoon(time) {
+    const C = window.Cesium, moon = entityAt("moon", time), frame = moonFrame(time);
+    if (!moon || !frame) { frameFlight(state.doc, 0); return; }
+    // beyond the Moon on the Earth-Moon line, a little above it, looking back at the Moon
+    const out = C.Cartesian3.normalize(moon, new C.Cartesian3());
+    const north = C.Cartesian3.cross(C.Cartesian3.cross(out, C.Cartesian3.UNIT_Z, new C.Cartesian3()), out, new C.Cartesian3());
+    C.Cartesian3.normalize(north, north);
+    const fixed = C.Cartesian3.add(C.Cartesian3.multiplyByScalar(out, MOON_VIEW_M, new C.Cartesian3()),
+      C.Cartesian3.multiplyByScalar(north, 0.35 * MOON_VIEW_M, new C.Cartesian3()), new C.Cartesian3());
+    const toInertial = C.Matrix3.transpose(icrfToFixed(time), new C.Matrix3());
+    state.viewer.camera.lookAtTransform(frame, C.Matrix3.multiplyByVector(toInertial, fixed, new C.Cartesian3()));
+  }
+
+  // Each frame, before drawing: keep the camera where its preset holds it, relative to what it
+  // watches (the user may turn it about that with the mouse).
+  function cameraTick(sc, time) {
+    if (!state.doc) return;
+    const C = window.Cesium, camera = sc.camera, mode = state.camera;
+    const keep = () => C.Cartesian3.clone(camera.position);
+    if (mode === "follow") {
+      const pos = entityAt("vehicle", time);
+      if (pos) camera.lookAtTransform(C.Transforms.eastNorthUpToFixedFrame(pos), keep());
+    } else if (mode === "moon") {
+      const frame = moonFrame(time);
+      if (frame) camera.lookAtTransform(frame, keep());
+    } else if (mode === "site") {
+      const pos = entityAt("vehicle", time), site = state.doc.site;
+      if (!pos) return;
+      const tr = state.doc.trajectory, n = tr.t_s.length;
+      const course = bearing(tr.lat_deg[0], tr.lon_deg[0], tr.lat_deg[n - 1], tr.lon_deg[n - 1]);
+      const pad = C.Cartesian3.fromDegrees(site.lon_deg, site.lat_deg, site.alt_m + SITE_UP_M);
+      const enu = C.Transforms.eastNorthUpToFixedFrame(pad);
+      // to the right of the course, so the climb crosses the frame
+      const side = course + Math.PI / 2;
+      const local = new C.Cartesian3(SITE_BACK_M * Math.sin(side), SITE_BACK_M * Math.cos(side), 0);
+      const eye = C.Matrix4.multiplyByPoint(enu, local, new C.Cartesian3());
+      const direction = C.Cartesian3.normalize(C.Cartesian3.subtract(pos, eye, new C.Cartesian3()), new C.Cartesian3());
+      const up = C.Ellipsoid.WGS84.geodeticSurfaceNormal(eye, new C.Cartesian3());
+      // a vehicle gone below the horizon: look at the sky over the place it went down
+      const rise = C.Cartesian3.dot(direction, up), least = Math.sin(C.Math.toRadians(SITE_MIN_ELEVATION_DEG));
+      if (rise < least) {
+        const flat = C.Cartesian3.subtract(direction, C.Cartesian3.multiplyByScalar(up, rise, new C.Cartesian3()), new C.Cartesian3());
+        C.Cartesian3.normalize(flat, flat);
+        C.Cartesian3.add(C.Cartesian3.multiplyByScalar(flat, Math.sqrt(1 - least * least), flat),
+          C.Cartesian3.multiplyByScalar(up, least, new C.Cartesian3()), direction);
+      }
+      const right = C.Cartesian3.normalize(C.Cartesian3.cross(direction, up, new C.Cartesian3()), new C.Cartesian3());
+      camera.lookAtTransform(C.Matrix4.IDENTITY);
+      camera.setView({ destination: eye, orientation: {
+        direction, up: C.Cartesian3.cross(right, direction, new C.Cartesian3()) } });
+    } else if (state.inertial && (mode === "overview" || mode === "orbit")) {
+      // a flight to the Moon is drawn in inertial axes: keep the camera fixed in them too, so
+      // the Earth turns under a still trajectory instead of the trajectory wheeling round
+      camera.lookAtTransform(C.Matrix4.fromRotationTranslation(icrfToFixed(time)), keep());
+    }
+  }
+
+  function buildCameraMenu(ch) {
+    const sel = $("camera");
+    sel.replaceChildren();
+    for (const name of ch.cameras || ["overview"]) sel.append(el("option", { value: name, text: CAMERA_NAMES[name] || name }));
+    sel.value = state.camera;
+  }
+
+  // --- events --------------------------------------------------------------------------------
+  function buildEventMenu(doc) {
+    const sel = $("events");
+    sel.replaceChildren(el("option", { value: "", text: "Jump to an event\u2026" }));
+    doc.events.forEach((e, i) => sel.append(el("option", { value: String(i), text: `${clockText(e.t_s, 0)} \u00b7 ${e.name}` })));
+  }
+
+  function jumpToEvent(i) {
+    const e = state.doc && state.doc.events[i];
+    if (!e) return;
+    seek(e.t_s);
+  }
+
+  // The next (dir 1) or previous (dir -1) event from the clock.
+  function stepEvent(dir) {
+    if (!state.doc) return;
+    const t = currentTime(), evs = state.doc.events;
+    const e = dir > 0 ? evs.find((x) => x.t_s > t + 0.05) : [...evs].reverse().find((x) => x.t_s < t - 0.05);
+    if (e) seek(e.t_s);
+  }
+
+  // --- the address: chapter, time, camera and what-if --------------------------------------------
+  // #v2-london&t=150.0&camera=follow&thrust_factor=0.9 (a bare #v2-london still works).
+  function parseHash(hash) {
+    const parts = hash.replace(/^#/, "").split("&").filter(Boolean);
+    const out = { chapter: null, t: null, camera: null, whatif: {} };
+    for (const part of parts) {
+      const eq = part.indexOf("=");
+      if (eq < 0) { out.chapter = decodeURIComponent(part); continue; }
+      const k = decodeURIComponent(part.slice(0, eq)), v = decodeURIComponent(part.slice(eq + 1));
+      if (k === "t") out.t = Number(v);
+      else if (k === "camera") out.camera = v;
+      else if (k === "date" || /^[a-z_]+$/.test(k)) out.whatif[k] = k === "date" ? v : Number(v);
+    }
+    return out;
+  }
+
+  function hashNow() {
+    if (!state.chapter) return "";
+    const parts = [encodeURIComponent(state.chapter.key), `t=${currentTime().toFixed(1)}`];
+    if (state.camera !== "overview") parts.push(`camera=${state.camera}`);
+    if (state.controls) {
+      for (const [k, v] of Object.entries(whatIfBody())) if (k !== "mission") parts.push(`${k}=${encodeURIComponent(v)}`);
+    }
+    return `#${parts.join("&")}`;
+  }
+
+  function writeHash() {
+    if (FILM || !state.chapter || state.restoring) return;
+    // an address changed by the user since we last wrote it waits for its hashchange
+    if (state.lastHash !== undefined && location.hash !== state.lastHash) return;
+    const h = hashNow();
+    if (h !== location.hash) history.replaceState(null, "", h);
+    state.lastHash = location.hash;
+    state.hashWritten = performance.now();
+  }
+
+  // Set the what-if controls to a link's values (those the chapter has), then fly them.
+  async function applyWhatIf(values) {
+    let any = false;
+    for (const [k, v] of Object.entries(values)) {
+      const input = $(`wi-${k}`);
+      if (!input || (typeof v === "number" && !Number.isFinite(v))) continue;
+      input.value = k === "date" ? String(v).replace(/:00Z$/, "").slice(0, 16) : String(v);
+      input.dispatchEvent(new Event(k === "date" ? "change" : "input", { bubbles: true }));
+      any = true;
+    }
+    if (any) {
+      clearTimeout(state.timer);
+      await fly(whatIfBody(), false);
+    }
+  }
+
+  async function restore(view) {
+    const ch = state.chapters.find((c) => c.key === view.chapter) || state.chapters[0];
+    state.restoring = true;
+    state.lastHash = undefined;
+    try {
+      const keepPlaying = view.t === null && !FILM;
+      await selectChapter(ch, { autoplay: keepPlaying, camera: view.camera || "overview" });
+      if (Object.keys(view.whatif).length) await applyWhatIf(view.whatif);
+      if (view.t !== null && Number.isFinite(view.t)) {
+        if (state.viewer) state.viewer.clock.shouldAnimate = false;
+        seek(view.t);
+      }
+      setCamera(view.camera || "overview", { instant: true, quiet: true });
+    } finally {
+      state.restoring = false;
+    }
+    writeHash();
+  }
+
+  // --- present mode, the guided tour, large text -----------------------------------------------
+  const sentences = (text) => (text.match(/[^.!?]+[.!?]+["\u201d\u2019)]?(\s|$)|[^.!?]+$/g) || [text]).map((x) => x.trim());
+
+  function setPresent(on) {
+    state.present = on;
+    document.body.classList.toggle("present", on);
+    probe.present = on;
+    if (!on && state.tour) stopTour();
+    if (on) {
+      const root = document.documentElement;
+      if (root.requestFullscreen && !document.fullscreenElement) root.requestFullscreen().catch(() => {});
+    } else if (document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => {});
+    requestAnimationFrame(() => {
+      if (state.viewer) state.viewer.resize();
+      if (state.doc) { drawCharts(state.doc); presentCaptions(currentTime()); }
+    });
+  }
+
+  function toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
+  }
+
+  function setLarge(on) {
+    document.body.classList.toggle("large", on);
+    probe.large = on;
+    if (state.doc) drawCharts(state.doc);
+  }
+
+  function stepChapter(dir) {
+    const i = state.chapters.indexOf(state.chapter) + dir;
+    if (i < 0 || i >= state.chapters.length) return;
+    if (state.tour) { state.tour.index = i; playTourChapter(); return; }
+    selectChapter(state.chapters[i]);
+  }
+
+  // The captions of present mode and the tour: the chapter, a sentence of its account (spread
+  // over the flight) and the event just passed.
+  function presentCaptions(t) {
+    if (!state.present || !state.doc || !state.chapter) return;
+    const ch = state.chapter, doc = state.doc;
+    $("pc-title").textContent = `${ch.year} \u00b7 ${ch.title}`;
+    const parts = sentences(ch.account);
+    const k = Math.min(parts.length - 1, Math.floor((t / Math.max(state.tEnd, 1e-9)) * parts.length));
+    $("pc-account").textContent = parts[Math.max(0, k)];
+    const span = (state.viewer ? state.viewer.clock.multiplier : 8) * 3;
+    const ev = doc.events.filter((e) => e.t_s <= t && t - e.t_s <= span && !e.is_liftoff).at(-1);
+    const call = $("pc-event");
+    call.hidden = !ev;
+    call.textContent = ev ? `${ev.name} \u00b7 ${clockText(ev.t_s, 0)}` : "";
+  }
+
+  const TOUR_CHAPTER_S = 40;  // wall seconds a chapter plays in the tour
+  const TOUR_HOLD_MS = 2500;  // the end of a chapter held this long before the next
+
+  function startTour(opts = {}) {
+    state.tour = { index: 0, seconds: opts.seconds || TOUR_CHAPTER_S, hold: opts.holdMs ?? TOUR_HOLD_MS, visited: [] };
+    probe.tour = state.tour;
+    setPresent(true);
+    playTourChapter();
+  }
+
+  function stopTour() {
+    if (!state.tour) return;
+    clearTimeout(state.tour.next);
+    state.tour = null;
+    probe.tour = null;
+    if (state.viewer) state.viewer.clock.multiplier = Number($("speed").value);
+  }
+
+  async function playTourChapter() {
+    const tour = state.tour;
+    if (!tour) return;
+    clearTimeout(tour.next);
+    const ch = state.chapters[tour.index];
+    await selectChapter(ch, { autoplay: false });
+    if (state.tour !== tour || state.chapter !== ch) return;
+    tour.visited.push(ch.key);
+    probe.tourVisited = [...tour.visited];
+    const clock = state.viewer ? state.viewer.clock : null;
+    if (!clock) { tourNext(tour); return; }
+    clock.multiplier = state.tEnd / tour.seconds;
+    clock.currentTime = clock.startTime.clone();
+    clock.shouldAnimate = true;
+    onTick(clock);
+    tour.waiting = ch.key;
+  }
+
+  function tourNext(tour) {
+    if (state.tour !== tour) return;
+    tour.waiting = null;
+    tour.next = setTimeout(() => {
+      if (state.tour !== tour) return;
+      if (tour.index + 1 >= state.chapters.length) { tour.done = true; probe.tourDone = true; stopTour(); return; }
+      tour.index += 1;
+      playTourChapter();
+    }, tour.hold);
+  }
+
+  // --- help --------------------------------------------------------------------------------
+  const KEYS = [
+    ["Space", "play or pause"], ["\u2190 \u2192", "previous or next chapter"],
+    ["[ ]", "previous or next event"], ["Home End", "start or end of the flight"],
+    ["C, 1\u20136", "next camera, or camera by number"], ["P", "present mode (full screen, captions only)"],
+    ["T", "guided tour of every chapter"], ["L", "large text"], ["F", "full screen"],
+    ["O", "overlays on or off (a clean view)"], ["S", "save a 3840 \u00d7 2160 still (Shift+S: clean)"],
+    ["R", "record the view as WebM, again to stop"], ["? H", "this help"], ["Esc", "leave present mode, the tour or this help"],
+  ];
+
+  function buildHelp() {
+    const dl = $("help-keys");
+    dl.replaceChildren();
+    for (const [k, what] of KEYS) dl.append(el("dt", {}, el("kbd", { text: k })), el("dd", { text: what }));
+  }
+
+  function toggleHelp(show) {
+    const box = $("help");
+    box.hidden = show === undefined ? !box.hidden : !show;
+    if (!box.hidden) $("help-close").focus();
+  }
+
+  function togglePlay() { $("play").click(); }
+
+  function setOverlays(on) {
+    state.overlays = on;
+    document.body.classList.toggle("clean", !on);
+    $("tool-clean").setAttribute("aria-pressed", String(!on));
+  }
+
+  function onKey(ev) {
+    const tag = (ev.target && ev.target.tagName) || "";
+    if (ev.key === "Escape") {
+      if (!$("help").hidden) toggleHelp(false);
+      else if (state.present) setPresent(false);
+      return;
+    }
+    if (/^(INPUT|SELECT|TEXTAREA)$/.test(tag) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (tag === "BUTTON" && (ev.key === " " || ev.key === "Enter")) return;
+    const k = ev.key;
+    const cams = (state.chapter && state.chapter.cameras) || [];
+    const act = {
+      " ": togglePlay, ArrowLeft: () => stepChapter(-1), ArrowRight: () => stepChapter(1),
+      "[": () => stepEvent(-1), "]": () => stepEvent(1), Home: () => seek(0), End: () => seek(state.tEnd),
+      c: () => setCamera(cams[(cams.indexOf(state.camera) + 1) % cams.length]),
+      p: () => setPresent(!state.present), t: () => (state.tour ? stopTour() : startTour()),
+      l: () => setLarge(!document.body.classList.contains("large")), f: toggleFullscreen,
+      o: () => setOverlays(!state.overlays), s: () => saveStill({ overlays: true }),
+      S: () => saveStill({ overlays: false }), r: toggleRecord, "?": () => toggleHelp(), h: () => toggleHelp(),
+    }[k.length === 1 && k !== "S" ? k.toLowerCase() : k];
+    if (/^[1-6]$/.test(k) && cams[Number(k) - 1]) { setCamera(cams[Number(k) - 1]); ev.preventDefault(); return; }
+    if (act) { act(); ev.preventDefault(); }
+  }
+
+  // --- stills and recording ----------------------------------------------------------------------
+  // The overlays painted on a 2D canvas (a still's or a recording's): title, date, clock,
+  // readout, and in present mode its captions. Sizes scale with the picture's height.
+  function paintOverlays(g, W, H, t) {
+    const doc = state.doc;
+    if (!doc) return;
+    const u = H / 1080, pad = 36 * u;
+    g.save();
+    g.shadowColor = "rgba(0,0,0,0.9)"; g.shadowBlur = 8 * u; g.textBaseline = "top";
+    g.fillStyle = "#e8e4da"; g.font = `600 ${40 * u}px Georgia, serif`;
+    g.fillText(doc.mission_name, pad, pad);
+    g.fillStyle = "#9aa3b2"; g.font = `${22 * u}px sans-serif`;
+    g.fillText($("ov-date").textContent, pad, pad + 52 * u);
+    g.fillStyle = "#ffb000"; g.font = `600 ${52 * u}px monospace`;
+    g.fillText(clockText(t), pad, pad + 90 * u);
+    g.fillStyle = "#e8e4da"; g.font = `${24 * u}px monospace`;
+    const lines = [""];  // the readout's lines (broken at its <br>s; it may be hidden)
+    for (const node of $("ov-readout").childNodes) {
+      if (node.nodeName === "BR") lines.push(""); else lines[lines.length - 1] += node.textContent;
+    }
+    lines.forEach((line, i) => g.fillText(line, pad, pad + (160 + 32 * i) * u));
+    const caption = state.present ? [$("pc-title").textContent, $("pc-account").textContent,
+      $("pc-event").hidden ? "" : $("pc-event").textContent].filter(Boolean) : [];
+    if (caption.length) {
+      g.textAlign = "center"; g.font = `600 ${34 * u}px Georgia, serif`;
+      caption.forEach((line, i) => g.fillText(line.length > 110 ? `${line.slice(0, 107)}\u2026` : line,
+        W / 2, H - (70 + 48 * (caption.length - i)) * u));
+    }
+    g.restore();
+  }
+
+  // The frame just drawn into a 2D canvas of W x H, read with readPixels in the same frame
+  // (the same as drawImage of the WebGL canvas, without its slow path under software WebGL).
+  function copyFrame(canvas, g, W, H) {
+    const gl = canvas.getContext("webgl2") || canvas.getContext("webgl");
+    const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
+    const bound = gl.getParameter(gl.FRAMEBUFFER_BINDING);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    const px = new Uint8Array(w * h * 4);
+    gl.readPixels(0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, bound);
+    const img = new ImageData(w, h), row = w * 4;
+    for (let y = 0; y < h; y++) img.data.set(px.subarray((h - 1 - y) * row, (h - y) * row), y * row);
+    if (w === W && h === H) { g.putImageData(img, 0, 0); return; }
+    const tmp = document.createElement("canvas");
+    tmp.width = w; tmp.height = h;
+    tmp.getContext("2d").putImageData(img, 0, 0);
+    g.drawImage(tmp, 0, 0, W, H);
+  }
+
+  // Render the globe at W x H device pixels and copy it, in the same frame, onto a 2D canvas.
+  async function renderAt(W, H) {
+    const viewer = state.viewer, scene = viewer.scene, box = $("globe");
+    const saved = { style: box.getAttribute("style"), scale: viewer.resolutionScale };
+    const cssW = box.clientWidth, cssH = Math.round((cssW * H) / W);
+    box.setAttribute("style", `position:absolute;left:0;top:0;width:${cssW}px;height:${cssH}px;visibility:hidden`);
+    viewer.resolutionScale = W / (cssW * (window.devicePixelRatio || 1));
+    viewer.resize();
+    const out = document.createElement("canvas");
+    out.width = W; out.height = H;
+    const g = out.getContext("2d");
+    try {
+      for (let i = 0; i < 60; i++) {
+        await drawn(scene);
+        if (scene.globe.tilesLoaded) break;
+      }
+      await new Promise((resolve) => {
+        const copy = () => {
+          scene.postRender.removeEventListener(copy);
+          copyFrame(viewer.canvas, g, W, H);
+          resolve();
+        };
+        scene.postRender.addEventListener(copy);
+        scene.requestRender();
+      });
+    } finally {
+      if (saved.style === null) box.removeAttribute("style"); else box.setAttribute("style", saved.style);
+      viewer.resolutionScale = saved.scale;
+      viewer.resize();
+      scene.requestRender();
+    }
+    return out;
+  }
+
+  const STILL_W = 3840, STILL_H = 2160;
+
+  async function still(opts = {}) {
+    if (!state.viewer || !state.doc) throw new Error("no flight on the globe yet");
+    const W = Math.min(STILL_W, opts.width || STILL_W), H = Math.min(STILL_H, opts.height || STILL_H);
+    const wasPlaying = state.viewer.clock.shouldAnimate;
+    state.viewer.clock.shouldAnimate = false;
+    if (opts.t !== undefined && opts.t !== null) seek(opts.t);
+    const t = currentTime();
+    const canvas = await renderAt(W, H);
+    if (opts.overlays !== false) paintOverlays(canvas.getContext("2d"), W, H, t);
+    state.viewer.clock.shouldAnimate = wasPlaying;
+    return { canvas, t };
+  }
+
+  function download(blob, name) {
+    const a = el("a", { href: URL.createObjectURL(blob), download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+  }
+
+  async function saveStill(opts) {
+    const t0 = performance.now();
+    const { canvas, t } = await still(opts);
+    const t1 = performance.now();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+    probe.lastStill = { width: canvas.width, height: canvas.height, bytes: blob.size,
+      render_ms: t1 - t0, encode_ms: performance.now() - t1 };
+    download(blob, `${state.chapter.key}-T${Math.round(t)}s${opts.overlays === false ? "-clean" : ""}.png`);
+    return probe.lastStill;
+  }
+
+  // A still as a PNG data URL (for `spacerace film --still`).
+  async function stillData(opts) {
+    const { canvas } = await still(opts);
+    return canvas.toDataURL("image/png");
+  }
+
+  function toggleRecord() {
+    if (state.recorder) { state.recorder.stop(); return; }
+    if (!state.viewer || typeof MediaRecorder === "undefined") return;
+    const viewer = state.viewer, scene = viewer.scene, src = viewer.canvas;
+    const comp = document.createElement("canvas");
+    comp.width = src.width; comp.height = src.height;
+    const g = comp.getContext("2d");
+    const paint = () => {
+      g.drawImage(src, 0, 0, comp.width, comp.height);
+      if (state.overlays) paintOverlays(g, comp.width, comp.height, currentTime());
+    };
+    scene.postRender.addEventListener(paint);
+    const type = ["video/webm;codecs=vp9", "video/webm;codecs=vp8", "video/webm"].find((x) => MediaRecorder.isTypeSupported(x));
+    const rec = new MediaRecorder(comp.captureStream(30), type ? { mimeType: type } : {});
+    const chunks = [];
+    rec.ondataavailable = (e) => { if (e.data.size) chunks.push(e.data); };
+    rec.onstop = () => {
+      scene.postRender.removeEventListener(paint);
+      scene.requestRenderMode = true;
+      state.recorder = null;
+      document.body.classList.remove("recording");
+      $("tool-record").setAttribute("aria-pressed", "false");
+      const blob = new Blob(chunks, { type: "video/webm" });
+      probe.lastRecording = { bytes: blob.size, type: blob.type, width: comp.width, height: comp.height };
+      download(blob, `${state.chapter ? state.chapter.key : "spacerace"}.webm`);
+    };
+    scene.requestRenderMode = false;  // a frame every tick while recording, moving or not
+    rec.start(250);
+    state.recorder = rec;
+    document.body.classList.add("recording");
+    $("tool-record").setAttribute("aria-pressed", "true");
+  }
+
+  function initTools() {
+    $("camera").addEventListener("change", () => setCamera($("camera").value));
+    $("events").addEventListener("change", () => {
+      const v = $("events").value;
+      if (v !== "") jumpToEvent(Number(v));
+      $("events").value = "";
+    });
+    $("tool-present").addEventListener("click", () => setPresent(!state.present));
+    $("tool-tour").addEventListener("click", () => (state.tour ? stopTour() : startTour()));
+    $("tool-large").addEventListener("click", () => setLarge(!document.body.classList.contains("large")));
+    $("tool-still").addEventListener("click", () => saveStill({ overlays: state.overlays }));
+    $("tool-clean").addEventListener("click", () => setOverlays(!state.overlays));
+    $("tool-record").addEventListener("click", toggleRecord);
+    $("tool-help").addEventListener("click", () => toggleHelp());
+    $("help-close").addEventListener("click", () => toggleHelp(false));
+    document.addEventListener("keydown", onKey);
+    window.addEventListener("hashchange", (ev) => {
+      const view = parseHash(new URL(ev.newURL).hash);
+      state.lastHash = undefined;
+      if (view.chapter) restore(view);
+    });
+    document.addEventListener("fullscreenchange", () => {
+      if (!document.fullscreenElement && state.present && !state.tour) setPresent(false);
+    });
+    buildHelp();
   }
 
   // --- film mode ------------------------------------------------------------------------------
@@ -1114,6 +1679,7 @@
     if (FILM) document.body.classList.add("film", ...(FILM === "clean" ? ["film-clean"] : []));
     for (const def of CHARTS) state.charts.push(new Chart(def, $("charts")));
     initTransport();
+    initTools();
     try {
       state.viewer = initGlobe();
     } catch (err) {
@@ -1127,7 +1693,9 @@
     });
     let chapters;
     try {
-      chapters = (await getJSON("/api/chapters")).body.chapters;
+      const listed = (await getJSON("/api/chapters")).body;
+      chapters = listed.chapters;
+      state.axis = listed.axis;
     } catch (err) {
       $("chapter-title").textContent = `The catalog could not be read: ${err.message}`;
       return;
@@ -1138,8 +1706,9 @@
       $("chapter-title").textContent = "The catalog has no missions yet.";
       return;
     }
-    const wanted = decodeURIComponent(location.hash.slice(1));
-    await selectChapter(chapters.find((c) => c.key === wanted) || chapters[0]);
+    await restore(parseHash(location.hash));
+    probe.ready = true;
+    document.body.dataset.ready = "1";
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
