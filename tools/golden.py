@@ -38,7 +38,6 @@ import datetime as dt
 import json
 import math
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))  # the benchmarks' temporary worktrees
+from revisions import worktree  # noqa: E402
+
 DEFAULT_BASE = "c343122"  # the commit before issue 13's restructuring
 WORKTREE = "WORKTREE"  # --head WORKTREE: the files of this checkout as they are
 DEFAULT_RTOL = 1e-6
@@ -69,16 +71,8 @@ def checkout(rev: str) -> Iterator[Path]:
     if rev == WORKTREE:
         yield REPO
         return
-    tmp = Path(tempfile.mkdtemp(prefix="golden-"))
-    path = tmp / "tree"
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--quiet",
-                    str(path), rev], check=True)
-    try:
+    with worktree(rev) as path:
         yield path
-    finally:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(path)],
-                       check=False)
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _env(tree: Path, cache: Path) -> dict[str, str]:
@@ -89,12 +83,11 @@ def _env(tree: Path, cache: Path) -> dict[str, str]:
     return env
 
 
-def fly(tree: str, cache: str, mission: str) -> dict[str, Any]:
-    """``spacerace fly MISSION --json`` in ``tree``: its exit status, JSON and wall time."""
+def _run_json(args: list[str], tree: str, cache: str) -> dict[str, Any]:
+    """Run ``python ARGS`` in ``tree``: its exit status, the JSON it prints and its wall time."""
     t0 = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "spacerace", "fly", mission, "--json"],
-                         env=_env(Path(tree), Path(cache)), capture_output=True, text=True,
-                         cwd=cache, check=False)
+    run = subprocess.run([sys.executable, *args], env=_env(Path(tree), Path(cache)),
+                         capture_output=True, text=True, cwd=cache, check=False)
     out: dict[str, Any] = {"exit": run.returncode, "seconds": time.perf_counter() - t0}
     try:
         out["json"] = json.loads(run.stdout)
@@ -102,6 +95,11 @@ def fly(tree: str, cache: str, mission: str) -> dict[str, Any]:
         out["json"] = None
         out["stderr"] = run.stderr.strip().splitlines()[-1:] or [""]
     return out
+
+
+def fly(tree: str, cache: str, mission: str) -> dict[str, Any]:
+    """``spacerace fly MISSION --json`` in ``tree``: its exit status, JSON and wall time."""
+    return _run_json(["-m", "spacerace", "fly", mission, "--json"], tree, cache)
 
 
 # --same-plan: the base aims and flies; the head flies the base's aimed plan without aiming,
@@ -128,18 +126,9 @@ print(json.dumps({"figures": simulate(v, m, options_for(m, None)).figures}))
 
 def fly_plan(tree: str, cache: str, mission: str, side: str) -> dict[str, Any]:
     """The base: ``fly`` (aimed), its plan saved; the head: that plan flown as it stands."""
-    t0 = time.perf_counter()
     plan = str(Path(cache) / f"{mission}.plan.pickle")
-    run = subprocess.run([sys.executable, "-c", _BASE_PLAN if side == "base" else _HEAD_PLAN,
-                          mission, plan], env=_env(Path(tree), Path(cache)),
-                         capture_output=True, text=True, cwd=cache, check=False)
-    out: dict[str, Any] = {"exit": run.returncode, "seconds": time.perf_counter() - t0}
-    try:
-        out["json"] = json.loads(run.stdout)
-    except json.JSONDecodeError:
-        out["json"] = None
-        out["stderr"] = run.stderr.strip().splitlines()[-1:] or [""]
-    return out
+    return _run_json(["-c", _BASE_PLAN if side == "base" else _HEAD_PLAN, mission, plan],
+                     tree, cache)
 
 
 def missions(tree: Path, cache: Path) -> list[str]:
