@@ -34,8 +34,9 @@ def test_the_choice(monkeypatch, tmp_path):
     monkeypatch.delitem(sys.modules, "spacerace._jit", raising=False)
     assert firstflight.choose(catalog.load("sputnik-1")[1]) is False
     assert firstflight.choose(v2) is True and started == [1]
-    assert os.environ[firstflight.INTERPRETED_ENV] == "1"
-    monkeypatch.delenv(firstflight.INTERPRETED_ENV)
+    # popped, not monkeypatch.delenv: that would put "1" back after the test, and every
+    # command the later tests start would then fly interpreted
+    assert os.environ.pop(firstflight.INTERPRETED_ENV) == "1"
     firstflight.mark_compiled()
     assert firstflight.compiled_ready() and firstflight.choose(v2) is False
     monkeypatch.setenv("SPACERACE_FIRST_FLIGHT", "compiled")
