@@ -44,6 +44,14 @@ def mark_compiled() -> None:
         path = _marker("compiled")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
+    except OSError:
+        pass
+    release_warmup()
+
+
+def release_warmup() -> None:
+    """Say that no background compilation is under way any more."""
+    try:
         _marker("compiling").unlink(missing_ok=True)
     except OSError:
         pass

@@ -14,11 +14,14 @@ def main() -> None:
     if hasattr(os, "nice"):
         os.nice(10)
     from spacerace.catalog import load
-    from spacerace.firstflight import mark_compiled
+    from spacerace.firstflight import mark_compiled, release_warmup
     from spacerace.flight import fly
 
-    fly(*load("v2-london"))
-    mark_compiled()
+    try:
+        fly(*load("v2-london"))
+        mark_compiled()
+    finally:  # a failed compilation is not left looking under way: the next flight retries
+        release_warmup()
 
 
 if __name__ == "__main__":
