@@ -32,7 +32,10 @@ from spacerace.models.atmosphere import LAYER_BASE_Z
 from spacerace.models.earth import geodetic_height
 
 LAYER_KNOTS = LAYER_BASE_Z.reshape((1, LAYER_BASE_Z.size))
-KNOT_MIN_FRACTION = 1e-3  # a knot nearer the step's start than this fraction is its start [-]
+# A knot counts only between these fractions of a step: nearer its start the step began on
+# it; nearer its end it is not what made the error [-].
+KNOT_MIN_FRACTION = 1e-3
+KNOT_MAX_FRACTION = 0.999
 KNOT_ITERATIONS = 6  # most Illinois iterations to place one knot in a step [-]
 KNOT_TOL = 1e-4  # fraction of the step to which a knot is placed [-]
 # Which diagnostic a knot is crossed in (the time's knots need no search).
@@ -104,7 +107,8 @@ def kink_fraction(t: float, h: float, y: np.ndarray, y1: np.ndarray, k: np.ndarr
                   p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
                   tab: np.ndarray, rc: np.ndarray, ys: np.ndarray, acc: np.ndarray,
                   diag: np.ndarray) -> float:
-    """Fraction of the step [t, t + h] at which it first crosses a knot (1: none).
+    """Fraction of the step [t, t + h] at which it first crosses a knot (1: none, or only
+    within ``KNOT_MAX_FRACTION`` of its end).
 
     ``y1`` is the (rejected) step's end and ``k`` its stages; ``alt0``, ``mach0`` and
     ``alt1``, ``mach1`` the altitude [m] and Mach number [-] at its start and end. The
@@ -118,24 +122,16 @@ def kink_fraction(t: float, h: float, y: np.ndarray, y1: np.ndarray, k: np.ndarr
         tk = first_knot(t, t + h, tab, TAB_PITCH_T)
         if not np.isnan(tk):
             frac = (tk - t) / h
-    prepared = False
-    for which in range(2):
-        for src in range(2):
-            if which == BY_ALTITUDE:
-                v0, v1 = alt0, alt1
-                knot = (first_knot(v0, v1, LAYER_KNOTS, 0) if src == 0 else
-                        first_knot(v0, v1, tab, TAB_WIND_H) if wind else np.nan)
-            else:
-                if src == 1:
-                    continue
-                v0, v1 = mach0, mach1
-                knot = first_knot(v0, v1, cd_mach, int(ph[PH_CD_ROW]))
-            if np.isnan(knot):
-                continue
-            if not prepared:
-                dense_prepare(y, y1, h, k, rc)
-                prepared = True
-            f = _place(which, knot, v0, v1, t, h, rc, p, ph, cd_mach, cd_val, tab, ys, acc,
-                       diag)
-            frac = min(frac, f)
-    return frac
+    layer_knot = first_knot(alt0, alt1, LAYER_KNOTS, 0)
+    wind_knot = first_knot(alt0, alt1, tab, TAB_WIND_H) if wind else np.nan
+    mach_knot = first_knot(mach0, mach1, cd_mach, int(ph[PH_CD_ROW]))
+    if np.isnan(layer_knot) and np.isnan(wind_knot) and np.isnan(mach_knot):
+        return frac if KNOT_MIN_FRACTION < frac < KNOT_MAX_FRACTION else 1.0
+    dense_prepare(y, y1, h, k, rc)
+    for which, knot, v0, v1 in ((BY_ALTITUDE, layer_knot, alt0, alt1),
+                                (BY_ALTITUDE, wind_knot, alt0, alt1),
+                                (BY_MACH, mach_knot, mach0, mach1)):
+        if not np.isnan(knot):
+            frac = min(frac, _place(which, knot, v0, v1, t, h, rc, p, ph, cd_mach, cd_val,
+                                    tab, ys, acc, diag))
+    return frac if KNOT_MIN_FRACTION < frac < KNOT_MAX_FRACTION else 1.0

@@ -62,11 +62,6 @@ from spacerace.kernel.step import accept, copy_state, end_on_steps, sample, stag
 FIRST_STEP = 0.05  # first trial step of a flight [s]; the error control adapts it at once
 MAX_STEPS = 200_000  # most integration steps of one call [-]
 MIN_STEP_REL = 1e-12  # a step below this fraction of (1 s + t) has underflowed [-]
-# A rejected step shortened to a knot it crosses only if the knot lies between these
-# fractions of it: nearer its start the step began on the knot, nearer its end the knot
-# is not what made the error.
-KNOT_MIN_FRACTION = 1e-3  # [-]
-KNOT_MAX_FRACTION = 0.999  # [-]
 EMPTY_FRACTION = 1e-6  # propellant below this fraction of the load is none left [-]
 
 
@@ -256,8 +251,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
             if err > 1.0:
                 frac = kink_fraction(t, h, y, y1, k, alt0, alt1, mach0, mach1, wind, p, ph,
                                      cd_mach, cd_val, tab, rc, ys, acc, diag)
-
-                if KNOT_MIN_FRACTION < frac < KNOT_MAX_FRACTION:
+                if frac < 1.0:
                     h *= frac  # the next trial ends on the knot
                     knot = True
                 else:
