@@ -130,16 +130,25 @@ def _event_records(pk: Packed, mission: Mission, ev: Events
     return records, details, states, maxq
 
 
-def _perigee_radius(state: np.ndarray, mu: float) -> float:
-    """Perigee radius [m] of the conic through an inertial state [m, m/s], mu [m^3/s^2]."""
-    x, y, z, vx, vy, vz = (float(c) for c in state[:6])
-    r = math.sqrt(x * x + y * y + z * z)
-    if mu <= 0.0 or r == 0.0:
-        return math.inf
+def perigee_radius(state: np.ndarray, mu: float = GM_EARTH) -> np.ndarray | float:
+    """Perigee radius [m] of the conic through inertial states [m, m/s] (the last axis
+    holds x, y, z, vx, vy, vz, ...), mu [m^3/s^2]; inf at the origin. Vectorised: one
+    state gives a float, a stack of them an array."""
+    st = np.asarray(state, dtype=float)
+    x, y, z, vx, vy, vz = (st[..., j] for j in range(6))
+    r = np.sqrt(x * x + y * y + z * z)
     h2 = (y * vz - z * vy) ** 2 + (z * vx - x * vz) ** 2 + (x * vy - y * vx) ** 2
-    energy = 0.5 * (vx * vx + vy * vy + vz * vz) - mu / r
-    e2 = max(1.0 + 2.0 * energy * h2 / (mu * mu), 0.0)  # rounds below 0 on a circle
-    return h2 / mu / (1.0 + math.sqrt(e2))
+    energy = 0.5 * (vx * vx + vy * vy + vz * vz) - mu / np.where(r == 0.0, 1.0, r)
+    e2 = np.maximum(1.0 + 2.0 * energy * h2 / (mu * mu), 0.0)  # rounds below 0 on a circle
+    rp = np.where((r == 0.0) | (mu <= 0.0), np.inf, h2 / mu / (1.0 + np.sqrt(e2)))
+    return float(rp) if rp.ndim == 0 else rp
+
+
+def may_orbit(state: np.ndarray, mu: float = GM_EARTH) -> np.ndarray | bool:
+    """Whether states could be orbits: perigee no lower than the orbit's lowest, less the
+    rounding (elements are computed only for these)."""
+    ok = perigee_radius(state, mu) >= WGS84_A + ORBIT_MIN_PERIGEE - PERIGEE_ROUNDING
+    return bool(ok) if np.ndim(ok) == 0 else ok
 
 
 def orbit_figures(state: np.ndarray, t: float, mu: float = GM_EARTH) -> dict[str, float]:
@@ -148,7 +157,7 @@ def orbit_figures(state: np.ndarray, t: float, mu: float = GM_EARTH) -> dict[str
     Apsis altitudes are above a sphere of the WGS-84 equatorial radius (6,378.137 km), the
     convention of the catalogues the archive quotes. Empty if the perigee is below 100 km.
     """
-    if _perigee_radius(state, mu) < WGS84_A + ORBIT_MIN_PERIGEE - PERIGEE_ROUNDING:
+    if not may_orbit(state, mu):
         return {}  # clearly no orbit (most flights; 10 m over the rounding): no elements
     try:
         el = elements_from_state(state[:3], state[3:6], mu)
