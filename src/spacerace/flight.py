@@ -16,6 +16,7 @@ from spacerace.constants import GM_EARTH, MOON_RADIUS, WGS84_A
 from spacerace.encounter import encounter_figures, periselene_latitude
 from spacerace.ephem import moon_sun_eci
 from spacerace.errors import OutOfRangeError, SimulationError, UnreachableError
+from spacerace.guidance import failure_line, gave_up
 from spacerace.kernel.events import (
     EV_APOGEE,
     EV_IMPACT,
@@ -40,8 +41,6 @@ from spacerace.kernel.layout import (
     D_VREL,
     N_DIAG,
     PH_THROTTLE,
-    STATUS_GUIDANCE_GROUND,
-    STATUS_GUIDANCE_SHORT,
     STATUS_IMPACT,
     STATUS_MESSAGES,
     STATUS_PHASES_DONE,
@@ -312,8 +311,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     at = Paused.at_liftoff(pk)
     kr = run_packed(pk, options, at)
     pk = dataclasses.replace(pk, phases=kr.phases)  # diagnostics need the lit engines
-    if kr.status in (STATUS_GUIDANCE_GROUND, STATUS_GUIDANCE_SHORT):
-        raise UnreachableError(_guidance_failure(mission, kr))
+    if gave_up(kr):
+        raise UnreachableError(failure_line(mission, kr))
     if kr.status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[kr.status]}")
     site_ecef = ecef_from_geodetic(mission.site.lat, mission.site.lon, mission.site.alt)
@@ -338,24 +337,6 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     traj.metadata["propellant_left_kg"] = [float(x) for x in at.prop_left]
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[kr.status],
                         metadata=traj.metadata)
-
-
-def _guidance_failure(mission: Mission, kr: KernelRun) -> str:
-    """One line: which closed-loop phase failed, when, and how far from its target."""
-    t, y, status = kr.t, kr.y, kr.status
-    i = int(kr.phase[-1]) if len(kr.phase) else 0
-    ph = mission.phases[i]
-    where = f"{mission.id}: phase {i} ({ph.name})"
-    target = f"{ph.target_perigee / 1e3:,.0f} x {ph.target_apogee / 1e3:,.0f} km"
-    if status == STATUS_GUIDANCE_GROUND:
-        return (f"{where}: the closed-loop guidance steered the vehicle into the ground at "
-                f"T+{t[-1]:.0f} s while aiming at the {target} orbit; the flight plan "
-                "before it (pitch programme, staging) leaves it too low or too slow")
-    r, v = y[-1, :3], y[-1, 3:6]
-    needed = math.sqrt(max(2.0 * (ph.until_energy + GM_EARTH / float(np.linalg.norm(r))), 0.0))
-    short = needed - float(np.linalg.norm(v))
-    return (f"{where}: the propellant ran out at T+{t[-1]:.0f} s before the {target} orbit "
-            f"was reached (about {short:,.0f} m/s short in speed at that height)")
 
 
 LONG_FLIGHT_OUTPUT = 600.0  # sampling and largest step of flights longer than a default [s]

@@ -188,7 +188,7 @@ def draw_offsets(mission: Mission, seed: int, indices: Sequence[int]) -> np.ndar
     out = np.empty((len(indices), len(mission.dispersions)))
     for row, rng in enumerate(run_generators(seed, indices)):
         for lo, hi, mean, sd in spans:
-            if mean is not None:
+            if mean is not None and sd is not None:
                 out[row, lo:hi] = mean + sd * rng.standard_normal(hi - lo)
             else:
                 out[row, lo] = draw(mission.dispersions[lo], rng)

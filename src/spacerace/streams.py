@@ -60,7 +60,7 @@ class _Hash:
 
 def _mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
-        result = _U32(MIX_MULT_L) * x - _U32(MIX_MULT_R) * y
+        result: np.ndarray = (_U32(MIX_MULT_L) * x - _U32(MIX_MULT_R) * y).astype(_U32)
     return result ^ (result >> _U32(XSHIFT))
 
 

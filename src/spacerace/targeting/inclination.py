@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from spacerace.errors import UnreachableError
+from spacerace.guidance import failure_line, gave_up
 from spacerace.kernel.inputs import NO_SAMPLES, Paused, SimOptions
 from spacerace.kernel.layout import P_AZ, STATUS_MESSAGES, STATUS_PHASES_DONE
 from spacerace.mission import Mission, injection_phase
@@ -62,9 +63,18 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
                 done=lambda f: abs(float(f[0])) < tolerance)
     az = float(sol.x[0])
     if not sol.converged:
+        # a plan that cannot reach its orbit is not mended by any azimuth: say that first
+        kr = run_packed(pk, dataclasses.replace(options, strict_guidance=True),
+                        Paused.at_liftoff(pk), stop)
+        if gave_up(kr):
+            raise UnreachableError(f"{failure_line(mission, kr)}; so the inclination of "
+                                   f"{math.degrees(mission.target_inclination):.4f} deg "
+                                   "cannot be aimed at")
+    if not sol.converged:
         raise UnreachableError(
             f"{mission.id}: aiming at the inclination of "
             f"{math.degrees(mission.target_inclination):.4f} deg did not converge in "
-            f"{max_iterations} flights; the last azimuth, {math.degrees(az):.4f} deg, missed it "
+            f"{max_iterations} flights; the last azimuth, {math.degrees(az) % 360.0:.4f} deg, "
+            "missed it "
             f"by {math.degrees(abs(float(sol.f[0]))):.2e} deg")
     return dataclasses.replace(mission, azimuth=az), AimResult(math.nan, az, 0.0, sol.trials)
