@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 import numpy as np
 
@@ -131,16 +132,29 @@ def _event_records(pk: Packed, mission: Mission, ev: Events
 
 def perigee_radius(state: np.ndarray, mu: float = GM_EARTH) -> np.ndarray | float:
     """Perigee radius [m] of the conic through inertial states [m, m/s] (the last axis
-    holds x, y, z, vx, vy, vz, ...), mu [m^3/s^2]; inf at the origin. Vectorised: one
-    state gives a float, a stack of them an array."""
+    holds x, y, z, vx, vy, vz, ...), mu [m^3/s^2]; inf at the origin. One state gives a
+    float, a stack of them an array."""
     st = np.asarray(state, dtype=float)
+    if st.ndim == 1:  # one state: plain floats, far faster than arrays of one
+        px, py, pz, qx, qy, qz = (float(c) for c in st[:6])
+        if mu <= 0.0 or px == py == pz == 0.0:
+            return math.inf
+        return float(_perigee_radii(px, py, pz, qx, qy, qz, mu))
     x, y, z, vx, vy, vz = (st[..., j] for j in range(6))
-    r = np.sqrt(x * x + y * y + z * z)
+    at_origin = (x == 0.0) & (y == 0.0) & (z == 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rp = _perigee_radii(x, y, z, vx, vy, vz, mu)
+    return np.where(at_origin | (mu <= 0.0), np.inf, rp)
+
+
+def _perigee_radii(x: Any, y: Any, z: Any, vx: Any, vy: Any, vz: Any, mu: float) -> Any:
+    """``perigee_radius`` in operators only, so on floats and arrays alike."""
+    r = (x * x + y * y + z * z) ** 0.5
     h2 = (y * vz - z * vy) ** 2 + (z * vx - x * vz) ** 2 + (x * vy - y * vx) ** 2
-    energy = 0.5 * (vx * vx + vy * vy + vz * vz) - mu / np.where(r == 0.0, 1.0, r)
-    e2 = np.maximum(1.0 + 2.0 * energy * h2 / (mu * mu), 0.0)  # rounds below 0 on a circle
-    rp = np.where((r == 0.0) | (mu <= 0.0), np.inf, h2 / mu / (1.0 + np.sqrt(e2)))
-    return float(rp) if rp.ndim == 0 else rp
+    energy = 0.5 * (vx * vx + vy * vy + vz * vz) - mu / r
+    e2 = 1.0 + 2.0 * energy * h2 / (mu * mu)
+    e2 = e2 * (e2 > 0.0)  # rounds below 0 on a circle
+    return h2 / mu / (1.0 + e2 ** 0.5)
 
 
 def may_orbit(state: np.ndarray, mu: float = GM_EARTH) -> np.ndarray | bool:
