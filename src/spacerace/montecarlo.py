@@ -115,6 +115,20 @@ class Linearization:
     shapes: tuple[tuple[int, ...], ...]
     is_linear: bool
 
+    def flat(self, offsets: np.ndarray) -> np.ndarray:
+        """The flattened inputs of runs with ``offsets`` (n_runs, n_dispersions).
+
+        Summed one dispersion at a time over the entries it moves, not as a BLAS product:
+        OpenBLAS's worker threads keep spinning after a product and take a core from the
+        kernel's threads that follow it (10,000 V-2 runs in 500-run batches on 2 cores:
+        2.8 s against 1.8 s). A run's inputs are also the same whatever batch it is in.
+        """
+        out = np.repeat(self.nominal[None, :], len(offsets), axis=0)
+        for j, row in enumerate(self.jacobian):
+            moved = np.flatnonzero(row)
+            out[:, moved] += offsets[:, j, None] * row[moved]
+        return out
+
 
 def linearize(vehicle: Vehicle, mission: Mission, options: SimOptions) -> Linearization:
     """Sensitivities of the packed inputs to each dispersion of ``mission``."""
@@ -198,7 +212,7 @@ def draw_offsets(mission: Mission, seed: int, indices: Sequence[int]) -> np.ndar
 def _packed_samples(spec: StudySpec, lin: Linearization, offsets: np.ndarray,
                     indices: Sequence[int]) -> list[np.ndarray]:
     if lin.is_linear:
-        flat = lin.nominal + offsets @ lin.jacobian
+        flat = lin.flat(offsets)
     else:
         flat = np.stack([_flatten(pack(*sample_run(spec.vehicle, spec.mission, spec.seed,
                                                     i)[:2], MC_OPTIONS)) for i in indices])
