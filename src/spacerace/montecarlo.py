@@ -449,8 +449,11 @@ def _execute(spec: StudySpec, todo: list[int], scheduler: str | None, workers: i
     if scheduler == "local":
         import os
 
+        # no dashboard; the scheduler's small HTTP server (health routes) on a free local port
+        # instead of 8787, which another study or program may hold
         cluster = LocalCluster(n_workers=workers or (os.cpu_count() or 1), threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+                               processes=True, dashboard_address=None,
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
         client = Client(cluster)
     else:
         client = Client(scheduler)
