@@ -29,8 +29,8 @@ from spacerace.kernel.events import (
     EVENTS,
     LIFTOFF,
     PHASE,
+    cutoff_flags,
     event_name,
-    is_engine_cutoff,
 )
 from spacerace.kernel.inputs import Events, KernelRun, Packed, Paused, SimOptions
 from spacerace.kernel.layout import (
@@ -57,7 +57,7 @@ from spacerace.kernel.layout import (
 from spacerace.kernel.output import diagnose, table_columns, table_rows
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_UPPER
-from spacerace.models.earth import distance, ecef_from_geodetic, geodetic_from_ecef
+from spacerace.models.earth import distance, geodetic_from_ecef
 from spacerace.models.geodesic import geodesic
 from spacerace.orbit import elements_from_state, flight_path_angle
 from spacerace.packing import check_liftoff, pack, pad_state
@@ -76,10 +76,10 @@ __all__ = ["AimResult", "FlightResult", "SimOptions", "aim", "aim_inclination",
            "check_liftoff", "fly", "options_for", "pad_state", "simulate"]
 
 
-def _columns(pk: Packed, kr: KernelRun, site_ecef: np.ndarray) -> dict[str, np.ndarray]:
-    """The trajectory's columns (``results.COLUMNS``) at the run's samples."""
+def _columns(pk: Packed, kr: KernelRun, lat0: float, lon0: float) -> dict[str, np.ndarray]:
+    """The trajectory's columns (``results.COLUMNS``) at the run's samples; the downrange
+    from ``lat0``, ``lon0`` [rad]."""
     t, y = kr.t, kr.y
-    lat0, lon0 = geodetic_from_ecef(*site_ecef)[:2]
     cols = table_columns(table_rows(t, y, kr.phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
                                     pk.tab, lat0, lon0))
     downrange = cols["downrange"]
@@ -105,24 +105,27 @@ def _event_records(pk: Packed, mission: Mission, ev: Events
     details = [""]
     states = [pk.y0]
     maxq = None
-    speeds = np.linalg.norm(ev.y[:, VX:VZ + 1], axis=1)
-    for i in range(len(ev.t)):
-        iph, code = int(ev.phase[i]), int(ev.code[i])
-        name, detail = event_name(code, int(ev.direction[i]), pk.phases, iph,
+    # plain Python numbers, converted once
+    speeds = np.sqrt(np.sum(ev.y[:, VX:VZ + 1] ** 2, axis=1)).tolist()
+    cuts = cutoff_flags(ev.code, ev.phase, pk.phases).tolist()
+    burning = (pk.phases[:, PH_THROTTLE] > 0.0).tolist()
+    rows = d.tolist()
+    for i, (iph, code, direction, t, cut) in enumerate(zip(
+            ev.phase.tolist(), ev.code.tolist(), ev.direction.tolist(), ev.t.tolist(), cuts)):
+        name, detail = event_name(code, direction, burning[iph], cut,
                                   phases[iph + 1].name if iph + 1 < len(phases) else "")
-        value = float(d[i, D_Q]) if code == EV_MAXQ else 0.0
+        row = rows[i]
+        value = row[D_Q] if code == EV_MAXQ else 0.0
         if code in (EV_MOON_CA, EV_MOON_SOI):
-            value = float(d[i, D_MOON_R])
+            value = row[D_MOON_R]
         if code == EV_MAXQ and value < MAX_Q_FLOOR:
             continue  # a turning point of a vanishing q high up is not a max-Q
-        if code == EV_MACH1 and d[i, D_ALT] > ALT_UPPER:
+        if code == EV_MACH1 and row[D_ALT] > ALT_UPPER:
             continue  # above 86 km the standard defines no speed of sound
-        cut = bool(is_engine_cutoff(code, pk.phases, iph))
-        rec = EventRecord(name, float(ev.t[i]), float(d[i, D_ALT]), float(d[i, D_VREL]),
-                          float(speeds[i]), float(d[i, D_LAT]), float(d[i, D_LON]), value,
-                          code=code, is_cutoff=cut, kind=EVENTS[code].kind,
-                          major=cut or EVENTS[code].major, direction=int(ev.direction[i]))
-        if code == EV_MAXQ and maxq is None and pk.phases[iph, PH_THROTTLE] > 0.0:
+        rec = EventRecord(name, t, row[D_ALT], row[D_VREL], speeds[i], row[D_LAT], row[D_LON],
+                          value, code=code, is_cutoff=cut, kind=EVENTS[code].kind,
+                          major=cut or EVENTS[code].major, direction=direction)
+        if code == EV_MAXQ and maxq is None and burning[iph]:
             maxq = rec
         records.append(rec)
         details.append(detail)
@@ -329,12 +332,11 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
         raise UnreachableError(failure_line(mission, kr))
     if kr.status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[kr.status]}")
-    site_ecef = ecef_from_geodetic(mission.site.lat, mission.site.lon, mission.site.alt)
     records, details, states, maxq = _event_records(pk, mission, kr.events)
     cutoffs = [(r, y) for r, y in zip(records, states) if r.is_cutoff]
     cutoff, cut_y = cutoffs[-1] if cutoffs else (None, None)
     traj = Trajectory(
-        columns=_columns(pk, kr, site_ecef),
+        columns=_columns(pk, kr, mission.site.lat, mission.site.lon),
         events=tuple(records),
         phase_names=tuple(ph.name for ph in mission.phases),
         metadata={"spacerace_version": __version__, "mission": mission.id,

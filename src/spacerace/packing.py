@@ -233,12 +233,12 @@ def liftoff_thrust_and_weight(phases: np.ndarray, stg: np.ndarray, y0: np.ndarra
     """
     p_site = atmosphere(min(max(site_alt, ALT_MIN), ALT_MAX))[1]
     burn = phases[..., 0, PH_BURN].astype(np.int64)
-    f_vac = np.zeros(np.shape(burn), dtype=np.float64)
-    a_exit = np.zeros(np.shape(burn), dtype=np.float64)
+    # operators only: numpy scalars for one flight (no arrays of one), arrays for a stack
+    f_vac, a_exit = 0.0, 0.0
     for k in range(stg.shape[-2]):
-        on = ((burn >> k) & 1).astype(bool) & (stg[..., k, STG_PROP] > 0)
-        f_vac = f_vac + np.where(on, stg[..., k, STG_F_VAC], 0.0)
-        a_exit = a_exit + np.where(on, stg[..., k, STG_A_EXIT], 0.0)
+        on = ((burn >> k) & 1 == 1) & (stg[..., k, STG_PROP] > 0)
+        f_vac = f_vac + on * stg[..., k, STG_F_VAC]
+        a_exit = a_exit + on * stg[..., k, STG_A_EXIT]
     f = thrust_at(f_vac, a_exit, p_site, phases[..., 0, PH_THROTTLE])
     return f, y0[..., M] * G0
 

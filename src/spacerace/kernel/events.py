@@ -117,7 +117,16 @@ def is_engine_cutoff(code: int, phases: np.ndarray, iph: int) -> bool:
                 and (last or phases[iph + 1, PH_THROTTLE] == 0.0))
 
 
-def event_name(code: int, direction: int, phases: np.ndarray, iph: int,
+@jit
+def cutoff_flags(codes: np.ndarray, iphs: np.ndarray, phases: np.ndarray) -> np.ndarray:
+    """``is_engine_cutoff`` of each located event (codes and phases as arrays), in one call."""
+    out = np.empty(codes.size, dtype=np.bool_)
+    for i in range(codes.size):
+        out[i] = is_engine_cutoff(codes[i], phases, iphs[i])
+    return out
+
+
+def event_name(code: int, direction: int, engine_on: bool, cut: bool,
                next_phase_name: str) -> tuple[str, str]:
     """Name and detail of a located event.
 
@@ -127,17 +136,18 @@ def event_name(code: int, direction: int, phases: np.ndarray, iph: int,
         Event code (``EV_*``).
     direction : int
         Sign of the crossing (+1 rising, -1 falling).
-    phases : ndarray
-        The phase table; ``iph`` the phase the event happened in.
+    engine_on : bool
+        Whether the phase the event happened in burns (its throttle above 0).
+    cut : bool
+        Whether the event is an engine cut-off (``is_engine_cutoff``).
     next_phase_name : str
         Name of the phase that follows ("" after the last).
     """
     ev = EVENTS[code]
     if ev.ends != PHASE:
-        engine_on = phases[iph, PH_THROTTLE] > 0.0
         other = direction < 0 if code != EV_MAXQ else not engine_on
         return (ev.other_name if ev.other_name and other else ev.name), ""
-    if is_engine_cutoff(code, phases, iph):
+    if cut:
         return CUTOFF, ev.reason
     if not next_phase_name:
         return "end of flight", ev.reason

@@ -58,7 +58,7 @@ from spacerace.kernel.layout import (
 )
 from spacerace.kernel.loop import run
 from spacerace.kernel.step import copy_state
-from spacerace.models.earth import geodetic_from_ecef, vincenty_distance
+from spacerace.models.earth import geodetic_sines, reduced_latitude_sines, vincenty_reduced
 
 # Buffers of one flight in a batch: samples (the phases' ends only) and events [-].
 BATCH_SAMPLES_PER_PHASE, BATCH_SAMPLES_EXTRA = 4, 8
@@ -81,10 +81,12 @@ def diagnose(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.
 
 @jit_borrow
 def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray,
-               p: np.ndarray, phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
-               tab: np.ndarray, lat0: float, lon0: float, acc: np.ndarray, diag: np.ndarray,
-               out: np.ndarray) -> None:
-    """Column ``i`` of ``table_rows`` (``acc``, ``diag`` are scratch)."""
+              p: np.ndarray, phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
+              tab: np.ndarray, site: np.ndarray, start: float, acc: np.ndarray,
+              diag: np.ndarray, out: np.ndarray) -> float:
+    """Column ``i`` of ``table_rows`` (``acc``, ``diag`` are scratch). ``site`` holds the
+    sines and cosines of the reduced latitude of the downrange's origin and its longitude;
+    ``start`` is Vincenty's lambda - L at the previous row, the one here is returned."""
     y = out_y[i]
     t = out_t[i]
     forces(t, y, p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, diag, False)
@@ -94,20 +96,23 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
     theta = p[P_THETA0] + w * t
     c, s = math.cos(theta), math.sin(theta)
     xe, ye = c * y[X] + s * y[Y], -s * y[X] + c * y[Y]
-    lat, lon, _ = geodetic_from_ecef(xe, ye, y[Z])
+    _, sl, cl, so, co = geodetic_sines(xe, ye, y[Z])
+    lat, lon = math.atan2(sl, cl), math.atan2(so, co)
     out[D_LAT, i], out[D_LON, i] = lat, lon
     out[T_X_ECEF, i], out[T_Y_ECEF, i] = xe, ye
     # the velocity relative to the Earth in Earth-fixed axes, then local east-north-up
     vx, vy, vz = y[VX] + w * y[Y], y[VY] - w * y[X], y[VZ]
     ve, vn = c * vx + s * vy, -s * vx + c * vy
-    sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
     east = -so * ve + co * vn
     north = -sl * co * ve - sl * so * vn + cl * vz
     up = cl * co * ve + cl * so * vn + sl * vz
     out[T_SPEED_INERTIAL, i] = math.sqrt(y[VX] * y[VX] + y[VY] * y[VY] + y[VZ] * y[VZ])
     out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.hypot(east, north))
     out[T_HEADING, i] = math.atan2(east, north) % (2.0 * math.pi)
-    out[T_DOWNRANGE, i] = vincenty_distance(lat0, lon0, lat, lon)
+    su, cu = reduced_latitude_sines(sl, cl)
+    out[T_DOWNRANGE, i], start = vincenty_reduced(site[0], site[1], su, cu, lon - site[2],
+                                                  start)
+    return start
 
 
 @jit
@@ -116,14 +121,20 @@ def table_rows(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: n
                lat0: float, lon0: float) -> np.ndarray:
     """Derived quantities at each output sample, shape (N_T, n) (rows ``D_*`` and ``T_*``).
 
-    ``lat0``, ``lon0`` [rad] is the point the downrange distance is measured from.
+    ``lat0``, ``lon0`` [rad] is the point the downrange distance is measured from (Vincenty's
+    distance, NaN where it does not converge; each row's iteration starts where the row
+    before converged).
     """
     out = np.empty((N_T, out_t.size))
     acc = np.empty(3)
     diag = np.empty(N_DIAG)
+    site = np.empty(3)
+    site[0], site[1] = reduced_latitude_sines(math.sin(lat0), math.cos(lat0))
+    site[2] = lon0
+    start = 0.0
     for i in range(out_t.size):
-        table_row(i, out_t, out_y, out_phase, p, phases, cd_mach, cd_val, tab, lat0, lon0,
-                   acc, diag, out)
+        start = table_row(i, out_t, out_y, out_phase, p, phases, cd_mach, cd_val, tab, site,
+                          start, acc, diag, out)
     return out
 
 

@@ -112,6 +112,21 @@ def geodetic_height_latitude(x: float, y: float, z: float) -> tuple[float, float
 
 
 @jit
+def geodetic_sines(x: float, y: float, z: float) -> tuple[float, float, float, float, float]:
+    """Height above WGS-84 [m] and the sine and cosine of the geodetic latitude and of the
+    longitude [-] of an Earth-fixed point, as exact as ``geodetic_from_ecef`` (two Bowring
+    iterations) and without trigonometry: ``sin_lat, cos_lat, sin_lon, cos_lon`` follow.
+    On the axis the longitude is taken as 0.
+    """
+    h, d, tz = _bowring(x, y, z, 2)
+    n = np.sqrt(d * d + tz * tz)
+    p = np.sqrt(x * x + y * y)
+    if p == 0.0:
+        return h, tz / n, d / n, 0.0, 1.0
+    return h, tz / n, d / n, y / p, x / p
+
+
+@jit
 def geodetic_from_ecef(x: float, y: float, z: float) -> tuple[float, float, float]:
     """Geodetic latitude, longitude and height of an Earth-fixed point on WGS-84.
 
@@ -226,17 +241,37 @@ def vincenty_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
     Vincenty, T. (1975), "Direct and inverse solutions of geodesics on the ellipsoid with
     application of nested equations", Survey Review 23 (176), 88-93.
     """
-    a, b = WGS84_A, WGS84_B
-    f = (a - b) / a
+    f = (WGS84_A - WGS84_B) / WGS84_A
     su1, cu1 = _reduced_latitude(lat1, f)
     su2, cu2 = _reduced_latitude(lat2, f)
-    big_l = lon2 - lon1
-    lam = big_l
+    return vincenty_reduced(su1, cu1, su2, cu2, lon2 - lon1, 0.0)[0]
+
+
+@jit
+def reduced_latitude_sines(sin_lat: float, cos_lat: float) -> tuple[float, float]:
+    """Sine and cosine of the reduced latitude, tan u = (1 - f) tan(lat), from those of the
+    geodetic latitude (no trigonometry) [-]."""
+    tu_num = (1.0 - (WGS84_A - WGS84_B) / WGS84_A) * sin_lat
+    n = math.sqrt(tu_num * tu_num + cos_lat * cos_lat)
+    return tu_num / n, cos_lat / n
+
+
+@jit
+def vincenty_reduced(su1: float, cu1: float, su2: float, cu2: float, big_l: float,
+                     start: float) -> tuple[float, float]:
+    """Vincenty's inverse iteration from the sines and cosines of the two reduced latitudes
+    and the difference of longitude ``big_l`` [rad]; ``start`` is a first guess of
+    lambda - L [rad] (0, or the value a nearby pair of points converged to, which saves
+    iterations). Returns the distance [m] (NaN where it does not converge) and lambda - L.
+    """
+    a, b = WGS84_A, WGS84_B
+    f = (a - b) / a
+    lam = big_l + start
     for _ in range(200):
         sl, cl = math.sin(lam), math.cos(lam)
         ss = math.sqrt((cu2 * sl) ** 2 + (cu1 * su2 - su1 * cu2 * cl) ** 2)
         if ss == 0.0:
-            return 0.0  # coincident points
+            return 0.0, 0.0  # coincident points
         cs = su1 * su2 + cu1 * cu2 * cl
         sigma = math.atan2(ss, cs)
         sa = cu1 * cu2 * sl / ss
@@ -253,8 +288,8 @@ def vincenty_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
             ds = cb * ss * (c2sm + cb / 4.0 * (cs * (-1.0 + 2.0 * c2sm * c2sm) - cb / 6.0 * c2sm
                                                * (-3.0 + 4.0 * ss * ss)
                                                * (-3.0 + 4.0 * c2sm * c2sm)))
-            return b * ca * (sigma - ds)
-    return math.nan
+            return b * ca * (sigma - ds), lam - big_l
+    return math.nan, 0.0
 
 
 def distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
