@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from spacerace import catalog, guidance
 from spacerace.cli import app
 from spacerace.errors import UnreachableError
-from spacerace.flight import aim, fly
+from spacerace.flight import aim, aim_inclination, fly
 from spacerace.kernel.layout import STATUS_GUIDANCE_GROUND, STATUS_IMPACT
 
 MISSIONS = catalog.MISSIONS
@@ -62,6 +62,15 @@ def test_aim_that_does_not_converge_says_so():
     vehicle, mission = catalog.load("v2-london")
     with pytest.raises(UnreachableError, match="did not converge in 2 flights.*nearest impact"):
         aim(vehicle, mission, max_iterations=2, tolerance=1e-6)
+
+
+def test_inclination_aim_that_does_not_converge_says_so():
+    """The inclination aim raises as the range aim does, instead of returning its last
+    azimuth as if it had met the target."""
+    vehicle, mission = catalog.load("sputnik-1")
+    with pytest.raises(UnreachableError, match="inclination of 65.1000 deg did not converge "
+                                               "in 2 flights"):
+        aim_inclination(vehicle, mission, max_iterations=2, tolerance=1e-14)
 
 
 def test_aim_from_a_wild_first_guess_still_lands(tmp_path):

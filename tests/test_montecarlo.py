@@ -64,7 +64,7 @@ def test_linearized_packing_equals_packing_each_sample(spec):
         v, m, drawn = sample_run(spec.vehicle, spec.mission, spec.seed, i)
         assert list(drawn.values()) == list(offsets[row])
         direct = _flatten(_pack(v, m, MC_OPTIONS))
-        fast = lin.nominal + offsets[row] @ lin.jacobian
+        fast = lin.flat(offsets[row:row + 1])[0]
         fin = np.isfinite(direct)
         np.testing.assert_allclose(fast[fin], direct[fin], rtol=1e-12, atol=1e-9)
         assert np.array_equal(fin, np.isfinite(fast))
@@ -173,3 +173,18 @@ def test_bad_dispersion_path_names_the_field(spec):
         Dispersion("vehicle.stages[0].thrust", "normal", sd=1.0, source="test"),))
     with pytest.raises(CatalogError, match=r"dispersions\.vehicle\.stages\[0\]\.thrust"):
         nominal(spec.vehicle, bad)
+
+
+def test_run_streams_are_numpys():
+    """Each run's generator, seeded for a whole batch at once, is in the state numpy's
+    ``PCG64(SeedSequence(seed, spawn_key=(i,)))`` gives it: the same numbers."""
+    from spacerace.streams import pcg64_states, run_generators
+
+    indices = [0, 1, 2, 7, 499, 12_345, 2**32 - 1]
+    for seed in (0, 1, 2024, 2**40 + 7):
+        for (state, inc), i in zip(pcg64_states(seed, indices), indices):
+            ref = np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(i,))).state["state"]
+            assert (state, inc) == (ref["state"], ref["inc"]), (seed, i)
+    for rng, i in zip(run_generators(3, range(5)), range(5)):
+        ref = np.random.default_rng(np.random.SeedSequence(3, spawn_key=(i,)))
+        assert np.array_equal(rng.normal(size=4), ref.normal(size=4))

@@ -21,8 +21,8 @@ def test_wind_blows_away_from_where_it_comes_from(wind_from_deg, lat_deg, lon_de
     """The unit vector, taken back to local east-north-up axes (Earth-fixed, no turn), is
     horizontal and points away from the azimuth the wind comes from."""
     lat, lon = math.radians(lat_deg), math.radians(lon_deg)
-    w = np.array(wind_direction(math.radians(wind_from_deg), lat, lon, 1.0, 0.0))
     sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
+    w = np.array(wind_direction(math.radians(wind_from_deg), 6.4e6 * co, 6.4e6 * so, sl, cl))
     east = np.array([-so, co, 0.0])
     north = np.array([-sl * co, -sl * so, cl])
     up = np.array([cl * co, cl * so, sl])
@@ -30,10 +30,12 @@ def test_wind_blows_away_from_where_it_comes_from(wind_from_deg, lat_deg, lon_de
 
 
 def test_wind_turns_with_the_earth():
-    """With the Earth turned by theta, the same wind is the Earth-fixed one turned about z."""
-    th = 0.7
-    fixed = np.array(wind_direction(1.0, 0.3, -0.4, 1.0, 0.0))
-    turned = np.array(wind_direction(1.0, 0.3, -0.4, math.cos(th), math.sin(th)))
+    """Given a point in axes turned by theta about the Earth's axis, the same wind comes out
+    as the Earth-fixed one turned by theta: the inertial wind needs no rotation angle."""
+    th, lat, lon = 0.7, 0.3, -0.4
+    sl, cl = math.sin(lat), math.cos(lat)
+    fixed = np.array(wind_direction(1.0, math.cos(lon), math.sin(lon), sl, cl))
+    turned = np.array(wind_direction(1.0, math.cos(lon + th), math.sin(lon + th), sl, cl))
     rot = np.array([[math.cos(th), -math.sin(th), 0], [math.sin(th), math.cos(th), 0], [0, 0, 1]])
     np.testing.assert_allclose(turned, rot @ fixed, atol=1e-15)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Any
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from spacerace.constants import GM_EARTH, MOON_RADIUS, WGS84_A
 from spacerace.encounter import encounter_figures, periselene_latitude
 from spacerace.ephem import moon_sun_eci
 from spacerace.errors import OutOfRangeError, SimulationError, UnreachableError
+from spacerace.guidance import failure_line, gave_up
 from spacerace.kernel.events import (
     EV_APOGEE,
     EV_IMPACT,
@@ -40,8 +42,6 @@ from spacerace.kernel.layout import (
     D_VREL,
     N_DIAG,
     PH_THROTTLE,
-    STATUS_GUIDANCE_GROUND,
-    STATUS_GUIDANCE_SHORT,
     STATUS_IMPACT,
     STATUS_MESSAGES,
     STATUS_PHASES_DONE,
@@ -130,16 +130,38 @@ def _event_records(pk: Packed, mission: Mission, ev: Events
     return records, details, states, maxq
 
 
-def _perigee_radius(state: np.ndarray, mu: float) -> float:
-    """Perigee radius [m] of the conic through an inertial state [m, m/s], mu [m^3/s^2]."""
-    x, y, z, vx, vy, vz = (float(c) for c in state[:6])
-    r = math.sqrt(x * x + y * y + z * z)
-    if mu <= 0.0 or r == 0.0:
-        return math.inf
+def perigee_radius(state: np.ndarray, mu: float = GM_EARTH) -> np.ndarray | float:
+    """Perigee radius [m] of the conic through inertial states [m, m/s] (the last axis
+    holds x, y, z, vx, vy, vz, ...), mu [m^3/s^2]; inf at the origin. One state gives a
+    float, a stack of them an array."""
+    st = np.asarray(state, dtype=float)
+    if st.ndim == 1:  # one state: plain floats, far faster than arrays of one
+        px, py, pz, qx, qy, qz = (float(c) for c in st[:6])
+        if mu <= 0.0 or px == py == pz == 0.0:
+            return math.inf
+        return float(_perigee_radii(px, py, pz, qx, qy, qz, mu))
+    x, y, z, vx, vy, vz = (st[..., j] for j in range(6))
+    at_origin = (x == 0.0) & (y == 0.0) & (z == 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rp = _perigee_radii(x, y, z, vx, vy, vz, mu)
+    return np.where(at_origin | (mu <= 0.0), np.inf, rp)
+
+
+def _perigee_radii(x: Any, y: Any, z: Any, vx: Any, vy: Any, vz: Any, mu: float) -> Any:
+    """``perigee_radius`` in operators only, so on floats and arrays alike."""
+    r = (x * x + y * y + z * z) ** 0.5
     h2 = (y * vz - z * vy) ** 2 + (z * vx - x * vz) ** 2 + (x * vy - y * vx) ** 2
     energy = 0.5 * (vx * vx + vy * vy + vz * vz) - mu / r
-    e2 = max(1.0 + 2.0 * energy * h2 / (mu * mu), 0.0)  # rounds below 0 on a circle
-    return h2 / mu / (1.0 + math.sqrt(e2))
+    e2 = 1.0 + 2.0 * energy * h2 / (mu * mu)
+    e2 = e2 * (e2 > 0.0)  # rounds below 0 on a circle
+    return h2 / mu / (1.0 + e2 ** 0.5)
+
+
+def may_orbit(state: np.ndarray, mu: float = GM_EARTH) -> np.ndarray | bool:
+    """Whether states could be orbits: perigee no lower than the orbit's lowest, less the
+    rounding (elements are computed only for these)."""
+    ok = perigee_radius(state, mu) >= WGS84_A + ORBIT_MIN_PERIGEE - PERIGEE_ROUNDING
+    return bool(ok) if np.ndim(ok) == 0 else ok
 
 
 def orbit_figures(state: np.ndarray, t: float, mu: float = GM_EARTH) -> dict[str, float]:
@@ -148,7 +170,7 @@ def orbit_figures(state: np.ndarray, t: float, mu: float = GM_EARTH) -> dict[str
     Apsis altitudes are above a sphere of the WGS-84 equatorial radius (6,378.137 km), the
     convention of the catalogues the archive quotes. Empty if the perigee is below 100 km.
     """
-    if _perigee_radius(state, mu) < WGS84_A + ORBIT_MIN_PERIGEE - PERIGEE_ROUNDING:
+    if not may_orbit(state, mu):
         return {}  # clearly no orbit (most flights; 10 m over the rounding): no elements
     try:
         el = elements_from_state(state[:3], state[3:6], mu)
@@ -303,8 +325,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     at = Paused.at_liftoff(pk)
     kr = run_packed(pk, options, at)
     pk = dataclasses.replace(pk, phases=kr.phases)  # diagnostics need the lit engines
-    if kr.status in (STATUS_GUIDANCE_GROUND, STATUS_GUIDANCE_SHORT):
-        raise UnreachableError(_guidance_failure(mission, kr))
+    if gave_up(kr):
+        raise UnreachableError(failure_line(mission, kr))
     if kr.status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[kr.status]}")
     site_ecef = ecef_from_geodetic(mission.site.lat, mission.site.lon, mission.site.alt)
@@ -329,24 +351,6 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     traj.metadata["propellant_left_kg"] = [float(x) for x in at.prop_left]
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[kr.status],
                         metadata=traj.metadata)
-
-
-def _guidance_failure(mission: Mission, kr: KernelRun) -> str:
-    """One line: which closed-loop phase failed, when, and how far from its target."""
-    t, y, status = kr.t, kr.y, kr.status
-    i = int(kr.phase[-1]) if len(kr.phase) else 0
-    ph = mission.phases[i]
-    where = f"{mission.id}: phase {i} ({ph.name})"
-    target = f"{ph.target_perigee / 1e3:,.0f} x {ph.target_apogee / 1e3:,.0f} km"
-    if status == STATUS_GUIDANCE_GROUND:
-        return (f"{where}: the closed-loop guidance steered the vehicle into the ground at "
-                f"T+{t[-1]:.0f} s while aiming at the {target} orbit; the flight plan "
-                "before it (pitch programme, staging) leaves it too low or too slow")
-    r, v = y[-1, :3], y[-1, 3:6]
-    needed = math.sqrt(max(2.0 * (ph.until_energy + GM_EARTH / float(np.linalg.norm(r))), 0.0))
-    short = needed - float(np.linalg.norm(v))
-    return (f"{where}: the propellant ran out at T+{t[-1]:.0f} s before the {target} orbit "
-            f"was reached (about {short:,.0f} m/s short in speed at that height)")
 
 
 LONG_FLIGHT_OUTPUT = 600.0  # sampling and largest step of flights longer than a default [s]

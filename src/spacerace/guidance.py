@@ -30,8 +30,9 @@ import math
 
 import numpy as np
 
+from spacerace.constants import GM_EARTH
 from spacerace.kernel.events import EV_CUTOFF_ENERGY, EV_CUTOFF_TIME, EV_DEPLETION, EV_IMPACT
-from spacerace.kernel.inputs import NO_SAMPLES, Buffers, Packed, Paused, SimOptions
+from spacerace.kernel.inputs import NO_SAMPLES, Buffers, KernelRun, Packed, Paused, SimOptions
 from spacerace.kernel.layout import (
     MODE_COAST,
     MODE_GRAVITY_TURN,
@@ -53,7 +54,7 @@ from spacerace.kernel.layout import (
     STATUS_PHASES_DONE,
 )
 from spacerace.kernel.loop import begin_phase, fly_phases
-from spacerace.mission import CLOSED_LOOP_LAW, PitchProgram
+from spacerace.mission import CLOSED_LOOP_LAW, Mission, PitchProgram
 from spacerace.orbit import flight_path_angle
 
 MODES: dict[str, int] = {
@@ -219,3 +220,26 @@ def fly_closed_loop(pk: Packed, options: SimOptions, at: Paused, buf: Buffers
     elif last == EV_DEPLETION and math.isfinite(pk.phases[i, PH_E_END]):
         status = STATUS_GUIDANCE_SHORT  # an orbit cut-off that never came
     return n, n_ev, status
+
+
+def gave_up(kr: KernelRun) -> bool:
+    """Whether a flight's closed-loop guidance gave up (into the ground, or out of propellant)."""
+    return kr.status in (STATUS_GUIDANCE_GROUND, STATUS_GUIDANCE_SHORT)
+
+
+def failure_line(mission: Mission, kr: KernelRun) -> str:
+    """One line: which closed-loop phase failed, when, and how far from its target."""
+    t, y, status = kr.t, kr.y, kr.status
+    i = int(kr.phase[-1]) if len(kr.phase) else 0
+    ph = mission.phases[i]
+    where = f"{mission.id}: phase {i} ({ph.name})"
+    target = f"{ph.target_perigee / 1e3:,.0f} x {ph.target_apogee / 1e3:,.0f} km"
+    if status == STATUS_GUIDANCE_GROUND:
+        return (f"{where}: the closed-loop guidance steered the vehicle into the ground at "
+                f"T+{t[-1]:.0f} s while aiming at the {target} orbit; the flight plan "
+                "before it (pitch programme, staging) leaves it too low or too slow")
+    r, v = y[-1, :3], y[-1, 3:6]
+    needed = math.sqrt(max(2.0 * (ph.until_energy + GM_EARTH / float(np.linalg.norm(r))), 0.0))
+    short = needed - float(np.linalg.norm(v))
+    return (f"{where}: the propellant ran out at T+{t[-1]:.0f} s before the {target} orbit "
+            f"was reached (about {short:,.0f} m/s short in speed at that height)")

@@ -82,7 +82,7 @@ from spacerace.kernel.layout import (
 )
 from spacerace.models.aero import drag_coefficient_row, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
-from spacerace.models.earth import geodetic_from_ecef, geodetic_height
+from spacerace.models.earth import geodetic_from_ecef, geodetic_height_latitude
 from spacerace.models.gravity import gravity_accel, third_body_accel
 from spacerace.models.propulsion import thrust
 from spacerace.models.tables import interp_rows
@@ -171,8 +171,8 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     acc : ndarray, shape (3,)
         Output: inertial acceleration [m/s^2].
     diag : ndarray, shape (N_DIAG,)
-        Output: altitude [m], latitude and longitude [rad] (NaN without ``rates`` unless a
-        wind needs them), speed relative to the Earth [m/s], Mach [-], dynamic pressure
+        Output: altitude [m], latitude and longitude [rad] (NaN without ``rates``),
+        speed relative to the Earth [m/s], Mach [-], dynamic pressure
         [Pa], thrust [N], drag [N], non-gravitational acceleration [m/s^2], altitude rate
         [m/s], dynamic-pressure rate [Pa/s] and the Moon's distance and range rate (the
         last four only if ``rates``).
@@ -182,7 +182,8 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     """
     w = p[P_OMEGA]
     x, yy, z = y[X], y[Y], y[Z]
-    alt = geodetic_height(x, yy, z)  # the Earth's turn about its axis does not change it
+    # the Earth's turn about its axis changes neither the height nor the latitude
+    alt, sin_lat, cos_lat = geodetic_height_latitude(x, yy, z)
     # velocity relative to the rotating Earth: v - w x r
     vrx = y[VX] + w * yy
     vry = y[VY] - w * x
@@ -192,14 +193,13 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     vax, vay, vaz = vrx, vry, vrz
     wind = interp_rows(alt, tab, TAB_WIND_H, tab, TAB_WIND_V)
     lat, lon = math.nan, math.nan
-    c, s = 1.0, 0.0  # cosine and sine of the Earth's turn, where they are needed
-    if rates or wind != 0.0:
+    if rates:
         theta = p[P_THETA0] + w * t
         c, s = math.cos(theta), math.sin(theta)
         lat, lon, _ = geodetic_from_ecef(c * x + s * yy, -s * x + c * yy, z)
     wux, wuy, wuz = 0.0, 0.0, 0.0  # unit vector the wind blows along, inertial axes
     if wind != 0.0:
-        wux, wuy, wuz = wind_direction(p[P_WIND_FROM], lat, lon, c, s)
+        wux, wuy, wuz = wind_direction(p[P_WIND_FROM], x, yy, sin_lat, cos_lat)
         vax -= wind * wux
         vay -= wind * wuy
         vaz -= wind * wuz
@@ -255,12 +255,10 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     if not rates:
         return -mdot
     # altitude rate along the ellipsoid normal; dq/dt from the density gradient and airspeed rate
-    cl = math.cos(lat)
-    ux = cl * math.cos(lon)
-    uy = cl * math.sin(lon)
-    uz = math.sin(lat)
-    ue_x, ue_y = c * ux - s * uy, s * ux + c * uy  # up, rotated to inertial axes
-    dhdt = vrx * ue_x + vry * ue_y + vrz * uz
+    rxy = math.sqrt(x * x + yy * yy)  # the up direction, in inertial axes
+    dhdt = vrz * sin_lat
+    if rxy > 0.0:
+        dhdt += (vrx * x + vry * yy) * cos_lat / rxy
     dq = 0.0
     if rho > 0.0 and va > 0.0:
         drho_dh = density_gradient(alt, rho)  # rho already scaled

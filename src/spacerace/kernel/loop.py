@@ -15,7 +15,10 @@ from spacerace.kernel.dynamics import forces, rhs
 from spacerace.kernel.events import N_EVENTS, event_values
 from spacerace.kernel.inputs import ATOL, Buffers, Packed, Paused, SimOptions
 from spacerace.kernel.integrate import dense_eval, dense_prepare, error_norm, step_factor
+from spacerace.kernel.kinks import kink_fraction, wind_blows
 from spacerace.kernel.layout import (
+    D_ALT,
+    D_MACH,
     MODE_HOLD_HORIZONTAL,
     N_DIAG,
     N_STATE,
@@ -208,6 +211,9 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
     h = FIRST_STEP
     next_out = t
     steps = 0
+    rejected = False
+    knot = False
+    wind = wind_blows(tab)
     max_ev = ev_t.size
     for iph in range(iph0, iph1):
         ph = phases[iph]
@@ -220,6 +226,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
         if t >= next_out:
             next_out = t + dt_out
         forces(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, True)
+        alt0, mach0 = diag[D_ALT], diag[D_MACH]
         event_values(t, y, p, ph, diag, g_prev)
         rhs(t, y, p, ph, cd_mach, cd_val, tab, k[0], acc, diag, False)
         phase_over = False
@@ -239,9 +246,17 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 return n_out, n_ev, status
             # the last stage is the step's 5th-order end (first same as last)
             stages(t, h, y, k, 6, p, ph, cd_mach, cd_val, tab, y1, acc, diag)
+            alt1, mach1 = diag[D_ALT], diag[D_MACH]
             err = error_norm(y, y1, h, k, rtol, atol)
             if err > 1.0:
-                h *= step_factor(err)
+                frac = kink_fraction(t, h, y, y1, k, alt0, alt1, mach0, mach1, wind, p, ph,
+                                     cd_mach, cd_val, tab, rc, ys, acc, diag)
+                if frac < 1.0:
+                    h *= frac  # the next trial ends on the knot
+                    knot = True
+                else:
+                    h *= step_factor(err)
+                    rejected = True
                 continue
             dense_prepare(y, y1, h, k, rc)
             event_values(t + h, y1, p, ph, diag, g_new)
@@ -298,7 +313,15 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
             else:
                 t += h
                 accept(y, y1, g_prev, g_new, k)
-                h *= step_factor(err)
+                alt0, mach0 = alt1, mach1
+                # no growth right after a rejection (Hairer, Norsett & Wanner, II.4), but
+                # after a step shortened to a knot, the size it was shortened from
+                h_next = h * step_factor(err)
+                if rejected and not knot:
+                    h_next = min(h_next, h)
+                h = h_next
+                rejected = False
+                knot = False
     clock[0] = t
     return n_out, n_ev, STATUS_PHASES_DONE
 

@@ -39,6 +39,10 @@ _H_BASE = np.array([0.0, 11e3, 20e3, 32e3, 47e3, 51e3, 71e3, 84852.0])
 _LAPSE = np.array([-6.5e-3, 0.0, 1.0e-3, 2.8e-3, 0.0, -2.8e-3, -2.0e-3, 0.0])
 _T0 = 288.15  # sea-level temperature [K]
 
+# Geometric altitudes of the layer bases [m] (eq. 18 inverted): where the temperature's
+# gradient, and so the speed of sound's, changes abruptly.
+LAYER_BASE_Z = US76_R0 * _H_BASE / (US76_R0 - _H_BASE)
+
 # Table 8: M/M0 from 80 to 86 km geometric, every 0.5 km.
 _MRATIO = np.array([1.000000, 0.999996, 0.999989, 0.999971, 0.999941, 0.999909, 0.999870,
                     0.999829, 0.999786, 0.999741, 0.999694, 0.999641, 0.999579])

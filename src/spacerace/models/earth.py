@@ -101,6 +101,17 @@ def geodetic_height(x: float, y: float, z: float) -> float:
 
 
 @jit
+def geodetic_height_latitude(x: float, y: float, z: float) -> tuple[float, float, float]:
+    """Height above the WGS-84 ellipsoid [m] and the sine and cosine of the geodetic
+    latitude [-] of a point, without trigonometry (one Bowring iteration: the latitude within
+    3e-13 rad). Any frame with the Earth's axis as z gives the same three.
+    """
+    h, d, tz = _bowring(x, y, z, 1)
+    n = np.sqrt(d * d + tz * tz)
+    return h, tz / n, d / n
+
+
+@jit
 def geodetic_from_ecef(x: float, y: float, z: float) -> tuple[float, float, float]:
     """Geodetic latitude, longitude and height of an Earth-fixed point on WGS-84.
 

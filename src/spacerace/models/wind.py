@@ -13,24 +13,28 @@ from spacerace._jit import jit
 
 
 @jit
-def wind_direction(wind_from: float, lat: float, lon: float, c: float, s: float
+def wind_direction(wind_from: float, x: float, y: float, sin_lat: float, cos_lat: float
                    ) -> tuple[float, float, float]:
-    """Unit vector along which the wind blows, in inertial axes [-].
+    """Unit vector along which the wind blows at a point [-], in the point's own axes.
+
+    The local east is (-y, x, 0) / p and the local north (-sin_lat x / p, -sin_lat y / p,
+    cos_lat), with p the distance from the Earth's axis: so the point may be given in any
+    frame that turns about that axis (Earth-fixed, or the flight's inertial axes, where the
+    vector comes out inertial with no rotation angle), and no trigonometry of the latitude or
+    longitude is needed.
 
     Parameters
     ----------
     wind_from : float
         Azimuth the wind blows from [rad], clockwise from north.
-    lat, lon : float
-        Geodetic latitude and longitude of the point [rad].
-    c, s : float
-        Cosine and sine of the Earth rotation angle at the time [-] (inertial from
-        Earth-fixed axes: a turn about z).
+    x, y : float
+        Equatorial coordinates of the point [m] (on the axis: longitude 0).
+    sin_lat, cos_lat : float
+        Sine and cosine of its geodetic latitude [-].
     """
     to = wind_from + math.pi  # the wind blows towards the opposite azimuth
     we, wn = math.sin(to), math.cos(to)  # its east and north parts
-    sl, cl, so, co = math.sin(lat), math.cos(lat), math.sin(lon), math.cos(lon)
-    # local east (-so, co, 0) and north (-sl co, -sl so, cl) in Earth-fixed axes
-    fx = -so * we - sl * co * wn
-    fy = co * we - sl * so * wn
-    return c * fx - s * fy, s * fx + c * fy, cl * wn
+    rxy = math.sqrt(x * x + y * y)
+    cx, sx = (x / rxy, y / rxy) if rxy > 0.0 else (1.0, 0.0)  # of the longitude (0 on the axis)
+    # east (-sx, cx, 0) and north (-sin_lat cx, -sin_lat sx, cos_lat)
+    return (-we * sx - wn * sin_lat * cx, we * cx - wn * sin_lat * sx, wn * cos_lat)

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from spacerace.errors import UnreachableError
+from spacerace.guidance import failure_line, gave_up
 from spacerace.kernel.inputs import NO_SAMPLES, Paused, SimOptions
 from spacerace.kernel.layout import P_AZ, STATUS_MESSAGES, STATUS_PHASES_DONE
 from spacerace.mission import Mission, injection_phase
@@ -32,6 +33,12 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
     The inclination is that of the last cut-off, or, on a mission aimed at the Moon, of the
     last cut-off before the lunar injection (the parking orbit). The flight is packed once
     and flown to that cut-off (events only) for each trial azimuth.
+
+    Raises
+    ------
+    UnreachableError
+        If the flight has no cut-off to aim, or the inclination is not met within
+        ``tolerance`` [rad] in ``max_iterations`` flights.
     """
     options = dataclasses.replace(options or SimOptions(), strict_guidance=False,
                                   output_interval=NO_SAMPLES)  # a trial may fall short
@@ -55,4 +62,19 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
                 jacobian=np.array([INCLINATION_FIRST_SLOPE]),
                 done=lambda f: abs(float(f[0])) < tolerance)
     az = float(sol.x[0])
+    if not sol.converged:
+        # a plan that cannot reach its orbit is not mended by any azimuth: say that first
+        kr = run_packed(pk, dataclasses.replace(options, strict_guidance=True),
+                        Paused.at_liftoff(pk), stop)
+        if gave_up(kr):
+            raise UnreachableError(f"{failure_line(mission, kr)}; so the inclination of "
+                                   f"{math.degrees(mission.target_inclination):.4f} deg "
+                                   "cannot be aimed at")
+    if not sol.converged:
+        raise UnreachableError(
+            f"{mission.id}: aiming at the inclination of "
+            f"{math.degrees(mission.target_inclination):.4f} deg did not converge in "
+            f"{max_iterations} flights; the last azimuth, {math.degrees(az) % 360.0:.4f} deg, "
+            "missed it "
+            f"by {math.degrees(abs(float(sol.f[0]))):.2e} deg")
     return dataclasses.replace(mission, azimuth=az), AimResult(math.nan, az, 0.0, sol.trials)
