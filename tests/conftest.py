@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -17,6 +19,27 @@ EPOCH = dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC)
 # background (``spacerace.firstflight``); in the test process (and the commands it starts)
 # the kernel is compiled and waited for, as the tests of that path say otherwise.
 os.environ["SPACERACE_FIRST_FLIGHT"] = "compiled"
+
+# The files that take a minute or more (a real browser, servers and processes): collected
+# first, so that pytest-xdist (``--dist loadfile``, files handed out in the order collected)
+# starts them at once instead of leaving one to run alone at the end.
+LONG_FILES = ("test_browser.py", "test_web_server.py", "test_durability.py", "test_film.py")
+WARMUP_TIMEOUT_S = 600.0  # the kernel compiles in half a minute to a minute on 2 cores
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before pytest-xdist starts its workers, compile the flight kernel into numba's disk
+    cache once (``python -m spacerace.warmup``): otherwise each worker, and each process a
+    test starts meanwhile (a server's workers), compiles it at the same time."""
+    workers = getattr(config.option, "numprocesses", None)
+    if workers and not hasattr(config, "workerinput"):
+        subprocess.run([sys.executable, "-m", "spacerace.warmup"], check=False,
+                       timeout=WARMUP_TIMEOUT_S)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FILES)))
 
 
 def make_vehicle(f_vac: float = 300e3, mdot: float = 120.0, exit_area: float = 0.0,

@@ -16,12 +16,16 @@ AIM = (math.radians(51.4828), math.radians(-0.265))
 
 
 def _points(east, north):
-    lats, lons = [], []
-    for e, n in zip(east, north):
-        lat, lon = plane_to_geodetic(e, n, *AIM)
-        lats.append(lat)
-        lons.append(lon)
-    return np.array(lats), np.array(lons)
+    """Latitudes and longitudes [rad] of points given on the tangent plane at AIM: Newton
+    steps on ``local_plane``, all points at once, until they are within a millimetre."""
+    lat, lon = np.full(len(east), AIM[0]), np.full(len(east), AIM[1])
+    for _ in range(10):
+        e, n = local_plane(lat, lon, *AIM).T
+        if max(np.max(np.abs(e - east)), np.max(np.abs(n - north))) < 1e-3:
+            return lat, lon
+        lat = lat + (north - n) / 6.36e6  # metres of latitude and of longitude per radian,
+        lon = lon + (east - e) / (6.39e6 * np.cos(lat))  # near enough for Newton steps
+    raise AssertionError("the points did not converge onto the plane")
 
 
 def test_local_plane_round_trip_and_scale():

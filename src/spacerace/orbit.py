@@ -188,6 +188,16 @@ def _vector3(x: npt.ArrayLike, name: str) -> FloatArray:
     return out
 
 
+def _floats3(x: npt.ArrayLike, name: str) -> tuple[float, float, float]:
+    """``_vector3`` as three Python floats (checked the same way)."""
+    out = np.asarray(x, dtype=np.float64)
+    if out.shape == (3,):
+        a, b, c = out.tolist()
+        if math.isfinite(a) and math.isfinite(b) and math.isfinite(c):
+            return a, b, c
+    raise OutOfRangeError(f"{name} must be 3 finite numbers, got {x!r}")
+
+
 def _angle_in_plane(start: FloatArray, end: FloatArray, normal: FloatArray) -> float:
     """Angle from ``start`` to ``end`` about the unit ``normal``, in [0, 2 pi) [rad]."""
     y = float(np.dot(np.cross(start, end), normal))
@@ -415,9 +425,13 @@ def flight_path_angle(r: npt.ArrayLike, v: npt.ArrayLike) -> float:
     >>> round(math.degrees(flight_path_angle([7e6, 0, 0], [1000.0, 1000.0, 0])), 6)
     45.0
     """
-    r = _vector3(r, "r")
-    v = _vector3(v, "v")
-    return math.atan2(float(np.dot(r, v)), float(np.linalg.norm(np.cross(r, v))))
+    # in plain floats: the same products and sums as numpy's dot, cross and norm of three
+    # numbers, without their call overhead (closed-loop guidance calls this tens of
+    # thousands of times a flight)
+    rx, ry, rz = _floats3(r, "r")
+    vx, vy, vz = _floats3(v, "v")
+    hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
+    return math.atan2(rx * vx + ry * vy + rz * vz, math.sqrt(hx * hx + hy * hy + hz * hz))
 
 
 def mean_anomaly(nu: float, e: float) -> float:
