@@ -7,6 +7,7 @@ programme it comes down about 340 km away (the published maximum is 320-354 km),
 """
 
 import dataclasses
+import math
 import re
 
 import numpy as np
@@ -118,3 +119,32 @@ def test_closed_loop_guidance_into_the_ground_is_named(monkeypatch):
         fly(vehicle, dataclasses.replace(mission, aim=()))
     assert calls["n"] >= 1
     assert STATUS_GUIDANCE_GROUND != STATUS_IMPACT
+
+
+def test_inclination_below_the_sites_latitude_is_refused_unflown():
+    """From Baikonur (45.9 deg N) no azimuth reaches 30 deg: the aim says so at once (exit 3
+    through the CLI) instead of flying its trials round the compass. The bound is the site's
+    latitude, from the spherical-triangle relation cos i = cos(lat) sin(az) at its largest,
+    due east."""
+    vehicle, mission = catalog.load("sputnik-1")
+    low = dataclasses.replace(mission, target_inclination=math.radians(30.0))
+    with pytest.raises(UnreachableError, match=r"no launch azimuth from latitude 45\.\d+ deg "
+                                               r"reaches an inclination of 30\.0000 deg"):
+        aim_inclination(vehicle, low)
+
+
+def test_inclination_trials_stay_on_the_first_azimuths_half_circle():
+    """The secant's trials are kept on the half-circle the first azimuth is on (north-going or
+    south-going), where the inclination is monotonic in the azimuth."""
+    from spacerace.targeting.inclination import branch_keep
+
+    keep = branch_keep(math.radians(35.0))
+    x = np.array([math.radians(35.0)])
+    for wild in (-400.0, -95.0, 120.0, 400.0):
+        (az,) = keep(x, np.array([math.radians(wild)]), np.zeros(1))
+        assert -90.0 < math.degrees(az) < 90.0
+    south = branch_keep(math.radians(200.0))
+    (az,) = south(x, np.array([math.radians(10.0)]), np.zeros(1))
+    assert 90.0 < math.degrees(az) < 270.0
+    (az,) = keep(x, np.array([math.radians(60.0)]), np.zeros(1))
+    assert math.degrees(az) == pytest.approx(60.0)  # inside: untouched

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 
 import numpy as np
 
+from spacerace.constants import WGS84_E2
 from spacerace.errors import UnreachableError
 from spacerace.guidance import failure_line, gave_up
 from spacerace.kernel.inputs import NO_SAMPLES, Paused, SimOptions
@@ -23,6 +25,33 @@ from spacerace.vehicle import Vehicle
 # The first slope: the inclination falls as the azimuth turns from north towards east, about
 # one for one near a due-east launch [rad/rad].
 INCLINATION_FIRST_SLOPE = -1.0
+# How close a trial may come to due east or due west, where the inclination's slope against
+# the azimuth vanishes and a secant step would fly off [rad].
+BRANCH_MARGIN = math.radians(0.5)
+# Allowed below the lowest inclination before the aim is refused unflown: the orbit's plane is
+# not quite the plane of the thrust, which the Earth's turn tilts a little [rad].
+LOWEST_MARGIN = math.radians(0.01)
+
+
+def branch_keep(azimuth: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """Keeps trial azimuths on the half-circle of the first one, where the inclination is
+    monotonic (north-going: from due west through north to due east; south-going: the other
+    half). Each half reaches every inclination a site can launch into, once; the secant is
+    not allowed to wander onto the other half or round the circle."""
+    centre = 0.0 if math.cos(azimuth) >= 0.0 else math.pi
+    centre = azimuth - ((azimuth - centre + math.pi) % (2.0 * math.pi) - math.pi)
+    half = 0.5 * math.pi - BRANCH_MARGIN
+
+    def keep(x: np.ndarray, proposed: np.ndarray, f: np.ndarray) -> np.ndarray:
+        return np.array([centre + min(max(float(proposed[0]) - centre, -half), half)])
+
+    return keep
+
+
+def lowest_inclination(lat: float) -> float:
+    """The lowest inclination a launch from geodetic latitude ``lat`` [rad] reaches without a
+    turn of the orbit's plane: the site's geocentric latitude [rad] (due east)."""
+    return abs(math.atan((1.0 - WGS84_E2) * math.tan(lat)))
 
 
 def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None,
@@ -43,6 +72,13 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
     options = dataclasses.replace(options or SimOptions(), strict_guidance=False,
                                   output_interval=NO_SAMPLES)  # a trial may fall short
     check_liftoff(vehicle, mission)
+    lowest = lowest_inclination(mission.site.lat) - LOWEST_MARGIN
+    if not lowest <= mission.target_inclination <= math.pi - lowest:
+        raise UnreachableError(
+            f"{mission.id}: no launch azimuth from latitude {math.degrees(mission.site.lat):.2f}"
+            f" deg reaches an inclination of {math.degrees(mission.target_inclination):.4f} deg "
+            f"(the lowest is {math.degrees(lowest):.2f} deg, due east); it needs a turn of the "
+            "orbit's plane in flight")
     stop = injection_phase(mission.phases) if "moon" in mission.aim else None
     pk = pack(vehicle, mission, options)
 
@@ -59,7 +95,9 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
         return np.array([elements_from_state(st[:3], st[3:6]).i - mission.target_inclination])
 
     sol = solve(residual, np.array([mission.azimuth]), max_trials=max_iterations,
-                jacobian=np.array([INCLINATION_FIRST_SLOPE]),
+                jacobian=np.array([INCLINATION_FIRST_SLOPE if math.cos(mission.azimuth) >= 0.0
+                                   else -INCLINATION_FIRST_SLOPE]),  # south-going: rises
+                keep=branch_keep(mission.azimuth),
                 done=lambda f: abs(float(f[0])) < tolerance)
     az = float(sol.x[0])
     if not sol.converged:
