@@ -327,14 +327,17 @@ def _apollo_11_to_the_moon(page, api: httpx.Client) -> None:
     assert len(set(colours)) == len(colours), colours
 
 
-# --- layout at three sizes -------------------------------------------------------------------
+# --- layout at four sizes --------------------------------------------------------------------
 
-SIZES = {"desktop": (1600, 1000), "projector": (1024, 768), "phone": (390, 844)}
+SIZES = {"desktop": (1600, 1000), "projector": (1024, 768), "phone": (390, 844),
+         "short": (800, 450)}  # a phone held sideways, a small window
 
-# Where an element is and whether it is the one seen at its centre (nothing drawn over it).
+# Where an element is and whether it is the one seen at its centre (nothing drawn over it);
+# for one taller than the screen, at the centre of the part on the screen.
 _BOX = """sel => { const e = document.querySelector(sel); e.scrollIntoView({block: 'center'});
   const r = e.getBoundingClientRect();
-  const top = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 40));
+  const y0 = Math.max(r.top, 0), y1 = Math.min(r.bottom, window.innerHeight);
+  const top = document.elementFromPoint(r.left + r.width / 2, y0 + Math.min((y1 - y0) / 2, 40));
   return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width,
           height: r.height, seen: !!top && (e === top || e.contains(top))}; }"""
 
@@ -351,7 +354,7 @@ def _open(browser: Any, url: str, size: tuple[int, int], chapter: str) -> tuple[
 
 
 @pytest.mark.parametrize("name", list(SIZES))
-def test_layout_at_three_sizes(server, chromium, name):
+def test_layout_at_four_sizes(server, chromium, name):
     width, height = SIZES[name]
     context, page = _open(chromium, server, (width, height), "r7-icbm")
     try:
@@ -377,7 +380,7 @@ def test_layout_at_three_sizes(server, chromium, name):
             .every(v => { const r = v.getBoundingClientRect(), p = document.getElementById('panel')
             .getBoundingClientRect(); return r.width > 0 && r.right <= p.right + 1; })""")
         for sel in ("#wi-thrust_factor", "#downloads a", "#camera", "#events", "#tool-present",
-                    "#tool-still"):
+                    "#tool-still", "#tool-record", "#play"):
             box = page.evaluate(_BOX, sel)
             assert box["seen"] and box["width"] > 0 and 0 <= box["top"] < height, (sel, box)
         # every chapter of the timeline takes a real click (a tap on a phone)
