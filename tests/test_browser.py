@@ -22,6 +22,7 @@ CesiumJS (``npm ci`` at the repository root) is missing.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Iterator
@@ -527,41 +528,44 @@ def test_present_mode_and_the_tour(server, chromium):
         context.close()
 
 
+@contextlib.contextmanager
+def _download_page(browser: Any, address: str) -> Iterator[Any]:
+    """A 1024 x 768 page opened at ``address`` (a chapter and time), ready, that takes
+    downloads; its context is closed afterwards."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768},
+                                  service_workers="block", accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(address)
+        _ready(page)
+        yield page
+    finally:
+        context.close()
+
+
 def test_a_4k_still(server, chromium):
     """The Still button saves a 3840 x 2160 PNG of the view that is not black."""
     import numpy as np
     from PIL import Image
 
-    context = chromium.new_context(viewport={"width": 1024, "height": 768},
-                                   service_workers="block", accept_downloads=True)
-    try:
-        page = context.new_page()
-        page.goto(f"{server}#v2-london&t=150")
-        _ready(page)
+    with _download_page(chromium, f"{server}#v2-london&t=150") as page:
         page.wait_for_function("() => window.spacerace.globeReady", timeout=120_000)
         with page.expect_download(timeout=300_000) as got:
             page.click("#tool-still")
         path = _artifacts() / "still-3840x2160.png"
         got.value.save_as(path)
-        image = np.asarray(Image.open(path).convert("RGB")).astype(float)
-        assert image.shape == (2160, 3840, 3)
-        assert image.mean() > 30 and image.std() > 15  # a picture, not a black frame
-        # the clock painted over it: the overlays' amber in the top-left corner
-        corner = image[100:400, 40:900]
-        amber = (corner[..., 0] > 200) & (corner[..., 1] > 120) & (corner[..., 2] < 80)
-        assert amber.sum() > 500
-    finally:
-        context.close()
+    image = np.asarray(Image.open(path).convert("RGB")).astype(float)
+    assert image.shape == (2160, 3840, 3)
+    assert image.mean() > 30 and image.std() > 15  # a picture, not a black frame
+    # the clock painted over it: the overlays' amber in the top-left corner
+    corner = image[100:400, 40:900]
+    amber = (corner[..., 0] > 200) & (corner[..., 1] > 120) & (corner[..., 2] < 80)
+    assert amber.sum() > 500
 
 
 def test_a_recording(server, swiftshader):
     """The record button saves a WebM of the composited view."""
-    context = swiftshader.new_context(viewport={"width": 1024, "height": 768},
-                                      service_workers="block", accept_downloads=True)
-    try:
-        page = context.new_page()
-        page.goto(f"{server}#v2-london&t=150")
-        _ready(page)
+    with _download_page(swiftshader, f"{server}#v2-london&t=150") as page:
         page.evaluate("() => { window.spacerace.pause(); window.spacerace.seek(0); "
                       "document.getElementById('play').click(); }")
         with page.expect_download(timeout=120_000) as got:
@@ -571,5 +575,3 @@ def test_a_recording(server, swiftshader):
         rec = page.evaluate("() => window.spacerace.lastRecording")
         assert rec["type"].startswith("video/webm") and rec["bytes"] > 1000, rec
         assert got.value.suggested_filename == "v2-london.webm"
-    finally:
-        context.close()
