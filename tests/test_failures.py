@@ -148,3 +148,21 @@ def test_inclination_trials_stay_on_the_first_azimuths_half_circle():
     assert 90.0 < math.degrees(az) < 270.0
     (az,) = keep(x, np.array([math.radians(60.0)]), np.zeros(1))
     assert math.degrees(az) == pytest.approx(60.0)  # inside: untouched
+
+
+def test_solver_stops_where_its_bound_holds_it():
+    """A root beyond the bound the ``keep`` rule holds the trials to: the solver stops once
+    the rule returns the point it stands on, instead of flying it again until its trials run
+    out (x^2 = -1 from x = 1, kept at x >= 0.5: Newton steps push below 0.5)."""
+    from spacerace.targeting.solver import solve
+
+    flown = []
+
+    def residual(x):
+        flown.append(float(x[0]))
+        return np.array([x[0] ** 2 + 1.0])
+
+    sol = solve(residual, np.array([1.0]), max_trials=20, jacobian=np.array([2.0]),
+                keep=lambda x, proposed, f: np.maximum(proposed, 0.5))
+    assert not sol.converged
+    assert flown == [1.0, 0.5]  # the start, the bound; nothing flown twice

@@ -33,14 +33,21 @@ BRANCH_MARGIN = math.radians(0.5)
 LOWEST_MARGIN = math.radians(0.01)
 
 
-def branch_keep(azimuth: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
-    """Keeps trial azimuths on the half-circle of the first one, where the inclination is
-    monotonic (north-going: from due west through north to due east; south-going: the other
-    half). Each half reaches every inclination a site can launch into, once; the secant is
-    not allowed to wander onto the other half or round the circle."""
+def branch(azimuth: float) -> tuple[float, float]:
+    """The half-circle of azimuths ``azimuth`` [rad] is on, where the inclination is monotonic
+    (north-going: from due west through north to due east; south-going: the other half): its
+    centre (due north or due south, within a turn of ``azimuth``) and the largest offset from
+    it a trial may take [rad]. Each half reaches every inclination a site launches into, once.
+    """
     centre = 0.0 if math.cos(azimuth) >= 0.0 else math.pi
     centre = azimuth - ((azimuth - centre + math.pi) % (2.0 * math.pi) - math.pi)
-    half = 0.5 * math.pi - BRANCH_MARGIN
+    return centre, 0.5 * math.pi - BRANCH_MARGIN
+
+
+def branch_keep(azimuth: float) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """Keeps trial azimuths on the half-circle of the first one (``branch``): the secant is
+    not allowed to wander onto the other half or round the circle."""
+    centre, half = branch(azimuth)
 
     def keep(x: np.ndarray, proposed: np.ndarray, f: np.ndarray) -> np.ndarray:
         return np.array([centre + min(max(float(proposed[0]) - centre, -half), half)])
@@ -72,14 +79,16 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
     options = dataclasses.replace(options or SimOptions(), strict_guidance=False,
                                   output_interval=NO_SAMPLES)  # a trial may fall short
     check_liftoff(vehicle, mission)
+    stop = injection_phase(mission.phases) if "moon" in mission.aim else None
+    # a phase that turns its plane (a dog-leg) before the aimed cut-off may reach lower
+    turns = any(ph.yaw != 0.0 for ph in mission.phases[:stop])
     lowest = lowest_inclination(mission.site.lat) - LOWEST_MARGIN
-    if not lowest <= mission.target_inclination <= math.pi - lowest:
+    if not turns and not lowest <= mission.target_inclination <= math.pi - lowest:
         raise UnreachableError(
             f"{mission.id}: no launch azimuth from latitude {math.degrees(mission.site.lat):.2f}"
             f" deg reaches an inclination of {math.degrees(mission.target_inclination):.4f} deg "
             f"(the lowest is {math.degrees(lowest):.2f} deg, due east); it needs a turn of the "
             "orbit's plane in flight")
-    stop = injection_phase(mission.phases) if "moon" in mission.aim else None
     pk = pack(vehicle, mission, options)
 
     def residual(x: np.ndarray) -> np.ndarray:
@@ -108,6 +117,15 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
             raise UnreachableError(f"{failure_line(mission, kr)}; so the inclination of "
                                    f"{math.degrees(mission.target_inclination):.4f} deg "
                                    "cannot be aimed at")
+    centre, half = branch(mission.azimuth)
+    if not sol.converged and abs(az - centre) >= half - 1e-12:
+        reached = math.degrees(mission.target_inclination + float(sol.f[0]))
+        raise UnreachableError(
+            f"{mission.id}: the inclination of {math.degrees(mission.target_inclination):.4f}"
+            f" deg is not reached: the azimuth nearest due east or west that is aimed at, "
+            f"{math.degrees(az) % 360.0:.4f} deg, gives {reached:.4f} deg (the lowest from "
+            f"latitude {math.degrees(mission.site.lat):.2f} deg is "
+            f"{math.degrees(lowest_inclination(mission.site.lat)):.2f} deg, due east)")
     if not sol.converged:
         raise UnreachableError(
             f"{mission.id}: aiming at the inclination of "

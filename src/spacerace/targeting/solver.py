@@ -91,6 +91,8 @@ def solve(residual: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *,
         if limit is not None:
             dx = np.clip(dx, -limit, limit)
         x_new = x + dx if keep is None else keep(x, x + dx, f)
+        if np.array_equal(x_new, x):
+            break  # kept where it stands (at a bound): flying it again would change nothing
         for _ in range(max(halvings, 1)):
             f_new = residual(x_new)
             trials += 1
