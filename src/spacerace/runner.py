@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from spacerace.guidance import fly_closed_loop
-from spacerace.kernel.events import is_engine_cutoff
+from spacerace.kernel.events import cutoff_flags
 from spacerace.kernel.inputs import Buffers, KernelRun, Packed, Paused, SimOptions
 from spacerace.kernel.layout import STATUS_PHASES_DONE
 from spacerace.kernel.loop import fly_phases
@@ -59,8 +59,8 @@ def run_packed(pk: Packed, options: SimOptions, start: Paused | None = None,
 def cutoff_state(kr: KernelRun, stop: int | None = None) -> np.ndarray | None:
     """Inertial state at the last engine cut-off of a run (before phase ``stop``), or None."""
     ev = kr.events
+    cuts = cutoff_flags(ev.code, ev.phase, kr.phases)
     for j in range(len(ev.t) - 1, -1, -1):
-        iph = int(ev.phase[j])
-        if (stop is None or iph < stop) and is_engine_cutoff(int(ev.code[j]), kr.phases, iph):
+        if (stop is None or ev.phase[j] < stop) and cuts[j]:
             return np.asarray(ev.y[j])
     return None

@@ -82,11 +82,12 @@ def diagnose(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.
 @jit_borrow
 def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray,
               p: np.ndarray, phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
-              tab: np.ndarray, site: np.ndarray, start: float, acc: np.ndarray,
-              diag: np.ndarray, out: np.ndarray) -> float:
-    """Column ``i`` of ``table_rows`` (``acc``, ``diag`` are scratch). ``site`` holds the
-    sines and cosines of the reduced latitude of the downrange's origin and its longitude;
-    ``start`` is Vincenty's lambda - L at the previous row, the one here is returned."""
+              tab: np.ndarray, su0: float, cu0: float, lon0: float, start: float,
+              acc: np.ndarray, diag: np.ndarray, out: np.ndarray) -> float:
+    """Column ``i`` of ``table_rows`` (``acc``, ``diag`` are scratch). ``su0``, ``cu0`` are
+    the sine and cosine of the reduced latitude of the downrange's origin, ``lon0`` [rad] its
+    longitude; ``start`` is Vincenty's lambda - L at the row before, the one here is
+    returned."""
     y = out_y[i]
     t = out_t[i]
     forces(t, y, p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, diag, False)
@@ -110,8 +111,7 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
     out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.hypot(east, north))
     out[T_HEADING, i] = math.atan2(east, north) % (2.0 * math.pi)
     su, cu = reduced_latitude_sines(sl, cl)
-    out[T_DOWNRANGE, i], start = vincenty_reduced(site[0], site[1], su, cu, lon - site[2],
-                                                  start)
+    out[T_DOWNRANGE, i], start = vincenty_reduced(su0, cu0, su, cu, lon - lon0, start)
     return start
 
 
@@ -128,13 +128,11 @@ def table_rows(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: n
     out = np.empty((N_T, out_t.size))
     acc = np.empty(3)
     diag = np.empty(N_DIAG)
-    site = np.empty(3)
-    site[0], site[1] = reduced_latitude_sines(math.sin(lat0), math.cos(lat0))
-    site[2] = lon0
+    su0, cu0 = reduced_latitude_sines(math.sin(lat0), math.cos(lat0))
     start = 0.0
     for i in range(out_t.size):
-        start = table_row(i, out_t, out_y, out_phase, p, phases, cd_mach, cd_val, tab, site,
-                          start, acc, diag, out)
+        start = table_row(i, out_t, out_y, out_phase, p, phases, cd_mach, cd_val, tab, su0,
+                          cu0, lon0, start, acc, diag, out)
     return out
 
 

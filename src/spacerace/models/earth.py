@@ -26,6 +26,7 @@ from spacerace.constants import (
     WGS84_A,
     WGS84_B,
     WGS84_E2,
+    WGS84_F,
 )
 from spacerace.models.geodesic import geodesic
 
@@ -212,14 +213,6 @@ def normal_up(lat: float, lon: float) -> np.ndarray:
 
 
 @jit
-def _reduced_latitude(lat: float, f: float) -> tuple[float, float]:
-    """Sine and cosine of the reduced latitude, tan u = (1 - f) tan(lat) [rad], [-]."""
-    tu = (1.0 - f) * math.tan(lat)
-    cu = 1.0 / math.sqrt(1.0 + tu * tu)
-    return tu * cu, cu
-
-
-@jit
 def vincenty_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Distance along the WGS-84 ellipsoid between two points (Vincenty's inverse method).
 
@@ -241,9 +234,8 @@ def vincenty_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
     Vincenty, T. (1975), "Direct and inverse solutions of geodesics on the ellipsoid with
     application of nested equations", Survey Review 23 (176), 88-93.
     """
-    f = (WGS84_A - WGS84_B) / WGS84_A
-    su1, cu1 = _reduced_latitude(lat1, f)
-    su2, cu2 = _reduced_latitude(lat2, f)
+    su1, cu1 = reduced_latitude_sines(math.sin(lat1), math.cos(lat1))
+    su2, cu2 = reduced_latitude_sines(math.sin(lat2), math.cos(lat2))
     return vincenty_reduced(su1, cu1, su2, cu2, lon2 - lon1, 0.0)[0]
 
 
@@ -251,9 +243,9 @@ def vincenty_distance(lat1: float, lon1: float, lat2: float, lon2: float) -> flo
 def reduced_latitude_sines(sin_lat: float, cos_lat: float) -> tuple[float, float]:
     """Sine and cosine of the reduced latitude, tan u = (1 - f) tan(lat), from those of the
     geodetic latitude (no trigonometry) [-]."""
-    tu_num = (1.0 - (WGS84_A - WGS84_B) / WGS84_A) * sin_lat
-    n = math.sqrt(tu_num * tu_num + cos_lat * cos_lat)
-    return tu_num / n, cos_lat / n
+    su = (1.0 - WGS84_F) * sin_lat
+    n = math.sqrt(su * su + cos_lat * cos_lat)
+    return su / n, cos_lat / n
 
 
 @jit
@@ -264,8 +256,7 @@ def vincenty_reduced(su1: float, cu1: float, su2: float, cu2: float, big_l: floa
     lambda - L [rad] (0, or the value a nearby pair of points converged to, which saves
     iterations). Returns the distance [m] (NaN where it does not converge) and lambda - L.
     """
-    a, b = WGS84_A, WGS84_B
-    f = (a - b) / a
+    a, b, f = WGS84_A, WGS84_B, WGS84_F
     lam = big_l + start
     for _ in range(200):
         sl, cl = math.sin(lam), math.cos(lam)

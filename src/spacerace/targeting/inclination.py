@@ -82,13 +82,15 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
     stop = injection_phase(mission.phases) if "moon" in mission.aim else None
     # a phase that turns its plane (a dog-leg) before the aimed cut-off may reach lower
     turns = any(ph.yaw != 0.0 for ph in mission.phases[:stop])
-    lowest = lowest_inclination(mission.site.lat) - LOWEST_MARGIN
-    if not turns and not lowest <= mission.target_inclination <= math.pi - lowest:
+    lowest = lowest_inclination(mission.site.lat)
+    floor = lowest - LOWEST_MARGIN
+    if not turns and not floor <= mission.target_inclination <= math.pi - floor:
         raise UnreachableError(
             f"{mission.id}: no launch azimuth from latitude {math.degrees(mission.site.lat):.2f}"
             f" deg reaches an inclination of {math.degrees(mission.target_inclination):.4f} deg "
             f"(the lowest is {math.degrees(lowest):.2f} deg, due east); it needs a turn of the "
             "orbit's plane in flight")
+    centre, half = branch(mission.azimuth)
     pk = pack(vehicle, mission, options)
 
     def residual(x: np.ndarray) -> np.ndarray:
@@ -104,8 +106,8 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
         return np.array([elements_from_state(st[:3], st[3:6]).i - mission.target_inclination])
 
     sol = solve(residual, np.array([mission.azimuth]), max_trials=max_iterations,
-                jacobian=np.array([INCLINATION_FIRST_SLOPE if math.cos(mission.azimuth) >= 0.0
-                                   else -INCLINATION_FIRST_SLOPE]),  # south-going: rises
+                # south-going (centre due south): the inclination rises towards east
+                jacobian=np.array([INCLINATION_FIRST_SLOPE * math.cos(centre)]),
                 keep=branch_keep(mission.azimuth),
                 done=lambda f: abs(float(f[0])) < tolerance)
     az = float(sol.x[0])
@@ -117,7 +119,6 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
             raise UnreachableError(f"{failure_line(mission, kr)}; so the inclination of "
                                    f"{math.degrees(mission.target_inclination):.4f} deg "
                                    "cannot be aimed at")
-    centre, half = branch(mission.azimuth)
     if not sol.converged and abs(az - centre) >= half - 1e-12:
         reached = math.degrees(mission.target_inclination + float(sol.f[0]))
         raise UnreachableError(
@@ -125,7 +126,7 @@ def aim_inclination(vehicle: Vehicle, mission: Mission, options: SimOptions | No
             f" deg is not reached: the azimuth nearest due east or west that is aimed at, "
             f"{math.degrees(az) % 360.0:.4f} deg, gives {reached:.4f} deg (the lowest from "
             f"latitude {math.degrees(mission.site.lat):.2f} deg is "
-            f"{math.degrees(lowest_inclination(mission.site.lat)):.2f} deg, due east)")
+            f"{math.degrees(lowest):.2f} deg, due east)")
     if not sol.converged:
         raise UnreachableError(
             f"{mission.id}: aiming at the inclination of "
