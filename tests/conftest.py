@@ -33,8 +33,11 @@ def pytest_configure(config: pytest.Config) -> None:
     test starts meanwhile (a server's workers), compiles it at the same time."""
     workers = getattr(config.option, "numprocesses", None)
     if workers and not hasattr(config, "workerinput"):
-        subprocess.run([sys.executable, "-m", "spacerace.warmup"], check=False,
-                       timeout=WARMUP_TIMEOUT_S)
+        done = subprocess.run([sys.executable, "-m", "spacerace.warmup"], check=False,
+                              timeout=WARMUP_TIMEOUT_S)
+        if done.returncode != 0:  # the tests still run, each worker compiling for itself
+            print(f"conftest: python -m spacerace.warmup exited {done.returncode}",
+                  file=sys.stderr)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

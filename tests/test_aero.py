@@ -37,8 +37,8 @@ def test_air_turns_with_the_earth_so_a_resting_rocket_feels_no_drag():
 
 def _hull_area(points):
     """Area of the convex hull of 2-D points (Andrew's monotone chain, shoelace)."""
-    pts = sorted(map(tuple, np.asarray(points).tolist()))  # Python floats: the same numbers,
-    # several times faster in the loop below than numpy scalars
+    # Python floats: the same numbers, several times faster in the loop below than numpy's
+    pts = sorted(map(tuple, np.asarray(points).tolist()))
 
     def half(seq):
         out = []
