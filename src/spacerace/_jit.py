@@ -13,6 +13,14 @@ own bytes: a data file made by other code is compiled afresh, and a damaged one 
 index) is discarded with a one-line notice and rebuilt, never a traceback. This works
 wherever numba keeps its cache (beside the sources or, for a read-only installation, in the
 user's cache folder).
+
+Where the entry points are prebuilt for this code (``spacerace._prebuilt``), numba is not
+imported at all: ``jit`` returns an ``Entry`` that calls the prebuilt machine code when the
+arguments have the types it was built for. The first call that needs numba (other types, a
+function never prebuilt, the parallel batch kernel) imports it, makes every entry's numba
+dispatcher and puts the dispatchers in place of the entries in the package's modules, before
+anything is compiled, so that compiled code only ever calls dispatchers (``to_numba``).
+``prebuild`` builds the module from the dispatchers a flight has used.
 """
 
 from __future__ import annotations
@@ -20,24 +28,31 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from spacerace import _prebuilt
 from spacerace._files import notice, package_digest, write_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_numba: Any
+_numba: Any = None
+_PREBUILT: _prebuilt.Entries | None = None
 if os.environ.get("SPACERACE_INTERPRETED", "") not in ("", "0"):
-    _numba = None  # the first flight while the kernel compiles (``spacerace.firstflight``)
+    pass  # the first flight while the kernel compiles (``spacerace.firstflight``)
+elif os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0") and (
+        _PREBUILT := _prebuilt.load()) is not None:
+    pass  # numba is imported only when something needs it (``to_numba``)
 else:
     try:
         import numba as _numba
     except ImportError:  # pragma: no cover - numba is a core dependency
         _numba = None
 
-IS_COMPILED = _numba is not None and os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0")
+IS_COMPILED = _PREBUILT is not None or (
+    _numba is not None and os.environ.get("NUMBA_DISABLE_JIT", "0") in ("", "0"))
 
 
 class _StaleCacheError(Exception):
@@ -132,11 +147,105 @@ def _unliteral(disp: Any) -> Any:
 _UNLITERAL: dict[type, type] = {}
 
 
+def _make(func: Callable[..., Any], kind: str) -> Any:
+    """numba's dispatcher of ``func``: ``kind`` is ``jit``, ``borrow`` or ``parallel``."""
+    if kind == "parallel":
+        return _guard_cache(_numba.njit(cache=True, error_model="numpy", parallel=True)(func))
+    if kind == "borrow" and hasattr(_numba.core.options.DefaultOptions, "_nrt"):
+        return _unliteral(_guard_cache(
+            _numba.njit(cache=True, error_model="numpy", _nrt=False)(func)))
+    return _unliteral(_guard_cache(_numba.njit(cache=True, error_model="numpy")(func)))
+
+
+class Entry:
+    """A compiled function while numba is not imported: the prebuilt machine code for the
+    argument types it was built for, numba's dispatcher (made by ``to_numba``) for others."""
+
+    def __init__(self, func: Callable[..., Any], kind: str,
+                 prebuilt: list[tuple[tuple[str, ...], Callable[..., Any]]]) -> None:
+        self.py_func = func
+        self.kind = kind
+        self.prebuilt = prebuilt
+        self.dispatcher: Any = None
+        self.__name__ = func.__name__
+        self.__qualname__ = func.__qualname__
+        self.__module__ = func.__module__
+        self.__doc__ = func.__doc__
+        self.__wrapped__ = func
+
+    def __call__(self, *args: Any) -> Any:
+        if self.dispatcher is None:
+            codes = tuple(_prebuilt.value_code(a) for a in args)
+            for want, call in self.prebuilt:
+                if want == codes:
+                    return call(*args)
+            to_numba()
+        return self.dispatcher(*args)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _named, (self.__module__, self.__qualname__)
+
+    def __getattr__(self, name: str) -> Any:  # the dispatcher's own attributes (``_cache``)
+        if name.startswith("__"):
+            raise AttributeError(name)
+        to_numba()
+        return getattr(self.dispatcher, name)
+
+
+def _named(module: str, qualname: str) -> Any:
+    """What ``module.qualname`` is now (an ``Entry`` is unpickled as its dispatcher)."""
+    import importlib
+
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+_ENTRIES: list[Entry] = []
+_DISPATCHERS: list[Any] = []  # every dispatcher made, for ``prebuild``
+
+
+def to_numba() -> None:
+    """Import numba and put each entry's dispatcher in its place, in every module of the
+    package that holds the entry (and numba's ``prange`` where ``range`` stood in for it),
+    before anything is compiled: compiled code resolves the functions it calls by name."""
+    global _numba, prange
+    if _numba is not None:
+        return
+    import numba
+
+    _numba = numba
+    prange = numba.prange
+    for entry in _ENTRIES:
+        entry.dispatcher = _make(entry.py_func, entry.kind)
+        _DISPATCHERS.append(entry.dispatcher)
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] != "spacerace" or module is None:
+            continue
+        space = vars(module)
+        for attr, value in list(space.items()):
+            if type(value) is Entry and value.dispatcher is not None:
+                space[attr] = value.dispatcher
+            elif attr == "prange" and value is range:
+                space[attr] = numba.prange
+
+
+def _wrap(func: F, kind: str) -> F:
+    if _numba is not None:
+        disp = _make(func, kind)
+        _DISPATCHERS.append(disp)
+        return cast(F, disp)
+    if _PREBUILT is None:  # interpreted
+        return func
+    entry = Entry(func, kind, _PREBUILT.get(_prebuilt.key(func), []))
+    _ENTRIES.append(entry)
+    return cast(F, entry)
+
+
 def jit(func: F) -> F:
     """Compile ``func`` in nopython mode with an on-disk cache, or return it unchanged."""
-    if _numba is None:  # pragma: no cover
-        return func
-    return cast(F, _unliteral(_guard_cache(_numba.njit(cache=True, error_model="numpy")(func))))
+    return _wrap(func, "jit")
 
 
 def jit_borrow(func: F) -> F:
@@ -149,34 +258,44 @@ def jit_borrow(func: F) -> F:
     call. Uses numba's internal ``_nrt`` option; a numba without it compiles the function
     as ``jit`` does.
     """
-    if _numba is None:  # pragma: no cover
-        return func
-    if not hasattr(_numba.core.options.DefaultOptions, "_nrt"):  # pragma: no cover
-        return jit(func)
-    return cast(F, _unliteral(_guard_cache(
-        _numba.njit(cache=True, error_model="numpy", _nrt=False)(func))))
+    return _wrap(func, "borrow")
 
 
 def jit_parallel(func: F) -> F:
     """Like ``jit``, with ``prange`` loops spread over threads."""
-    if _numba is None:  # pragma: no cover
-        return func
-    return cast(F, _guard_cache(_numba.njit(cache=True, error_model="numpy", parallel=True)(func)))
+    return _wrap(func, "parallel")
+
+
+def prebuild() -> bool:
+    """Build the prebuilt module of this code from the signatures compiled so far in this
+    process (``spacerace._prebuilt``); False if nothing was built."""
+    if _numba is None or not IS_COMPILED:
+        return False
+    if _prebuilt.ready():
+        return True
+    return _prebuilt.build(d for d in _DISPATCHERS if d.signatures) is not None
 
 
 if _numba is not None:
     prange = _numba.prange
-    set_num_threads = _numba.set_num_threads
-else:  # pragma: no cover
+else:  # numba's once it is imported (``to_numba``)
     prange = range
 
-    def set_num_threads(n: int) -> None:
-        """No threads without numba."""
+
+def set_num_threads(n: int) -> None:
+    """Threads for the compiled batch kernel (nothing without numba)."""
+    if _PREBUILT is not None:
+        to_numba()
+    if _numba is not None and IS_COMPILED:
+        _numba.set_num_threads(n)
 
 
 def is_cached(func: Any) -> bool:
     """Whether the compiled ``func`` has machine code in numba's disk cache (True without
-    numba, where nothing is compiled; True where the cache cannot be inspected)."""
+    numba, where nothing is compiled; True where the cache cannot be inspected, and for a
+    prebuilt entry, which needs no cache)."""
+    if type(func) is Entry and func.dispatcher is None:
+        return True
     files = getattr(getattr(func, "_cache", None), "_cache_file", None)
     index = getattr(files, "_index_path", None)
     return index is None or os.path.exists(index)
@@ -184,6 +303,8 @@ def is_cached(func: Any) -> bool:
 
 def max_threads() -> int:
     """Threads the compiled batch kernel may use (numba's pool size; 1 without numba)."""
+    if _PREBUILT is not None:
+        to_numba()
     if _numba is None or not IS_COMPILED:
         return 1
     return int(_numba.config.NUMBA_NUM_THREADS)

@@ -86,6 +86,7 @@ def fly_named(mission: str | Path, vehicle: str | Path | None = None,
         result = fly_pair(v, m)
     if IS_COMPILED:
         firstflight.mark_compiled()  # what a flight needs is compiled now
+        firstflight.want_prebuilt()
     return result
 
 

@@ -7,7 +7,9 @@ line is asked for a short flight and the compiled kernel is not ready yet, it fl
 interpreted and starts ``python -m spacerace.warmup`` in the background, at low priority, to
 compile the kernel for the next flights; a long one (a coast to the Moon, a closed-loop
 ascent) waits for the compilation as before. A marker in the cache folder, named after the
-code's digest, says that the compiled kernel is ready.
+code's digest, says that the compiled kernel is ready. The same background run then builds the
+prebuilt entry points (``spacerace._prebuilt``), with which later commands start without
+importing numba; a compiled flight that finds them missing starts it too.
 
 ``SPACERACE_FIRST_FLIGHT=compiled`` turns this off (always compile and wait).
 """
@@ -46,7 +48,6 @@ def mark_compiled() -> None:
         path.touch()
     except OSError:
         pass
-    release_warmup()
 
 
 def release_warmup() -> None:
@@ -79,6 +80,16 @@ def _start_warmup() -> bool:
     except OSError:
         return False
     return True
+
+
+def want_prebuilt() -> None:
+    """After a compiled flight: start the background compilation if the prebuilt entry points
+    of this code (``spacerace._prebuilt``) are missing, so that later commands need not import
+    numba."""
+    from spacerace import _prebuilt
+
+    if _prebuilt.enabled() and not _prebuilt.ready():
+        _start_warmup()
 
 
 def choose(mission: Mission) -> bool:

@@ -1,0 +1,202 @@
+"""The compiled kernel's entry points prebuilt as one extension module, so that a command runs
+compiled code without importing numba.
+
+Loading numba's disk cache costs a command about 0.6 s before it flies anything: numba's own
+import (0.2 s), its typing and lowering registries, and scipy's linear algebra, which numba
+imports to look for a BLAS (0.27 s). The same machine code, built ahead of time into an
+ordinary extension module by numba's own ahead-of-time compiler (``numba.pycc``), imports in
+a few milliseconds and needs only numpy.
+
+``build`` compiles every signature the given numba dispatchers hold (those a flight has used)
+into ``spacerace_kernel_<digest>``, in the user's cache folder, each export a call of the
+dispatcher itself, so that it is the same machine code as the dispatcher's with the same
+options; ``load`` returns the entries of the module built from this code, or ``None``. A
+module is named after the package digest (``_files.package_digest``), so a changed source is
+never served by an old module; its manifest, written last and whole, lists the exports with the
+types each takes, and carries the module's SHA-256: a damaged module is discarded with a
+one-line notice and built again by the next background compilation.
+
+``SPACERACE_PREBUILT=0`` turns it off (numba's cache only, nothing built).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.util
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+
+from spacerace._files import cache_dir, notice, package_digest, write_text
+
+ENV = "SPACERACE_PREBUILT"
+# The types an export may take, one letter each (a numba type in ``build``, a Python value in
+# ``value_code``): float64, int64, boolean; arrays ``a<ndim><f|i>`` of float64 or int64,
+# C-contiguous, aligned and writable.
+_ARRAY_DTYPES = {np.dtype(np.float64): "f", np.dtype(np.int64): "i"}
+
+Entries = dict[str, list[tuple[tuple[str, ...], Callable[..., Any]]]]
+
+
+def enabled() -> bool:
+    """Whether the prebuilt module is used and built (``SPACERACE_PREBUILT`` not ``0``)."""
+    return os.environ.get(ENV, "1") != "0"
+
+
+def _name() -> str:
+    return f"spacerace_kernel_{package_digest()[:16]}"
+
+
+def _paths() -> tuple[Path, Path]:
+    """The module's file and its manifest."""
+    folder = cache_dir() / "prebuilt"
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    return folder / (_name() + suffix), folder / (_name() + ".json")
+
+
+def ready() -> bool:
+    """Whether the module of this code has been built (its manifest is written last)."""
+    return _paths()[1].exists()
+
+
+def key(func: Callable[..., Any]) -> str:
+    """The name an entry point is known by in the manifest."""
+    return f"{func.__module__}:{func.__qualname__}"
+
+
+def value_code(x: Any) -> str:
+    """The type letter numba would give ``x`` (``?`` for any type no export takes)."""
+    t = type(x)
+    if t is float or t is np.float64:
+        return "f"
+    if t is bool or t is np.bool_:
+        return "b"
+    if t is int:
+        return "i" if -(2 ** 63) <= x < 2 ** 63 else "?"
+    if t is np.int64:
+        return "i"
+    if t is np.ndarray:
+        flags = x.flags
+        kind = _ARRAY_DTYPES.get(x.dtype)
+        if kind is None or not (flags.c_contiguous and flags.aligned and flags.writeable):
+            return "?"
+        return f"a{x.ndim}{kind}"
+    return "?"
+
+
+def _type_code(tp: Any) -> str | None:
+    """The type letter of a numba type, ``None`` for one that is not exported."""
+    from numba.core import types
+
+    if tp == types.float64:
+        return "f"
+    if tp == types.int64:
+        return "i"
+    if tp == types.boolean:
+        return "b"
+    if (isinstance(tp, types.Array) and tp.layout == "C" and tp.mutable and tp.aligned
+            and tp.dtype in (types.float64, types.int64)):
+        return f"a{tp.ndim}{'f' if tp.dtype == types.float64 else 'i'}"
+    return None
+
+
+def _discard(module: Path, manifest: Path, why: str) -> None:
+    notice(f"the prebuilt flight kernel was {why}; it is discarded and will be built again")
+    for path in (manifest, module):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load() -> Entries | None:
+    """The prebuilt entries of this code: for each entry point (``key``) its exports, each with
+    the type letters it takes; ``None`` when there is no module (or it is turned off)."""
+    if not enabled():
+        return None
+    module, manifest = _paths()
+    try:
+        data = json.loads(manifest.read_text())
+        exports = data["entries"]
+        want = data["sha256"]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        _discard(module, manifest, "unreadable")
+        return None
+    try:
+        if _sha256(module) != want:
+            _discard(module, manifest, "damaged")
+            return None
+        spec = importlib.util.spec_from_file_location(_name(), module)
+        assert spec is not None and spec.loader is not None
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return {k: [(tuple(codes), getattr(mod, name)) for name, codes in items]
+                for k, items in exports.items()}
+    except (OSError, ImportError, AttributeError, ValueError, TypeError) as exc:
+        _discard(module, manifest, f"unusable ({type(exc).__name__})")
+        return None
+
+
+def _trampoline(disp: Any, n_args: int) -> Callable[..., Any]:
+    """A function of ``n_args`` arguments that calls ``disp``: compiled ahead of time, it is a
+    call of the dispatcher's own machine code (its options: error model, borrowed arrays),
+    not a second compilation of its source under the ahead-of-time compiler's defaults."""
+    names = ", ".join(f"a{i}" for i in range(n_args))
+    scope: dict[str, Any] = {"target": disp}
+    exec(f"def call({names}):\n    return target({names})\n", scope)  # noqa: S102
+    return cast(Callable[..., Any], scope["call"])
+
+
+def build(dispatchers: Iterable[Any]) -> Path | None:
+    """Build the module of this code from the signatures ``dispatchers`` hold; returns its
+    manifest (``None`` if turned off or nothing could be exported).
+
+    The module is compiled in a temporary folder beside its place and moved in whole; the
+    manifest is written last, atomically, so that a module without one is never loaded.
+    """
+    if not enabled():
+        return None
+    with warnings.catch_warnings():  # numba.pycc announces its own deprecation
+        warnings.simplefilter("ignore")
+        from numba.pycc import CC
+    module, manifest = _paths()
+    cc = CC(_name())
+    cc.target_cpu = "host"  # the machine that built it is the one that runs it, like the JIT
+    entries: dict[str, list[list[Any]]] = {}
+    for disp in dispatchers:
+        for i, cres in enumerate(disp.overloads.values()):
+            sig = cres.signature
+            codes = [_type_code(a) for a in sig.args]
+            if None in codes:
+                continue
+            name = f"{key(disp.py_func).replace('.', '_').replace(':', '__')}_{i}"
+            cc.export(name, sig)(_trampoline(disp, len(sig.args)))
+            entries.setdefault(key(disp.py_func), []).append([name, codes])
+    if not entries:
+        return None
+    module.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=module.parent, prefix=".build-") as tmp:
+        cc.output_dir = tmp
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cc.compile()
+        built = Path(tmp) / module.name
+        digest = _sha256(built)
+        staged = module.with_name(f".{module.name}.new")
+        shutil.move(built, staged)
+        os.replace(staged, module)
+    return write_text(manifest, json.dumps({"sha256": digest, "entries": entries}))

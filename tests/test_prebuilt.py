@@ -1,0 +1,165 @@
+"""The prebuilt entry points (``spacerace._prebuilt``): a command runs the same machine code
+without importing numba, gives the same bytes as numba's cached kernel, falls back to numba
+for anything not prebuilt, and a damaged module costs one line and a rebuild.
+
+Each check runs in a fresh process (``sys.modules`` says what was imported) with a cache
+folder of its own, built once for the file by the background compilation itself
+(``python -m spacerace.warmup``); the rest of the suite runs with ``SPACERACE_PREBUILT=0``
+(``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from spacerace import _prebuilt
+from spacerace._jit import IS_COMPILED
+
+pytestmark = pytest.mark.skipif(not IS_COMPILED, reason="numba JIT disabled")
+
+numba = pytest.importorskip("numba")
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("prebuilt-cache")
+    env = _env(folder)
+    subprocess.run([sys.executable, "-m", "spacerace.warmup"], env=env, check=True,
+                   timeout=600)
+    return folder
+
+
+def _env(folder, prebuilt: str = "1") -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(SPACERACE_CACHE_DIR=str(folder), SPACERACE_PREBUILT=prebuilt)
+    return env
+
+
+def _python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True, timeout=600)
+
+
+FLY = """
+import io, contextlib, json, sys
+from spacerace.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    code = main(["fly", "v2-london", "--json"])
+print(json.dumps({"code": code, "out": out.getvalue(),
+                  "numba": "numba" in sys.modules, "scipy": "scipy" in sys.modules}))
+"""
+
+
+def test_the_warmup_builds_a_module_with_a_manifest(cache):
+    files = sorted(p.suffix for p in (cache / "prebuilt").iterdir())
+    assert files == [".json", ".so"]  # nothing left of the build
+    manifest = json.loads(next((cache / "prebuilt").glob("*.json")).read_text())
+    assert "spacerace.kernel.loop:run" in manifest["entries"]
+    assert "spacerace.kernel.output:table_rows" in manifest["entries"]
+
+
+def test_fly_runs_prebuilt_without_numba_and_gives_the_same_bytes(cache):
+    prebuilt = json.loads(_python(FLY, _env(cache)).stdout)
+    assert prebuilt["code"] == 0 and not prebuilt["numba"] and not prebuilt["scipy"]
+    jitted = json.loads(_python(FLY, _env(cache, prebuilt="0")).stdout)
+    assert jitted["numba"]
+    assert prebuilt["out"] == jitted["out"]
+
+
+FALLBACK = """
+import json, sys
+import numpy as np
+from spacerace.models import earth
+from spacerace.kernel import output
+args = (0.9, 0.07, 0.88, 0.03)
+first = earth.vincenty_distance(*args)  # floats: prebuilt
+before = "numba" in sys.modules
+second = earth.vincenty_distance(*(np.float32(a) for a in args))  # float32: not prebuilt
+import numba
+print(json.dumps({"first": first, "second": second, "before": before,
+                  "after": "numba" in sys.modules,
+                  "dispatcher": isinstance(earth.vincenty_distance, numba.core.dispatcher.Dispatcher),
+                  "output_prange": output.prange is numba.prange}))
+"""
+
+
+def test_anything_not_prebuilt_falls_back_to_numba_everywhere(cache):
+    got = json.loads(_python(FALLBACK, _env(cache)).stdout)
+    assert not got["before"] and got["after"]
+    assert got["dispatcher"] and got["output_prange"]
+    # float32 inputs round the angles: the distances agree to the float32 rounding only
+    assert got["second"] == pytest.approx(got["first"], rel=1e-6)
+
+
+BATCH = """
+import json
+from spacerace.catalog import load
+from spacerace.montecarlo import StudySpec, fly_batch, nominal
+v, m = load("v2-london")
+cols = fly_batch(StudySpec(v, nominal(v, m), 7, 16), range(16), threads=2)
+print(json.dumps([cols["impact_lat_deg"].tolist(), cols["max_altitude_m"].tolist()]))
+"""
+
+
+def test_the_parallel_batch_kernel_after_the_fall_back(cache):
+    """Monte Carlo needs numba's threads: in a process that started prebuilt it gives the
+    same flights as with numba from the start."""
+    prebuilt = json.loads(_python(BATCH, _env(cache)).stdout)
+    jitted = json.loads(_python(BATCH, _env(cache, prebuilt="0")).stdout)
+    assert prebuilt == jitted and len(prebuilt[0]) == 16
+
+
+def test_a_damaged_module_costs_one_line_and_is_built_again(cache, tmp_path):
+    import shutil
+
+    folder = tmp_path / "cache"
+    shutil.copytree(cache, folder)
+    module = next((folder / "prebuilt").glob("*.so"))
+    data = bytearray(module.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    module.write_bytes(bytes(data))
+    proc = subprocess.run([sys.executable, "-m", "spacerace", "fly", "v2-london", "--json"],
+                          env=_env(folder) | {"SPACERACE_FIRST_FLIGHT": "compiled"},
+                          capture_output=True, text=True, check=False, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if "prebuilt" in ln]
+    assert len(lines) == 1 and "damaged" in lines[0] and "Traceback" not in proc.stderr
+    assert json.loads(proc.stdout)["figures"]
+    # discarded, and built again by the background compilation the command started
+    deadline = time.monotonic() + 300
+    while list(folder.glob("kernel-compiling-*")) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(list((folder / "prebuilt").glob("*.json"))) == 1
+    again = json.loads(_python(FLY, _env(folder)).stdout)
+    assert again["out"] == proc.stdout and not again["numba"]
+
+
+@pytest.mark.parametrize("value", [
+    1.5, np.float64(2.0), 3, np.int64(4), True, np.bool_(False), 2 ** 70, np.float32(1.0),
+    np.int32(5), np.zeros(3), np.zeros((2, 3)), np.zeros(4, dtype=np.int64),
+    np.zeros((3, 3))[:, 0], np.zeros((3, 3)).T, np.zeros(3, dtype=np.float32), "text",
+    np.zeros(3)[::2],
+])
+def test_the_type_letters_agree_with_numbas_typeof(value):
+    """An export is called only with the types numba itself would compile for the value."""
+    try:
+        tp = numba.typeof(value)
+    except ValueError:
+        tp = None
+    want = None if tp is None else _prebuilt._type_code(tp)
+    assert _prebuilt.value_code(value) == (want or "?")
+
+
+def test_a_read_only_array_is_not_passed_to_code_that_may_write_it():
+    a = np.zeros(3)
+    a.setflags(write=False)
+    assert _prebuilt.value_code(a) == "?"
+    assert _prebuilt._type_code(numba.typeof(a)) is None
