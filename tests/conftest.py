@@ -21,8 +21,9 @@ EPOCH = dt.datetime(2000, 1, 1, 12, tzinfo=dt.UTC)
 os.environ["SPACERACE_FIRST_FLIGHT"] = "compiled"
 # Commands run the prebuilt entry points where they are built (``spacerace._prebuilt``); the
 # suite runs numba's kernel, built by its warm-up below, and ``test_prebuilt.py`` builds and
-# checks the prebuilt module in a cache folder of its own.
-os.environ["SPACERACE_PREBUILT"] = "0"
+# checks the prebuilt module in a cache folder of its own (``SPACERACE_PREBUILT=1`` given to
+# pytest runs the whole suite on the prebuilt module instead).
+os.environ.setdefault("SPACERACE_PREBUILT", "0")
 
 # The files that take a minute or more (a real browser, servers and processes): collected
 # first, so that pytest-xdist (``--dist loadfile``, files handed out in the order collected)

@@ -86,7 +86,8 @@ second = earth.vincenty_distance(*(np.float32(a) for a in args))  # float32: not
 import numba
 print(json.dumps({"first": first, "second": second, "before": before,
                   "after": "numba" in sys.modules,
-                  "dispatcher": isinstance(earth.vincenty_distance, numba.core.dispatcher.Dispatcher),
+                  "dispatcher": isinstance(earth.vincenty_distance,
+                                           numba.core.dispatcher.Dispatcher),
                   "output_prange": output.prange is numba.prange}))
 """
 
@@ -163,3 +164,19 @@ def test_a_read_only_array_is_not_passed_to_code_that_may_write_it():
     a.setflags(write=False)
     assert _prebuilt.value_code(a) == "?"
     assert _prebuilt._type_code(numba.typeof(a)) is None
+
+
+def test_only_the_newest_modules_are_kept(tmp_path):
+    """Other versions' modules are pruned beyond ``KEEP``; a file no manifest names (left by
+    a build that lost a race) goes too."""
+    for i in range(_prebuilt.KEEP + 2):
+        (tmp_path / f"spacerace_kernel_{i:016d}-abc{i}.so").write_bytes(b"x")
+        manifest = tmp_path / f"spacerace_kernel_{i:016d}.json"
+        manifest.write_text(json.dumps({"file": f"spacerace_kernel_{i:016d}-abc{i}.so"}))
+        os.utime(manifest, (1000.0 + i, 1000.0 + i))
+    (tmp_path / "spacerace_kernel_0000000000000004-orphan.so").write_bytes(b"x")
+    _prebuilt._prune(tmp_path)
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    newest = range(2, _prebuilt.KEEP + 2)
+    assert kept == sorted([f"spacerace_kernel_{i:016d}.json" for i in newest]
+                          + [f"spacerace_kernel_{i:016d}-abc{i}.so" for i in newest])

@@ -173,14 +173,14 @@ class Entry:
         self.__doc__ = func.__doc__
         self.__wrapped__ = func
 
-    def __call__(self, *args: Any) -> Any:
-        if self.dispatcher is None:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.dispatcher is None and not kwargs:
             codes = tuple(_prebuilt.value_code(a) for a in args)
             for want, call in self.prebuilt:
                 if want == codes:
                     return call(*args)
-            to_numba()
-        return self.dispatcher(*args)
+        to_numba()
+        return self.dispatcher(*args, **kwargs)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _named, (self.__module__, self.__qualname__)

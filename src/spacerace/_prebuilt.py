@@ -26,7 +26,6 @@ import importlib.machinery
 import importlib.util
 import json
 import os
-import shutil
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable
@@ -55,16 +54,17 @@ def _name() -> str:
     return f"spacerace_kernel_{package_digest()[:16]}"
 
 
-def _paths() -> tuple[Path, Path]:
-    """The module's file and its manifest."""
-    folder = cache_dir() / "prebuilt"
-    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
-    return folder / (_name() + suffix), folder / (_name() + ".json")
+def _folder() -> Path:
+    return cache_dir() / "prebuilt"
+
+
+def _manifest() -> Path:
+    return _folder() / (_name() + ".json")
 
 
 def ready() -> bool:
     """Whether the module of this code has been built (its manifest is written last)."""
-    return _paths()[1].exists()
+    return _manifest().exists()
 
 
 def key(func: Callable[..., Any]) -> str:
@@ -108,9 +108,9 @@ def _type_code(tp: Any) -> str | None:
     return None
 
 
-def _discard(module: Path, manifest: Path, why: str) -> None:
+def _discard(paths: tuple[Path, ...], why: str) -> None:
     notice(f"the prebuilt flight kernel was {why}; it is discarded and will be built again")
-    for path in (manifest, module):
+    for path in paths:
         try:
             path.unlink(missing_ok=True)
         except OSError:
@@ -126,19 +126,19 @@ def load() -> Entries | None:
     the type letters it takes; ``None`` when there is no module (or it is turned off)."""
     if not enabled():
         return None
-    module, manifest = _paths()
+    manifest = _manifest()
     try:
         data = json.loads(manifest.read_text())
-        exports = data["entries"]
-        want = data["sha256"]
+        module = manifest.with_name(Path(data["file"]).name)
+        exports, want = data["entries"], data["sha256"]
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
-        _discard(module, manifest, "unreadable")
+        _discard((manifest,), "unreadable")
         return None
     try:
         if _sha256(module) != want:
-            _discard(module, manifest, "damaged")
+            _discard((manifest, module), "damaged")
             return None
         spec = importlib.util.spec_from_file_location(_name(), module)
         assert spec is not None and spec.loader is not None
@@ -147,7 +147,7 @@ def load() -> Entries | None:
         return {k: [(tuple(codes), getattr(mod, name)) for name, codes in items]
                 for k, items in exports.items()}
     except (OSError, ImportError, AttributeError, ValueError, TypeError) as exc:
-        _discard(module, manifest, f"unusable ({type(exc).__name__})")
+        _discard((manifest, module), f"unusable ({type(exc).__name__})")
         return None
 
 
@@ -173,7 +173,7 @@ def build(dispatchers: Iterable[Any]) -> Path | None:
     with warnings.catch_warnings():  # numba.pycc announces its own deprecation
         warnings.simplefilter("ignore")
         from numba.pycc import CC
-    module, manifest = _paths()
+    folder, manifest = _folder(), _manifest()
     cc = CC(_name())
     cc.target_cpu = "host"  # the machine that built it is the one that runs it, like the JIT
     entries: dict[str, list[list[Any]]] = {}
@@ -188,15 +188,48 @@ def build(dispatchers: Iterable[Any]) -> Path | None:
             entries.setdefault(key(disp.py_func), []).append([name, codes])
     if not entries:
         return None
-    module.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=module.parent, prefix=".build-") as tmp:
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".build-") as tmp:
         cc.output_dir = tmp
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             cc.compile()
-        built = Path(tmp) / module.name
+        built = Path(tmp) / (_name() + importlib.machinery.EXTENSION_SUFFIXES[0])
         digest = _sha256(built)
-        staged = module.with_name(f".{module.name}.new")
-        shutil.move(built, staged)
-        os.replace(staged, module)
-    return write_text(manifest, json.dumps({"sha256": digest, "entries": entries}))
+        # named by its own bytes: two builds at once leave two whole files, and the manifest
+        # written last names one of them
+        module = folder / f"{_name()}-{digest[:16]}{importlib.machinery.EXTENSION_SUFFIXES[0]}"
+        os.replace(built, module)
+    write_text(manifest, json.dumps({"file": module.name, "sha256": digest, "entries": entries}))
+    _prune(folder)
+    return manifest
+
+
+KEEP = 3  # modules kept in the cache: this code's and those of the last versions run
+
+
+def _prune(folder: Path) -> None:
+    """Remove the modules of all but the ``KEEP`` newest manifests (other versions of the
+    package, which may share the cache folder), and files no manifest names."""
+    manifests = sorted(folder.glob("spacerace_kernel_*.json"), key=_mtime, reverse=True)
+    named = set()
+    for path in manifests[:KEEP]:
+        try:
+            named.add(json.loads(path.read_text())["file"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    for path in manifests[KEEP:]:
+        path.unlink(missing_ok=True)
+    for path in folder.glob("spacerace_kernel_*"):
+        if path.suffix != ".json" and path.name not in named:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -65,6 +65,11 @@ def is_short(mission: Mission) -> bool:
             and max(ends, default=0.0) <= SHORT_PLAN)
 
 
+# The background compilations this process started: held, so that a long-lived process (a
+# server, a notebook) does not drop one that is still running (Python warns of that).
+_STARTED: list[subprocess.Popen[bytes]] = []
+
+
 def _start_warmup() -> bool:
     """Start the background compilation unless one is under way; False if it cannot."""
     lock = _marker("compiling")
@@ -74,9 +79,9 @@ def _start_warmup() -> bool:
         lock.parent.mkdir(parents=True, exist_ok=True)
         lock.write_text(str(os.getpid()))
         env = {k: v for k, v in os.environ.items() if k != INTERPRETED_ENV}
-        subprocess.Popen([sys.executable, "-m", "spacerace.warmup"], env=env,
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, start_new_session=True)
+        _STARTED.append(subprocess.Popen(
+            [sys.executable, "-m", "spacerace.warmup"], env=env, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
     except OSError:
         return False
     return True
