@@ -100,6 +100,73 @@ def test_anything_not_prebuilt_falls_back_to_numba_everywhere(cache):
     assert got["second"] == pytest.approx(got["first"], rel=1e-6)
 
 
+THREADS = """
+import json, sys, threading
+import numpy as np
+from spacerace import frames
+from spacerace.models import earth
+out, errors = [], []
+def first():  # float32: not prebuilt, so this call brings numba in
+    out.append(earth.vincenty_distance(*(np.float32(a) for a in (0.9, 0.07, 0.88, 0.03))))
+def meanwhile(seen):  # needs numba too, while the first is still putting it in place
+    while not seen():
+        pass
+    try:
+        out.append(float(frames.eci_from_ecef(np.float32(1.0))[0, 0]))
+    except Exception as exc:
+        errors.append(repr(exc))
+import spacerace._jit as jit
+importing = lambda: "numba" in sys.modules  # the first is importing it
+announced = lambda: jit._numba is not None  # the first says numba is in place
+threads = [threading.Thread(target=meanwhile, args=(seen,))
+           for seen in (importing, announced, importing, announced)]
+threads.append(threading.Thread(target=first))
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(json.dumps({"out": out, "errors": errors}))
+"""
+
+
+def test_threads_that_need_numba_at_once_wait_for_it(cache):
+    """A server flies in threads: the first call that needs numba puts it in place while the
+    others wait, instead of finding a dispatcher that is not there yet."""
+    got = json.loads(_python(THREADS, _env(cache)).stdout)
+    assert got["errors"] == [] and len(got["out"]) == 5
+
+
+PICKLE = """
+import pickle
+import numba
+from spacerace.models import propulsion
+again = pickle.loads(pickle.dumps(propulsion.thrust))
+print(isinstance(again, numba.core.dispatcher.Dispatcher),
+      again(1.0e6, 0.4, 5.0e4, 1.0) == propulsion.thrust_at(1.0e6, 0.4, 5.0e4, 1.0))
+"""
+
+
+def test_a_pickled_entry_comes_back_as_numbas_dispatcher(cache):
+    assert _python(PICKLE, _env(cache)).stdout.split() == ["True", "True"]
+
+
+def test_a_build_that_fails_is_recorded_and_not_tried_again(tmp_path):
+    """Without a C compiler the background run records why and the commands that follow do
+    not start it again; they fly on numba's cache."""
+    folder = tmp_path / "cache"
+    env = _env(folder) | {"CC": str(tmp_path / "no-such-compiler")}
+    subprocess.run([sys.executable, "-m", "spacerace.warmup"], env=env, check=False,
+                   capture_output=True, timeout=600)
+    failed = list((folder / "prebuilt").glob("*.failed"))
+    assert len(failed) == 1 and failed[0].read_text().strip()
+    assert not list((folder / "prebuilt").glob("*.json"))
+    proc = subprocess.run([sys.executable, "-m", "spacerace", "fly", "v2-london", "--json"],
+                          env=env | {"SPACERACE_FIRST_FLIGHT": "compiled"},
+                          capture_output=True, text=True, check=True, timeout=600)
+    assert json.loads(proc.stdout)["figures"] and proc.stderr == ""
+    assert not list(folder.glob("kernel-compiling-*"))  # no background run started
+
+
 BATCH = """
 import json
 from spacerace.catalog import load
@@ -167,16 +234,26 @@ def test_a_read_only_array_is_not_passed_to_code_that_may_write_it():
 
 
 def test_only_the_newest_modules_are_kept(tmp_path):
-    """Other versions' modules are pruned beyond ``KEEP``; a file no manifest names (left by
-    a build that lost a race) goes too."""
+    """Other versions' modules are pruned beyond ``KEEP``; an hour-old file no manifest names
+    (a build killed half-way) goes too, a fresh one (a build under way elsewhere) stays."""
+    old = 1000.0
     for i in range(_prebuilt.KEEP + 2):
-        (tmp_path / f"spacerace_kernel_{i:016d}-abc{i}.so").write_bytes(b"x")
+        module = tmp_path / f"spacerace_kernel_{i:016d}-abc{i}.so"
+        module.write_bytes(b"x")
         manifest = tmp_path / f"spacerace_kernel_{i:016d}.json"
-        manifest.write_text(json.dumps({"file": f"spacerace_kernel_{i:016d}-abc{i}.so"}))
-        os.utime(manifest, (1000.0 + i, 1000.0 + i))
-    (tmp_path / "spacerace_kernel_0000000000000004-orphan.so").write_bytes(b"x")
+        manifest.write_text(json.dumps({"file": module.name}))
+        for path in (module, manifest):
+            os.utime(path, (old + i, old + i))
+    orphan = tmp_path / "spacerace_kernel_0000000000000004-orphan.so"
+    orphan.write_bytes(b"x")
+    os.utime(orphan, (old, old))
+    fresh = tmp_path / "spacerace_kernel_0000000000000004-underway.so"
+    fresh.write_bytes(b"x")
+    (tmp_path / ".build-killed").mkdir()
+    os.utime(tmp_path / ".build-killed", (old, old))
     _prebuilt._prune(tmp_path)
     kept = sorted(p.name for p in tmp_path.iterdir())
     newest = range(2, _prebuilt.KEEP + 2)
     assert kept == sorted([f"spacerace_kernel_{i:016d}.json" for i in newest]
-                          + [f"spacerace_kernel_{i:016d}-abc{i}.so" for i in newest])
+                          + [f"spacerace_kernel_{i:016d}-abc{i}.so" for i in newest]
+                          + [fresh.name])

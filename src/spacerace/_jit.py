@@ -29,6 +29,7 @@ import glob
 import hashlib
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -147,14 +148,16 @@ def _unliteral(disp: Any) -> Any:
 _UNLITERAL: dict[type, type] = {}
 
 
-def _make(func: Callable[..., Any], kind: str) -> Any:
-    """numba's dispatcher of ``func``: ``kind`` is ``jit``, ``borrow`` or ``parallel``."""
+def _make(func: Callable[..., Any], kind: str, nb: Any = None) -> Any:
+    """numba's dispatcher of ``func``: ``kind`` is ``jit``, ``borrow`` or ``parallel``
+    (``nb``: the numba module, default the one imported)."""
+    nb = nb or _numba
     if kind == "parallel":
-        return _guard_cache(_numba.njit(cache=True, error_model="numpy", parallel=True)(func))
-    if kind == "borrow" and hasattr(_numba.core.options.DefaultOptions, "_nrt"):
+        return _guard_cache(nb.njit(cache=True, error_model="numpy", parallel=True)(func))
+    if kind == "borrow" and hasattr(nb.core.options.DefaultOptions, "_nrt"):
         return _unliteral(_guard_cache(
-            _numba.njit(cache=True, error_model="numpy", _nrt=False)(func)))
-    return _unliteral(_guard_cache(_numba.njit(cache=True, error_model="numpy")(func)))
+            nb.njit(cache=True, error_model="numpy", _nrt=False)(func)))
+    return _unliteral(_guard_cache(nb.njit(cache=True, error_model="numpy")(func)))
 
 
 class Entry:
@@ -182,8 +185,9 @@ class Entry:
         to_numba()
         return self.dispatcher(*args, **kwargs)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _named, (self.__module__, self.__qualname__)
+    def __reduce__(self) -> Any:  # pickled as numba's dispatcher is (by value, not by name)
+        to_numba()
+        return self.dispatcher.__reduce__()
 
     def __getattr__(self, name: str) -> Any:  # the dispatcher's own attributes (``_cache``)
         if name.startswith("__"):
@@ -192,18 +196,11 @@ class Entry:
         return getattr(self.dispatcher, name)
 
 
-def _named(module: str, qualname: str) -> Any:
-    """What ``module.qualname`` is now (an ``Entry`` is unpickled as its dispatcher)."""
-    import importlib
-
-    obj: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
 _ENTRIES: list[Entry] = []
 _DISPATCHERS: list[Any] = []  # every dispatcher made, for ``prebuild``
+# Held while entries are made or replaced: a thread that needs numba while another is putting
+# it in place waits until every dispatcher is there (``_numba`` is set last).
+_SWITCH = threading.RLock()
 
 
 def to_numba() -> None:
@@ -213,34 +210,42 @@ def to_numba() -> None:
     global _numba, prange
     if _numba is not None:
         return
-    import numba
+    with _SWITCH:
+        if _numba is not None:
+            return
+        import numba
 
-    _numba = numba
-    prange = numba.prange
-    for entry in _ENTRIES:
-        entry.dispatcher = _make(entry.py_func, entry.kind)
-        _DISPATCHERS.append(entry.dispatcher)
-    for name, module in list(sys.modules.items()):
-        if name.split(".")[0] != "spacerace" or module is None:
-            continue
-        space = vars(module)
-        for attr, value in list(space.items()):
-            if type(value) is Entry and value.dispatcher is not None:
-                space[attr] = value.dispatcher
-            elif attr == "prange" and value is range:
-                space[attr] = numba.prange
+        for entry in _ENTRIES:
+            entry.dispatcher = _make(entry.py_func, entry.kind, numba)
+            _DISPATCHERS.append(entry.dispatcher)
+        for name, module in list(sys.modules.items()):
+            if name.split(".")[0] != "spacerace" or module is None:
+                continue
+            space = vars(module)
+            for attr, value in list(space.items()):
+                if type(value) is Entry and value.dispatcher is not None:
+                    space[attr] = value.dispatcher
+                elif attr == "prange" and value is range:
+                    space[attr] = numba.prange
+        prange = numba.prange
+        _numba = numba
 
 
 def _wrap(func: F, kind: str) -> F:
-    if _numba is not None:
+    if _PREBUILT is None:
+        if _numba is None:  # interpreted
+            return func
         disp = _make(func, kind)
         _DISPATCHERS.append(disp)
         return cast(F, disp)
-    if _PREBUILT is None:  # interpreted
-        return func
-    entry = Entry(func, kind, _PREBUILT.get(_prebuilt.key(func), []))
-    _ENTRIES.append(entry)
-    return cast(F, entry)
+    with _SWITCH:
+        if _numba is not None:
+            disp = _make(func, kind)
+            _DISPATCHERS.append(disp)
+            return cast(F, disp)
+        entry = Entry(func, kind, _PREBUILT.get(_prebuilt.key(func), []))
+        _ENTRIES.append(entry)
+        return cast(F, entry)
 
 
 def jit(func: F) -> F:

@@ -14,19 +14,28 @@ options; ``load`` returns the entries of the module built from this code, or ``N
 module is named after the package digest (``_files.package_digest``), so a changed source is
 never served by an old module; its manifest, written last and whole, lists the exports with the
 types each takes, and carries the module's SHA-256: a damaged module is discarded with a
-one-line notice and built again by the next background compilation.
+one-line notice and built again by the next background compilation. The name also carries the
+numba and numpy versions and the platform's extension suffix, and the code is for the
+platform's generic CPU, so that a cache folder shared by machines or environments never runs
+a module built for another. A build that fails (no C compiler; ``numba.pycc`` needs one, and
+setuptools) leaves a ``.failed`` file with the reason, and is not tried again for this code:
+commands then load numba's cache as before.
 
 ``SPACERACE_PREBUILT=0`` turns it off (numba's cache only, nothing built).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.machinery
+import importlib.metadata
 import importlib.util
 import json
 import os
+import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -50,8 +59,18 @@ def enabled() -> bool:
     return os.environ.get(ENV, "1") != "0"
 
 
+@functools.cache
 def _name() -> str:
-    return f"spacerace_kernel_{package_digest()[:16]}"
+    """The module's name: this code (the package digest) built by this numba against this
+    numpy for this interpreter and platform (the extension suffix); the machine code is for
+    the platform's generic CPU, so a cache folder shared between machines stays valid."""
+    try:
+        numba_version = importlib.metadata.version("numba")
+    except importlib.metadata.PackageNotFoundError:
+        numba_version = "none"
+    built_for = " ".join((package_digest(), importlib.machinery.EXTENSION_SUFFIXES[0],
+                          numba_version, np.__version__))
+    return f"spacerace_kernel_{hashlib.sha256(built_for.encode()).hexdigest()[:16]}"
 
 
 def _folder() -> Path:
@@ -65,6 +84,20 @@ def _manifest() -> Path:
 def ready() -> bool:
     """Whether the module of this code has been built (its manifest is written last)."""
     return _manifest().exists()
+
+
+def _failure() -> Path:
+    return _folder() / (_name() + ".failed")
+
+
+def failed() -> str | None:
+    """Why the module of this code could not be built (no C compiler, no setuptools...), as
+    recorded by the build that failed; ``None`` if none did. Not tried again for this code:
+    numba's own cache serves instead."""
+    try:
+        return _failure().read_text().strip() or "unknown"
+    except OSError:
+        return None
 
 
 def key(func: Callable[..., Any]) -> str:
@@ -146,7 +179,7 @@ def load() -> Entries | None:
         spec.loader.exec_module(mod)
         return {k: [(tuple(codes), getattr(mod, name)) for name, codes in items]
                 for k, items in exports.items()}
-    except (OSError, ImportError, AttributeError, ValueError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure to load a native module: rebuild it
         _discard((manifest, module), f"unusable ({type(exc).__name__})")
         return None
 
@@ -170,12 +203,20 @@ def build(dispatchers: Iterable[Any]) -> Path | None:
     """
     if not enabled():
         return None
+    try:
+        return _build(dispatchers)
+    except Exception as exc:  # recorded, so that the next command does not try again
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        write_text(_failure(), reason + "\n")
+        raise
+
+
+def _build(dispatchers: Iterable[Any]) -> Path | None:
     with warnings.catch_warnings():  # numba.pycc announces its own deprecation
         warnings.simplefilter("ignore")
         from numba.pycc import CC
     folder, manifest = _folder(), _manifest()
-    cc = CC(_name())
-    cc.target_cpu = "host"  # the machine that built it is the one that runs it, like the JIT
+    cc = CC(_name())  # for the generic CPU of the platform (numba's JIT is for this one)
     entries: dict[str, list[list[Any]]] = {}
     for disp in dispatchers:
         for i, cres in enumerate(disp.overloads.values()):
@@ -205,12 +246,14 @@ def build(dispatchers: Iterable[Any]) -> Path | None:
     return manifest
 
 
-KEEP = 3  # modules kept in the cache: this code's and those of the last versions run
+KEEP = 8  # modules kept in the cache: this code's and those of the last versions run
+LEFTOVER_AGE = 3600.0  # a file no manifest names, or a build folder, older than this [s]
 
 
 def _prune(folder: Path) -> None:
     """Remove the modules of all but the ``KEEP`` newest manifests (other versions of the
-    package, which may share the cache folder), and files no manifest names."""
+    package, or other environments, sharing the cache folder), and what no manifest names
+    once it is an hour old (a build killed half-way; not one under way elsewhere)."""
     manifests = sorted(folder.glob("spacerace_kernel_*.json"), key=_mtime, reverse=True)
     named = set()
     for path in manifests[:KEEP]:
@@ -220,12 +263,17 @@ def _prune(folder: Path) -> None:
             continue
     for path in manifests[KEEP:]:
         path.unlink(missing_ok=True)
+    old = time.time() - LEFTOVER_AGE
     for path in folder.glob("spacerace_kernel_*"):
-        if path.suffix != ".json" and path.name not in named:
+        if (path.suffix not in (".json", ".failed") and path.name not in named
+                and _mtime(path) < old):
             try:
                 path.unlink(missing_ok=True)
             except OSError:
                 pass
+    for path in folder.glob(".build-*"):
+        if _mtime(path) < old:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _mtime(path: Path) -> float:

@@ -93,7 +93,7 @@ def want_prebuilt() -> None:
     numba."""
     from spacerace import _prebuilt
 
-    if _prebuilt.enabled() and not _prebuilt.ready():
+    if _prebuilt.enabled() and not _prebuilt.ready() and _prebuilt.failed() is None:
         _start_warmup()
 
 
