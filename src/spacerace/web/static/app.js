@@ -1299,6 +1299,7 @@
   function setPresent(on) {
     state.present = on;
     document.body.classList.toggle("present", on);
+    if (on && state.doc) presentCaptions(currentTime());  // at once, not a frame later
     probe.present = on;
     if (!on && state.tour) stopTour();
     if (on) {
