@@ -71,15 +71,14 @@ def _command_s(tree: Path, cache: Path) -> float:
 BACKGROUND_TIMEOUT_S = 900.0
 
 
-def _wait_for_background(cache: Path) -> float:
+def _wait_for_background(cache: Path) -> None:
     """Wait for the background compilation the cold command started (its lock file in the
     cache folder: ``spacerace.firstflight``) to end, so that the warm runs find the cache as
-    a later session would; returns the seconds waited."""
+    a later session would."""
     t0 = time.perf_counter()
     while (list((cache / "spacerace").glob("kernel-compiling-*"))
            and time.perf_counter() - t0 < BACKGROUND_TIMEOUT_S):
         time.sleep(0.5)
-    return time.perf_counter() - t0
 
 
 def command_times(rev: str, warm_repeat: int) -> dict[str, dict[str, float | str]]:

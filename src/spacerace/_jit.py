@@ -232,18 +232,14 @@ def to_numba() -> None:
 
 
 def _wrap(func: F, kind: str) -> F:
-    if _PREBUILT is None:
-        if _numba is None:  # interpreted
-            return func
-        disp = _make(func, kind)
-        _DISPATCHERS.append(disp)
-        return cast(F, disp)
+    if _PREBUILT is None and _numba is None:  # interpreted
+        return func
     with _SWITCH:
         if _numba is not None:
             disp = _make(func, kind)
             _DISPATCHERS.append(disp)
             return cast(F, disp)
-        entry = Entry(func, kind, _PREBUILT.get(_prebuilt.key(func), []))
+        entry = Entry(func, kind, _PREBUILT.get(_prebuilt.key(func), []) if _PREBUILT else [])
         _ENTRIES.append(entry)
         return cast(F, entry)
 

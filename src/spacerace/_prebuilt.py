@@ -43,7 +43,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from spacerace._files import cache_dir, notice, package_digest, write_text
+from spacerace._files import LEFTOVER_AGE_S, cache_dir, notice, package_digest, write_text
 
 ENV = "SPACERACE_PREBUILT"
 # The types an export may take, one letter each (a numba type in ``build``, a Python value in
@@ -141,13 +141,17 @@ def _type_code(tp: Any) -> str | None:
     return None
 
 
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # not ours to remove: left as it is
+        pass
+
+
 def _discard(paths: tuple[Path, ...], why: str) -> None:
     notice(f"the prebuilt flight kernel was {why}; it is discarded and will be built again")
     for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            pass
+        _unlink(path)
 
 
 def _sha256(path: Path) -> str:
@@ -247,7 +251,6 @@ def _build(dispatchers: Iterable[Any]) -> Path | None:
 
 
 KEEP = 8  # modules kept in the cache: this code's and those of the last versions run
-LEFTOVER_AGE = 3600.0  # a file no manifest names, or a build folder, older than this [s]
 
 
 def _prune(folder: Path) -> None:
@@ -262,15 +265,12 @@ def _prune(folder: Path) -> None:
         except (OSError, ValueError, KeyError, TypeError):
             continue
     for path in manifests[KEEP:]:
-        path.unlink(missing_ok=True)
-    old = time.time() - LEFTOVER_AGE
+        _unlink(path)
+    old = time.time() - LEFTOVER_AGE_S
     for path in folder.glob("spacerace_kernel_*"):
         if (path.suffix not in (".json", ".failed") and path.name not in named
                 and _mtime(path) < old):
-            try:
-                path.unlink(missing_ok=True)
-            except OSError:
-                pass
+            _unlink(path)
     for path in folder.glob(".build-*"):
         if _mtime(path) < old:
             shutil.rmtree(path, ignore_errors=True)

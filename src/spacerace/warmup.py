@@ -21,7 +21,7 @@ def main() -> None:
     from spacerace.flight import fly
 
     try:
-        to_numba()  # compiled by numba even where an older prebuilt module is loaded
+        to_numba()  # compiled by numba, so that its dispatchers hold the signatures to export
         fly(*load("v2-london"))
         mark_compiled()
         prebuild()
