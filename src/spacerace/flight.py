@@ -54,7 +54,7 @@ from spacerace.kernel.layout import (
     Y,
     Z,
 )
-from spacerace.kernel.output import diagnose, table_columns, table_rows
+from spacerace.kernel.output import diagnose, last_descent_through, table_columns, table_rows
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_UPPER
 from spacerace.models.earth import distance, geodetic_from_ecef
@@ -72,6 +72,8 @@ MAX_Q_FLOOR = 1000.0  # dynamic pressure below which a maximum is not reported [
 # Rounding allowed below the orbit's lowest perigee before elements are computed at all [m].
 PERIGEE_ROUNDING = 10.0
 
+_OPTION_NAMES = tuple(f.name for f in dataclasses.fields(SimOptions))
+
 __all__ = ["AimResult", "FlightResult", "SimOptions", "aim", "aim_inclination",
            "check_liftoff", "fly", "options_for", "pad_state", "simulate"]
 
@@ -83,8 +85,9 @@ def _columns(pk: Packed, kr: KernelRun, lat0: float, lon0: float) -> dict[str, n
     cols = table_columns(table_rows(t, y, kr.phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
                                     pk.tab, lat0, lon0))
     downrange = cols["downrange"]
-    for i in np.flatnonzero(np.isnan(downrange)):  # nearly antipodal: Karney's method
-        downrange[i] = geodesic(lat0, lon0, cols["lat"][i], cols["lon"][i])[0]
+    if math.isnan(downrange.sum()):  # Vincenty failed somewhere (nearly antipodal): Karney
+        for i in np.flatnonzero(np.isnan(downrange)):
+            downrange[i] = geodesic(lat0, lon0, cols["lat"][i], cols["lon"][i])[0]
     return {"t": t,
             "x_eci": y[:, X], "y_eci": y[:, Y], "z_eci": y[:, Z],
             "vx_eci": y[:, VX], "vy_eci": y[:, VY], "vz_eci": y[:, VZ],
@@ -100,20 +103,19 @@ def _event_records(pk: Packed, mission: Mission, ev: Events
     d = diagnose(ev.t, ev.y, ev.phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
                  pk.tab) if len(ev.t) else np.empty((0, N_DIAG))
     phases = mission.phases
-    records = [EventRecord(LIFTOFF, 0.0, mission.site.alt, 0.0, math.hypot(*pk.y0[VX:VZ + 1]),
+    vx0, vy0, vz0 = pk.y0[VX:VZ + 1].tolist()
+    records = [EventRecord(LIFTOFF, 0.0, mission.site.alt, 0.0, math.hypot(vx0, vy0, vz0),
                            mission.site.lat, mission.site.lon, kind=LIFTOFF, major=True)]
     details = [""]
     states = [pk.y0]
     maxq = None
     # plain Python numbers, converted once
-    speeds = np.sqrt(np.sum(ev.y[:, VX:VZ + 1] ** 2, axis=1)).tolist()
+    ys = ev.y.tolist()
     cuts = cutoff_flags(ev.code, ev.phase, pk.phases).tolist()
     burning = (pk.phases[:, PH_THROTTLE] > 0.0).tolist()
     rows = d.tolist()
     for i, (iph, code, direction, t, cut) in enumerate(zip(
             ev.phase.tolist(), ev.code.tolist(), ev.direction.tolist(), ev.t.tolist(), cuts)):
-        name, detail = event_name(code, direction, burning[iph], cut,
-                                  phases[iph + 1].name if iph + 1 < len(phases) else "")
         row = rows[i]
         value = row[D_Q] if code == EV_MAXQ else 0.0
         if code in (EV_MOON_CA, EV_MOON_SOI):
@@ -122,9 +124,13 @@ def _event_records(pk: Packed, mission: Mission, ev: Events
             continue  # a turning point of a vanishing q high up is not a max-Q
         if code == EV_MACH1 and row[D_ALT] > ALT_UPPER:
             continue  # above 86 km the standard defines no speed of sound
-        rec = EventRecord(name, t, row[D_ALT], row[D_VREL], speeds[i], row[D_LAT], row[D_LON],
-                          value, code=code, is_cutoff=cut, kind=EVENTS[code].kind,
-                          major=cut or EVENTS[code].major, direction=direction)
+        name, detail = event_name(code, direction, burning[iph], cut,
+                                  phases[iph + 1].name if iph + 1 < len(phases) else "")
+        y = ys[i]
+        spec = EVENTS[code]
+        rec = EventRecord(name, t, row[D_ALT], row[D_VREL], math.hypot(y[VX], y[VY], y[VZ]),
+                          row[D_LAT], row[D_LON], value, code, cut, spec.kind,
+                          cut or spec.major, direction)
         if code == EV_MAXQ and maxq is None and burning[iph]:
             maxq = rec
         records.append(rec)
@@ -139,7 +145,7 @@ def perigee_radius(state: np.ndarray, mu: float = GM_EARTH) -> np.ndarray | floa
     float, a stack of them an array."""
     st = np.asarray(state, dtype=float)
     if st.ndim == 1:  # one state: plain floats, far faster than arrays of one
-        px, py, pz, qx, qy, qz = (float(c) for c in st[:6])
+        px, py, pz, qx, qy, qz = st[:6].tolist()
         if mu <= 0.0 or px == py == pz == 0.0:
             return math.inf
         return float(_perigee_radii(px, py, pz, qx, qy, qz, mu))
@@ -164,7 +170,7 @@ def may_orbit(state: np.ndarray, mu: float = GM_EARTH) -> np.ndarray | bool:
     """Whether states could be orbits: perigee no lower than the orbit's lowest, less the
     rounding (elements are computed only for these)."""
     ok = perigee_radius(state, mu) >= WGS84_A + ORBIT_MIN_PERIGEE - PERIGEE_ROUNDING
-    return bool(ok) if np.ndim(ok) == 0 else ok
+    return ok if isinstance(ok, np.ndarray) else bool(ok)
 
 
 def orbit_figures(state: np.ndarray, t: float, mu: float = GM_EARTH) -> dict[str, float]:
@@ -196,9 +202,9 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
     imp = traj.first(EVENTS[EV_IMPACT].kind)
     apogees = [e.altitude for e in traj.of_kind(EVENTS[EV_APOGEE].kind)]
     fig: dict[str, float] = {
-        "max_altitude_m": max(apogees + [float(np.max(c["alt"]))]),
-        "max_dynamic_pressure_pa": float(np.max(c["dynamic_pressure"])),
-        "max_acceleration_m_s2": float(np.max(c["acceleration"])),
+        "max_altitude_m": max(apogees + [float(c["alt"].max())]),
+        "max_dynamic_pressure_pa": float(c["dynamic_pressure"].max()),
+        "max_acceleration_m_s2": float(c["acceleration"].max()),
     }
     if cutoff is not None and cutoff_state is not None:
         fig.update(burnout_time_s=cutoff.t, burnout_speed_m_s=cutoff.speed,
@@ -217,9 +223,8 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
             fig["miss_distance_m"] = distance(imp.lat, imp.lon, mission.target.lat,
                                                mission.target.lon)
     alt, t = c["alt"], c["t"]
-    down = np.flatnonzero((alt[:-1] >= REENTRY_INTERFACE) & (alt[1:] < REENTRY_INTERFACE))
-    if down.size:  # speed when the descent crosses the entry interface
-        k = down[-1]
+    k = last_descent_through(alt, REENTRY_INTERFACE)
+    if k >= 0:  # speed when the descent crosses the entry interface
         f = (alt[k] - REENTRY_INTERFACE) / (alt[k] - alt[k + 1])
         fig["reentry_time_s"] = float(t[k] + f * (t[k + 1] - t[k]))
         fig["reentry_speed_m_s"] = float(c["speed_relative"][k] + f * (
@@ -327,7 +332,7 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
         check_liftoff(vehicle, mission, pk)
     at = Paused.at_liftoff(pk)
     kr = run_packed(pk, options, at)
-    pk = dataclasses.replace(pk, phases=kr.phases)  # diagnostics need the lit engines
+    pk = pk.with_phases(kr.phases)  # diagnostics need the lit engines
     if gave_up(kr):
         raise UnreachableError(failure_line(mission, kr))
     if kr.status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
@@ -341,8 +346,7 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
         phase_names=tuple(ph.name for ph in mission.phases),
         metadata={"spacerace_version": __version__, "mission": mission.id,
                   "vehicle": vehicle.id, "event_details": details,
-                  "options": {f.name: getattr(options, f.name)
-                              for f in dataclasses.fields(options)}},
+                  "options": {name: getattr(options, name) for name in _OPTION_NAMES}},
     )
     figures = _figures(mission, traj, cutoff, cut_y, maxq)
     figures.update(_phase_end_figures(mission, kr.events))

@@ -21,6 +21,7 @@ from spacerace.ephem import body_xyz
 from spacerace.kernel.layout import (
     D_ACCEL,
     D_ALT,
+    D_COS_LAT,
     D_DHDT,
     D_DQDT,
     D_DRAG,
@@ -30,6 +31,7 @@ from spacerace.kernel.layout import (
     D_MOON_R,
     D_MOON_RDOT,
     D_Q,
+    D_SIN_LAT,
     D_THRUST,
     D_VREL,
     MODE_GRAVITY_TURN,
@@ -82,7 +84,7 @@ from spacerace.kernel.layout import (
 )
 from spacerace.models.aero import drag_coefficient_row, dynamic_pressure
 from spacerace.models.atmosphere import ALT_MAX, atmosphere, density_gradient
-from spacerace.models.earth import geodetic_from_ecef, geodetic_height_latitude
+from spacerace.models.earth import geodetic_height_latitude
 from spacerace.models.gravity import gravity_accel, third_body_accel
 from spacerace.models.propulsion import thrust
 from spacerace.models.tables import interp_rows
@@ -175,7 +177,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         speed relative to the Earth [m/s], Mach [-], dynamic pressure
         [Pa], thrust [N], drag [N], non-gravitational acceleration [m/s^2], altitude rate
         [m/s], dynamic-pressure rate [Pa/s] and the Moon's distance and range rate (the
-        last four only if ``rates``).
+        last four only if ``rates``), then the sine and cosine of the geodetic latitude.
     rates : bool
         Whether to compute all the diagnostics: the event functions and the tables need
         them, the equations of motion do not.
@@ -193,10 +195,10 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     vax, vay, vaz = vrx, vry, vrz
     wind = interp_rows(alt, tab, TAB_WIND_H, tab, TAB_WIND_V)
     lat, lon = math.nan, math.nan
-    if rates:
+    if rates:  # the latitude of the height's Bowring iteration (within 3e-13 rad)
         theta = p[P_THETA0] + w * t
         c, s = math.cos(theta), math.sin(theta)
-        lat, lon, _ = geodetic_from_ecef(c * x + s * yy, -s * x + c * yy, z)
+        lat, lon = math.atan2(sin_lat, cos_lat), math.atan2(-s * x + c * yy, c * x + s * yy)
     wux, wuy, wuz = 0.0, 0.0, 0.0  # unit vector the wind blows along, inertial axes
     if wind != 0.0:
         wux, wuy, wuz = wind_direction(p[P_WIND_FROM], x, yy, sin_lat, cos_lat)
@@ -249,6 +251,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         az -= k * vaz
     acc[0], acc[1], acc[2] = gx + ax, gy + ay, gz + az
     diag[D_ALT], diag[D_LAT], diag[D_LON] = alt, lat, lon
+    diag[D_SIN_LAT], diag[D_COS_LAT] = sin_lat, cos_lat
     diag[D_VREL], diag[D_MACH], diag[D_Q] = vr, mach, q
     diag[D_THRUST], diag[D_DRAG] = f, drag
     diag[D_ACCEL] = math.sqrt(ax * ax + ay * ay + az * az)

@@ -81,7 +81,8 @@ N_PH = 27
 # --- diagnostics (outputs of ``kernel.dynamics.forces``) ----------------------------------------
 D_ALT, D_LAT, D_LON, D_VREL, D_MACH, D_Q, D_THRUST, D_DRAG, D_ACCEL, D_DHDT, D_DQDT = range(11)
 D_MOON_R, D_MOON_RDOT = 11, 12  # distance to the Moon's centre [m] and its rate [m/s]
-N_DIAG = 13
+D_SIN_LAT, D_COS_LAT = 13, 14  # sine and cosine of the geodetic latitude [-] (always set)
+N_DIAG = 15
 
 # --- trajectory table (rows of ``kernel.output.table_rows``) ------------------------------------
 # the diagnostics ``D_ALT`` .. ``D_ACCEL`` at their own indices, then:

@@ -16,11 +16,13 @@ from spacerace.kernel.inputs import NO_SAMPLES
 from spacerace.kernel.layout import (
     D_ACCEL,
     D_ALT,
+    D_COS_LAT,
     D_DRAG,
     D_LAT,
     D_LON,
     D_MACH,
     D_Q,
+    D_SIN_LAT,
     D_THRUST,
     D_VREL,
     N_DIAG,
@@ -54,11 +56,10 @@ from spacerace.kernel.layout import (
     VZ,
     X,
     Y,
-    Z,
 )
 from spacerace.kernel.loop import run
 from spacerace.kernel.step import copy_state
-from spacerace.models.earth import geodetic_sines, reduced_latitude_sines, vincenty_reduced
+from spacerace.models.earth import reduced_latitude_sines, vincenty_reduced
 
 # Buffers of one flight in a batch: samples (the phases' ends only) and events [-].
 BATCH_SAMPLES_PER_PHASE, BATCH_SAMPLES_EXTRA = 4, 8
@@ -86,7 +87,7 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
               acc: np.ndarray, diag: np.ndarray, out: np.ndarray) -> float:
     """Column ``i`` of ``table_rows`` (``acc``, ``diag`` are scratch). ``su0``, ``cu0`` are
     the sine and cosine of the reduced latitude of the downrange's origin, ``lon0`` [rad] its
-    longitude; ``start`` is Vincenty's lambda - L at the row before, the one here is
+    longitude; ``start`` is a first guess of Vincenty's lambda - L, the one here is
     returned."""
     y = out_y[i]
     t = out_t[i]
@@ -97,7 +98,10 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
     theta = p[P_THETA0] + w * t
     c, s = math.cos(theta), math.sin(theta)
     xe, ye = c * y[X] + s * y[Y], -s * y[X] + c * y[Y]
-    _, sl, cl, so, co = geodetic_sines(xe, ye, y[Z])
+    # the latitude of the forces' Bowring iteration (within 3e-13 rad)
+    sl, cl = diag[D_SIN_LAT], diag[D_COS_LAT]
+    rxy = math.hypot(xe, ye)
+    so, co = (ye / rxy, xe / rxy) if rxy > 0.0 else (0.0, 1.0)  # on the axis: longitude 0
     lat, lon = math.atan2(sl, cl), math.atan2(so, co)
     out[D_LAT, i], out[D_LON, i] = lat, lon
     out[T_X_ECEF, i], out[T_Y_ECEF, i] = xe, ye
@@ -116,24 +120,52 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
 
 
 @jit
+def next_start(t: float, t1: float, t2: float, t3: float, s1: float, s2: float,
+               s3: float) -> float:
+    """Vincenty's lambda - L expected at time ``t`` [s] from its values ``s1``, ``s2``,
+    ``s3`` at the three rows before (times ``t1``, ``t2``, ``t3``, newest first): the
+    parabola through them, or the value before where two rows share a time. Measured on
+    the V-2: 1.3 iterations a row against 3.0 from the value before."""
+    if t1 == t2 or t2 == t3 or t1 == t3:
+        return s1
+    a, b, c = t - t1, t - t2, t - t3
+    return (s1 * b * c / ((t1 - t2) * (t1 - t3)) + s2 * a * c / ((t2 - t1) * (t2 - t3))
+            + s3 * a * b / ((t3 - t1) * (t3 - t2)))
+
+
+@jit
 def table_rows(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.ndarray,
                phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
                lat0: float, lon0: float) -> np.ndarray:
     """Derived quantities at each output sample, shape (N_T, n) (rows ``D_*`` and ``T_*``).
 
     ``lat0``, ``lon0`` [rad] is the point the downrange distance is measured from (Vincenty's
-    distance, NaN where it does not converge; each row's iteration starts where the row
-    before converged).
+    distance, NaN where it does not converge; each row's iteration starts where the rows
+    before point: ``next_start``).
     """
     out = np.empty((N_T, out_t.size))
     acc = np.empty(3)
     diag = np.empty(N_DIAG)
     su0, cu0 = reduced_latitude_sines(math.sin(lat0), math.cos(lat0))
-    start = 0.0
+    s1, s2, s3 = 0.0, 0.0, 0.0
+    t1, t2, t3 = math.nan, math.nan, math.nan
     for i in range(out_t.size):
-        start = table_row(i, out_t, out_y, out_phase, p, phases, cd_mach, cd_val, tab, su0,
-                          cu0, lon0, start, acc, diag, out)
+        t = out_t[i]
+        start = s1 if i < 3 else next_start(t, t1, t2, t3, s1, s2, s3)
+        s = table_row(i, out_t, out_y, out_phase, p, phases, cd_mach, cd_val, tab, su0,
+                      cu0, lon0, start, acc, diag, out)
+        s1, s2, s3, t1, t2, t3 = s, s1, s2, t, t1, t2
     return out
+
+
+@jit
+def last_descent_through(values: np.ndarray, level: float) -> int:
+    """Index ``k`` of the last sample pair that goes down through ``level``
+    (``values[k] >= level > values[k + 1]``), or -1."""
+    for k in range(values.size - 2, -1, -1):
+        if values[k] >= level > values[k + 1]:
+            return k
+    return -1
 
 
 @jit
