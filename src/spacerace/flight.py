@@ -199,8 +199,14 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
     """The summary figures of a flight (SI, the unit in the key); ``maxq`` is the ascent's
     maximum of dynamic pressure (engines burning)."""
     c = traj.columns
-    imp = traj.first(EVENTS[EV_IMPACT].kind)
-    apogees = [e.altitude for e in traj.of_kind(EVENTS[EV_APOGEE].kind)]
+    imp, apogees, passes = None, [], []  # one pass over the events
+    for e in traj.events:
+        if e.code == EV_IMPACT and imp is None:
+            imp = e
+        elif e.code == EV_APOGEE:
+            apogees.append(e.altitude)
+        elif e.code == EV_MOON_CA:
+            passes.append(e)
     fig: dict[str, float] = {
         "max_altitude_m": max(apogees + [float(c["alt"].max())]),
         "max_dynamic_pressure_pa": float(c["dynamic_pressure"].max()),
@@ -229,7 +235,6 @@ def _figures(mission: Mission, traj: Trajectory, cutoff: EventRecord | None,
         fig["reentry_time_s"] = float(t[k] + f * (t[k + 1] - t[k]))
         fig["reentry_speed_m_s"] = float(c["speed_relative"][k] + f * (
             c["speed_relative"][k + 1] - c["speed_relative"][k]))
-    passes = traj.of_kind(EVENTS[EV_MOON_CA].kind)
     if passes:
         closest = min(passes, key=lambda e: e.value)
         fig.update(moon_closest_approach_m=closest.value,
@@ -352,9 +357,9 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     figures.update(_phase_end_figures(mission, kr.events))
     figures.update(_instant_figures(mission, traj))
     if cut_y is not None:
-        traj.metadata["cutoff_state"] = [float(x) for x in cut_y]
+        traj.metadata["cutoff_state"] = np.asarray(cut_y, dtype=float).tolist()
     # what each stage has left at the end (0 for a dropped stage) [kg]
-    traj.metadata["propellant_left_kg"] = [float(x) for x in at.prop_left]
+    traj.metadata["propellant_left_kg"] = at.prop_left.tolist()
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[kr.status],
                         metadata=traj.metadata)
 

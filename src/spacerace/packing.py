@@ -7,8 +7,12 @@ vehicle off the pad.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
+from spacerace._jit import jit
 from spacerace.constants import G0, GM_EARTH, GM_MOON, GM_SUN, J2_EARTH, OMEGA_EARTH, WGS84_A
 from spacerace.errors import CatalogError
 from spacerace.frames import ecef_from_enu, eci_from_ecef
@@ -60,7 +64,7 @@ from spacerace.kernel.layout import (
 from spacerace.mission import Mission
 from spacerace.models.atmosphere import ALT_MAX, ALT_MIN, atmosphere
 from spacerace.models.earth import earth_rotation_angle, ecef_from_geodetic, julian_date_utc
-from spacerace.models.propulsion import thrust_at
+from spacerace.models.propulsion import thrust
 from spacerace.vehicle import Vehicle
 
 __all__ = ["Packed", "SimOptions", "check_liftoff", "pack", "pad_state", "phase_table",
@@ -139,6 +143,22 @@ def stage_table(vehicle: Vehicle) -> np.ndarray:
     return stg
 
 
+@jit
+def _launch_frame(theta0: float, omega: float, lat: float, lon: float, alt: float,
+                  p: np.ndarray, y0: np.ndarray) -> None:
+    """The site's east, north and up in inertial axes at liftoff (into ``p``) and the pad's
+    inertial position and velocity, turning with the Earth (into ``y0[:6]``)."""
+    rot = eci_from_ecef(theta0)
+    enu = ecef_from_enu(lat, lon)
+    r = ecef_from_geodetic(lat, lon, alt)
+    for j, col in enumerate((P_EAST, P_NORTH, P_UP)):
+        for i in range(3):
+            p[col + i] = rot[i, 0] * enu[0, j] + rot[i, 1] * enu[1, j] + rot[i, 2] * enu[2, j]
+    for i in range(3):
+        y0[i] = rot[i, 0] * r[0] + rot[i, 1] * r[1] + rot[i, 2] * r[2]
+    y0[3], y0[4], y0[5] = -omega * y0[1], omega * y0[0], 0.0  # the Earth's turn, omega x r
+
+
 def pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
          initial_state: np.ndarray | None = None) -> Packed:
     """A vehicle on a mission as the kernel's arrays.
@@ -152,8 +172,6 @@ def pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
     jd = julian_date_utc(mission.epoch)
     theta0 = earth_rotation_angle(*jd)
     omega = OMEGA_EARTH if options.earth_rotation else 0.0
-    rot = eci_from_ecef(theta0)
-    enu = rot @ ecef_from_enu(site.lat, site.lon)
     p = np.zeros(N_P)
     p[P_THETA0], p[P_OMEGA] = theta0, omega
     p[P_J2] = J2_EARTH if options.j2 else 0.0
@@ -163,11 +181,8 @@ def pack(vehicle: Vehicle, mission: Mission, options: SimOptions,
     p[P_WIND_FROM] = mission.environment.wind_from
     p[P_EPH_ROW] = -1.0
     p[P_AZ] = mission.azimuth
-    p[P_EAST:P_EAST + 3], p[P_NORTH:P_NORTH + 3], p[P_UP:P_UP + 3] = enu[:, 0], enu[:, 1], enu[:, 2]
-    r = rot @ ecef_from_geodetic(site.lat, site.lon, site.alt)
     y0 = np.empty(N_STATE)
-    y0[:3] = r
-    y0[3], y0[4], y0[5] = -omega * r[1], omega * r[0], 0.0  # the Earth's turn, omega x r
+    _launch_frame(theta0, omega, site.lat, site.lon, site.alt, p, y0)
     y0[M] = vehicle.liftoff_mass
     if initial_state is not None:
         y0[:] = initial_state
@@ -203,12 +218,13 @@ def _tables(vehicle: Vehicle, mission: Mission) -> np.ndarray:
     """Pitch programme, wind profile and thrust curves as rows of one padded array."""
     env = mission.environment
     pitch_t, pitch_el = pitch_arrays(mission.pitch_program)
-    rows = [pitch_t, pitch_el, np.asarray(env.wind_altitude, dtype=np.float64),
-            np.asarray(env.wind_speed, dtype=np.float64) * env.wind_scale]
+    wind_v: Sequence[float] = env.wind_speed
+    if env.wind_scale != 1.0:
+        wind_v = [v * env.wind_scale for v in wind_v]
+    rows: list[Sequence[float] | np.ndarray] = [pitch_t, pitch_el, env.wind_altitude, wind_v]
     for s in vehicle.stages:
         if s.thrust_curve is not None:
-            rows += [np.asarray(s.thrust_curve[0], dtype=np.float64),
-                     np.asarray(s.thrust_curve[1], dtype=np.float64)]
+            rows += [s.thrust_curve[0], s.thrust_curve[1]]
     width = max(len(r) for r in rows)
     tab = np.empty((len(rows), width))
     for i, r in enumerate(rows):
@@ -223,24 +239,39 @@ def pad_state(vehicle: Vehicle, mission: Mission, options: SimOptions | None = N
     return pack(vehicle, mission, options or SimOptions()).y0.copy()
 
 
-def liftoff_thrust_and_weight(phases: np.ndarray, stg: np.ndarray, y0: np.ndarray,
-                              site_alt: float) -> tuple[np.ndarray, np.ndarray]:
-    """Thrust of the first phase at the pad and the weight there [N] (arrays broadcast).
+@jit
+def _liftoff_forces(phases: np.ndarray, stg: np.ndarray, y0s: np.ndarray, p_site: float,
+                    out: np.ndarray) -> None:
+    """``liftoff_thrust_and_weight`` of a stack of flights into ``out`` (n, 2)."""
+    for i in range(phases.shape[0]):
+        burn = int(phases[i, 0, PH_BURN])
+        f_vac, a_exit = 0.0, 0.0
+        for k in range(stg.shape[1]):
+            if (burn >> k) & 1 == 1 and stg[i, k, STG_PROP] > 0.0:
+                f_vac += stg[i, k, STG_F_VAC]
+                a_exit += stg[i, k, STG_A_EXIT]
+        out[i, 0] = thrust(f_vac, a_exit, p_site, phases[i, 0, PH_THROTTLE])
+        out[i, 1] = y0s[i, M] * G0
 
-    ``phases`` and ``stg`` are a phase and a stage table (or stacks of them), ``y0`` the
-    state(s) at liftoff. The thrust is the equations of motion's (``thrust_at``) for the
-    engines lit at liftoff; a solid motor counts at its rated thrust.
+
+def liftoff_thrust_and_weight(phases: np.ndarray, stg: np.ndarray, y0: np.ndarray,
+                              site_alt: float) -> tuple[Any, Any]:
+    """Thrust of the first phase at the pad and the weight there [N].
+
+    ``phases`` and ``stg`` are a phase and a stage table, ``y0`` the state at liftoff (two
+    floats come back), or stacks of them (two arrays). The thrust is the equations of
+    motion's (``models.propulsion.thrust``) for the engines lit at liftoff; a solid motor
+    counts at its rated thrust.
     """
     p_site = atmosphere(min(max(site_alt, ALT_MIN), ALT_MAX))[1]
-    burn = phases[..., 0, PH_BURN].astype(np.int64)
-    # operators only: numpy scalars for one flight (no arrays of one), arrays for a stack
-    f_vac, a_exit = 0.0, 0.0
-    for k in range(stg.shape[-2]):
-        on = ((burn >> k) & 1 == 1) & (stg[..., k, STG_PROP] > 0)
-        f_vac = f_vac + on * stg[..., k, STG_F_VAC]
-        a_exit = a_exit + on * stg[..., k, STG_A_EXIT]
-    f = thrust_at(f_vac, a_exit, p_site, phases[..., 0, PH_THROTTLE])
-    return f, y0[..., M] * G0
+    one = phases.ndim == 2
+    if one:
+        phases, stg, y0 = phases[None], stg[None], y0[None]
+    out = np.empty((phases.shape[0], 2))
+    _liftoff_forces(phases, stg, y0, p_site, out)
+    if one:
+        return float(out[0, 0]), float(out[0, 1])
+    return out[:, 0], out[:, 1]
 
 
 def check_liftoff(vehicle: Vehicle, mission: Mission, pk: Packed | None = None) -> None:
@@ -253,7 +284,7 @@ def check_liftoff(vehicle: Vehicle, mission: Mission, pk: Packed | None = None) 
     y0[M] = vehicle.liftoff_mass
     phases = phase_table(vehicle, mission) if pk is None else pk.phases
     stg = stage_table(vehicle) if pk is None else pk.stg
-    f, w = (float(x) for x in liftoff_thrust_and_weight(phases, stg, y0, mission.site.alt))
+    f, w = liftoff_thrust_and_weight(phases, stg, y0, mission.site.alt)
     if f <= w:
         raise CatalogError(
             vehicle.origin or vehicle.id, f"stages[{first.stage}].engines",

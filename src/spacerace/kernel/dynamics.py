@@ -53,7 +53,6 @@ from spacerace.kernel.layout import (
     P_NORTH,
     P_OMEGA,
     P_RHO_SCALE,
-    P_THETA0,
     P_UP,
     P_WIND_FROM,
     PH_A_EXIT,
@@ -173,7 +172,8 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     acc : ndarray, shape (3,)
         Output: inertial acceleration [m/s^2].
     diag : ndarray, shape (N_DIAG,)
-        Output: altitude [m], latitude and longitude [rad] (NaN without ``rates``),
+        Output: altitude [m], latitude and longitude [rad] (NaN: the event functions do
+        not need them; ``kernel.output.with_angles`` fills them in from the next two),
         speed relative to the Earth [m/s], Mach [-], dynamic pressure
         [Pa], thrust [N], drag [N], non-gravitational acceleration [m/s^2], altitude rate
         [m/s], dynamic-pressure rate [Pa/s] and the Moon's distance and range rate (the
@@ -194,11 +194,6 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     # relative to the air, which turns with the Earth and blows with the wind
     vax, vay, vaz = vrx, vry, vrz
     wind = interp_rows(alt, tab, TAB_WIND_H, tab, TAB_WIND_V)
-    lat, lon = math.nan, math.nan
-    if rates:  # the latitude of the height's Bowring iteration (within 3e-13 rad)
-        theta = p[P_THETA0] + w * t
-        c, s = math.cos(theta), math.sin(theta)
-        lat, lon = math.atan2(sin_lat, cos_lat), math.atan2(-s * x + c * yy, c * x + s * yy)
     wux, wuy, wuz = 0.0, 0.0, 0.0  # unit vector the wind blows along, inertial axes
     if wind != 0.0:
         wux, wuy, wuz = wind_direction(p[P_WIND_FROM], x, yy, sin_lat, cos_lat)
@@ -250,7 +245,7 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         ay -= k * vay
         az -= k * vaz
     acc[0], acc[1], acc[2] = gx + ax, gy + ay, gz + az
-    diag[D_ALT], diag[D_LAT], diag[D_LON] = alt, lat, lon
+    diag[D_ALT], diag[D_LAT], diag[D_LON] = alt, math.nan, math.nan  # see output.with_angles
     diag[D_SIN_LAT], diag[D_COS_LAT] = sin_lat, cos_lat
     diag[D_VREL], diag[D_MACH], diag[D_Q] = vr, mach, q
     diag[D_THRUST], diag[D_DRAG] = f, drag

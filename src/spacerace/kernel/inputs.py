@@ -81,7 +81,7 @@ class Packed:
 
     def is_closed_loop(self, i: int) -> bool:
         """Whether phase ``i`` is flown by the closed-loop law (it has a target orbit)."""
-        return bool(np.isfinite(self.targets[i, 0]))
+        return math.isfinite(self.targets[i, 0])
 
 
 @dataclass
@@ -131,6 +131,8 @@ class Buffers(NamedTuple):
 
     def after(self, n: int, n_ev: int) -> Buffers:
         """The free part: views past the first ``n`` samples and ``n_ev`` events."""
+        if n == 0 and n_ev == 0:
+            return self
         return Buffers(self.t[n:], self.y[n:], self.phase[n:], self.ev_t[n_ev:],
                        self.ev_code[n_ev:], self.ev_dir[n_ev:], self.ev_phase[n_ev:],
                        self.ev_y[n_ev:])

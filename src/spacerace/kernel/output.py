@@ -66,6 +66,16 @@ BATCH_SAMPLES_PER_PHASE, BATCH_SAMPLES_EXTRA = 4, 8
 BATCH_EVENTS = 64
 
 
+@jit_borrow
+def with_angles(t: float, y: np.ndarray, p: np.ndarray, diag: np.ndarray) -> None:
+    """Fill in the latitude and longitude [rad] of diagnostics ``forces`` left at state
+    ``y`` at time ``t`` [s] (the latitude of its Bowring iteration: within 3e-13 rad)."""
+    theta = p[P_THETA0] + p[P_OMEGA] * t
+    c, s = math.cos(theta), math.sin(theta)
+    diag[D_LAT] = math.atan2(diag[D_SIN_LAT], diag[D_COS_LAT])
+    diag[D_LON] = math.atan2(-s * y[X] + c * y[Y], c * y[X] + s * y[Y])
+
+
 @jit
 def diagnose(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.ndarray,
              phases: np.ndarray, cd_mach: np.ndarray, cd_val: np.ndarray,
@@ -77,6 +87,7 @@ def diagnose(out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarray, p: np.
     for i in range(m):
         forces(out_t[i], out_y[i], p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, out[i],
                True)
+        with_angles(out_t[i], out_y[i], p, out[i])
     return out
 
 
@@ -100,7 +111,7 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
     xe, ye = c * y[X] + s * y[Y], -s * y[X] + c * y[Y]
     # the latitude of the forces' Bowring iteration (within 3e-13 rad)
     sl, cl = diag[D_SIN_LAT], diag[D_COS_LAT]
-    rxy = math.hypot(xe, ye)
+    rxy = math.sqrt(xe * xe + ye * ye)
     so, co = (ye / rxy, xe / rxy) if rxy > 0.0 else (0.0, 1.0)  # on the axis: longitude 0
     lat, lon = math.atan2(sl, cl), math.atan2(so, co)
     out[D_LAT, i], out[D_LON, i] = lat, lon
@@ -112,8 +123,9 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
     north = -sl * co * ve - sl * so * vn + cl * vz
     up = cl * co * ve + cl * so * vn + sl * vz
     out[T_SPEED_INERTIAL, i] = math.sqrt(y[VX] * y[VX] + y[VY] * y[VY] + y[VZ] * y[VZ])
-    out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.hypot(east, north))
-    out[T_HEADING, i] = math.atan2(east, north) % (2.0 * math.pi)
+    out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.sqrt(east * east + north * north))
+    heading = math.atan2(east, north)  # in (-pi, pi], then [0, 2 pi)
+    out[T_HEADING, i] = heading + 2.0 * math.pi if heading < 0.0 else heading
     su, cu = reduced_latitude_sines(sl, cl)
     out[T_DOWNRANGE, i], start = vincenty_reduced(su0, cu0, su, cu, lon - lon0, start)
     return start
@@ -186,6 +198,7 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
         iph = ev_phase[i]
         ph = phases[iph]
         forces(ev_t[i], ev_y[i], p, ph, cd_mach, cd_val, tab, acc, diag, True)
+        with_angles(ev_t[i], ev_y[i], p, diag)
         if code == EV_IMPACT:
             out[R_IMPACT_T] = ev_t[i]
             out[R_IMPACT_LAT] = diag[D_LAT]
