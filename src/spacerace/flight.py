@@ -81,7 +81,8 @@ __all__ = ["AimResult", "FlightResult", "SimOptions", "aim", "aim_inclination",
 def _columns(pk: Packed, kr: KernelRun, lat0: float, lon0: float) -> dict[str, np.ndarray]:
     """The trajectory's columns (``results.COLUMNS``) at the run's samples; the downrange
     from ``lat0``, ``lon0`` [rad]."""
-    t, y = kr.t, kr.y
+    # copies: views would hold the kernel's whole buffers (1.5 MB for a V-2) in the result
+    t, y = kr.t.copy(), kr.y.copy()
     cols = table_columns(table_rows(t, y, kr.phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
                                     pk.tab, lat0, lon0))
     downrange = cols["downrange"]
