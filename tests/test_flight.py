@@ -99,3 +99,18 @@ def test_a_phase_reported_by_name_gives_its_end_state():
     assert f["core_cutoff_inertial_speed_m_s"] == pytest.approx(f["cutoff_inertial_speed_m_s"])
     assert f["core_cutoff_flight_path_angle_deg"] == pytest.approx(0.4, abs=1e-3)
     assert to_dict(result)["figures"]["core_cutoff"]["t_s"] == f["core_cutoff_t_s"]
+
+
+def test_event_records_are_what_the_constructor_makes(v2):
+    """``EventRecord.of`` (the fast path a flight uses) makes, from the same values in the
+    fields' order, what the constructor makes: equal, with the same hash, as frozen."""
+    from spacerace.results import EventRecord
+
+    names = [f.name for f in dataclasses.fields(EventRecord)]
+    for e in simulate(*v2).trajectory.events:
+        values = [getattr(e, n) for n in names]
+        values[2:7] = [1.0, 2.0, 3.0, 4.0, 5.0]  # five floats told apart by their place
+        fast, slow = EventRecord.of(*values), EventRecord(*values)
+        assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fast.t = 0.0  # type: ignore[misc]

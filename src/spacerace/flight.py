@@ -129,9 +129,9 @@ def _event_records(pk: Packed, mission: Mission, ev: Events
                                   phases[iph + 1].name if iph + 1 < len(phases) else "")
         y = ys[i]
         spec = EVENTS[code]
-        rec = EventRecord(name, t, row[D_ALT], row[D_VREL], math.hypot(y[VX], y[VY], y[VZ]),
-                          row[D_LAT], row[D_LON], value, code, cut, spec.kind,
-                          cut or spec.major, direction)
+        rec = EventRecord.of(name, t, row[D_ALT], row[D_VREL],
+                             math.hypot(y[VX], y[VY], y[VZ]), row[D_LAT], row[D_LON], value,
+                             code, cut, spec.kind, cut or spec.major, direction)
         if code == EV_MAXQ and maxq is None and burning[iph]:
             maxq = rec
         records.append(rec)

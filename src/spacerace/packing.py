@@ -82,6 +82,14 @@ def _drag_tables(vehicle: Vehicle) -> tuple[np.ndarray, np.ndarray]:
     return mach, cd
 
 
+def _mask(stages: tuple[int, ...]) -> int:
+    """Stage indices as the bits of one integer."""
+    out = 0
+    for k in stages:
+        out |= 1 << k
+    return out
+
+
 def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
     """The phase table (``PH_*``): each phase's law, engines, drops, drag and cut-offs.
 
@@ -89,15 +97,16 @@ def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
     the working columns the kernel fills when the phase begins are left at zero.
     """
     rows = np.zeros((len(mission.phases), N_PH))
+    n_stages = len(vehicle.stages)
     dropped: set[int] = set()
     for i, ph in enumerate(mission.phases):
-        dropped |= set(ph.drop)
-        attached = [k for k in range(len(vehicle.stages)) if k not in dropped]
-        lowest = attached[0] if attached else len(vehicle.stages) - 1
+        dropped.update(ph.drop)
+        lowest = next((k for k in range(n_stages) if k not in dropped), n_stages - 1)
+        burning = ph.burning
         rows[i, PH_MODE] = mode_code(ph.guidance)
-        rows[i, PH_THROTTLE] = ph.throttle if ph.burning else 0.0
-        rows[i, PH_BURN] = sum(1 << k for k in ph.burning)
-        rows[i, PH_DROP_MASK] = sum(1 << k for k in ph.drop)
+        rows[i, PH_THROTTLE] = ph.throttle if burning else 0.0
+        rows[i, PH_BURN] = _mask(burning)
+        rows[i, PH_DROP_MASK] = _mask(ph.drop)
         rows[i, PH_DROP] = ph.jettison
         rows[i, PH_AREF] = vehicle.stages[lowest].reference_area
         rows[i, PH_CD_ROW] = lowest
