@@ -114,3 +114,12 @@ def test_event_records_are_what_the_constructor_makes(v2):
         assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
         with pytest.raises(dataclasses.FrozenInstanceError):
             fast.t = 0.0  # type: ignore[misc]
+
+
+def test_heading_is_in_the_turn_without_a_negative_zero():
+    """The heading column lies in [0, 2 pi) and has no -0 (which exports as "-0" degrees):
+    on the pad the velocity relative to the Earth is zero."""
+    res = simulate(*load("r2"))
+    heading = res.trajectory.columns["heading"]
+    assert np.all((heading >= 0.0) & (heading < 2.0 * math.pi))
+    assert not np.any(np.signbit(heading))

@@ -125,7 +125,7 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
     out[T_SPEED_INERTIAL, i] = math.sqrt(y[VX] * y[VX] + y[VY] * y[VY] + y[VZ] * y[VZ])
     out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.sqrt(east * east + north * north))
     heading = math.atan2(east, north)  # in (-pi, pi], then [0, 2 pi)
-    out[T_HEADING, i] = heading + 2.0 * math.pi if heading < 0.0 else heading
+    out[T_HEADING, i] = heading + 2.0 * math.pi if heading < 0.0 else heading + 0.0  # no -0
     su, cu = reduced_latitude_sines(sl, cl)
     out[T_DOWNRANGE, i], start = vincenty_reduced(su0, cu0, su, cu, lon - lon0, start)
     return start
@@ -136,8 +136,9 @@ def next_start(t: float, t1: float, t2: float, t3: float, s1: float, s2: float,
                s3: float) -> float:
     """Vincenty's lambda - L expected at time ``t`` [s] from its values ``s1``, ``s2``,
     ``s3`` at the three rows before (times ``t1``, ``t2``, ``t3``, newest first): the
-    parabola through them, or the value before where two rows share a time. Measured on
-    the V-2: 1.3 iterations a row against 3.0 from the value before."""
+    parabola through them, or the value before where two rows share a time. Measured:
+    1.2-2.0 rounds a row against 3.0-3.7 from the value before (catalog V-2, R-2, Bumper 5;
+    1.3 against 3.0 in ``bench_peers.py``'s V-2)."""
     if t1 == t2 or t2 == t3 or t1 == t3:
         return s1
     a, b, c = t - t1, t - t2, t - t3

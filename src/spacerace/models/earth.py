@@ -113,21 +113,6 @@ def geodetic_height_latitude(x: float, y: float, z: float) -> tuple[float, float
 
 
 @jit
-def geodetic_sines(x: float, y: float, z: float) -> tuple[float, float, float, float, float]:
-    """Height above WGS-84 [m] and the sine and cosine of the geodetic latitude and of the
-    longitude [-] of an Earth-fixed point, as exact as ``geodetic_from_ecef`` (two Bowring
-    iterations) and without trigonometry: ``sin_lat, cos_lat, sin_lon, cos_lon`` follow.
-    On the axis the longitude is taken as 0.
-    """
-    h, d, tz = _bowring(x, y, z, 2)
-    n = np.sqrt(d * d + tz * tz)
-    p = np.sqrt(x * x + y * y)
-    if p == 0.0:
-        return h, tz / n, d / n, 0.0, 1.0
-    return h, tz / n, d / n, y / p, x / p
-
-
-@jit
 def geodetic_from_ecef(x: float, y: float, z: float) -> tuple[float, float, float]:
     """Geodetic latitude, longitude and height of an Earth-fixed point on WGS-84.
 

@@ -20,8 +20,8 @@ from spacerace.constants import G0
 def thrust_at(f_vac: Any, a_exit: Any, p_ambient: Any, throttle: Any) -> Any:
     """Thrust at an ambient pressure [N], never negative (floats or numpy arrays).
 
-    ``thrust`` is the same law compiled, for the equations of motion; this form also takes
-    arrays, for checking a whole stack of dispersed vehicles at once.
+    ``thrust`` is the same law compiled (the equations of motion and the liftoff check call
+    it); this form also takes numpy arrays.
 
     Parameters
     ----------
