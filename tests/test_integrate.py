@@ -82,3 +82,28 @@ def test_root_finding_helpers():
     assert 0.0 < illinois_next(0.0, -1.0, 2.0, 1e-300) < 2.0
     assert crossed(-1.0, 1.0, 1) and crossed(1.0, -1.0, -1) and crossed(1.0, -1.0, 0)
     assert not crossed(-1.0, 1.0, -1) and not crossed(1.0, 2.0, 0)
+
+
+@pytest.mark.parametrize("fraction", [1.0, 0.3])
+def test_a_time_event_is_located_at_its_time(fraction):
+    """The cut-off time's event function, t - t_end, is linear: its root is t_end, also when
+    a step ends exactly on it (the event function is then 0 at the step's end, which once
+    sent the root finder 32 rounds the wrong way, to the step's start)."""
+    from spacerace.catalog import load
+    from spacerace.kernel.events import EV_CUTOFF_TIME, N_EVENTS
+    from spacerace.kernel.inputs import SimOptions
+    from spacerace.kernel.layout import N_DIAG, PH_T_END
+    from spacerace.kernel.step import locate
+    from spacerace.packing import pack
+
+    pk = pack(*load("v2-london"), SimOptions())
+    t0, h = 7.5, 0.5
+    ph = pk.phases[0].copy()
+    ph[PH_T_END] = t0 + fraction * h
+    rc = np.zeros((5, pk.y0.size))
+    rc[0] = pk.y0  # a state held still: this event does not read it
+    n = pk.y0.size
+    root = locate(EV_CUTOFF_TIME, t0, h, t0 - ph[PH_T_END], t0 + h - ph[PH_T_END], np.inf, rc,
+                  pk.p, ph, pk.cd_mach, pk.cd_val, pk.tab, np.empty(n), np.empty(3),
+                  np.empty(N_DIAG), np.empty(N_EVENTS))
+    assert root == pytest.approx(t0 + fraction * h, abs=1e-9)

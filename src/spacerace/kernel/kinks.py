@@ -75,6 +75,8 @@ def _place(which: int, knot: float, v0: float, v1: float, t: float, h: float,
            diag: np.ndarray) -> float:
     """Fraction of the step where the diagnostic ``which`` meets ``knot`` (Illinois)."""
     ta, ga, tb, gb = 0.0, v0 - knot, 1.0, v1 - knot
+    if gb == 0.0:
+        return tb  # the step ends on the knot
     side = 0
     for _ in range(KNOT_ITERATIONS):
         if tb - ta <= KNOT_TOL:

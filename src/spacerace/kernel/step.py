@@ -68,6 +68,8 @@ def locate(code: int, t0: float, h: float, g0: float, g1: float, t_stop: float,
     so that a root at one end (an event function linear in time) closes the bracket at once.
     """
     ta, ga, tb, gb = t0, g0, t0 + h, g1
+    if gb == 0.0:
+        return tb  # the step ends on the root (a step cut to a time the event names)
     side = 0
     tol = event_tolerance(t0, h)
     for _ in range(ROOT_ITERATIONS):
