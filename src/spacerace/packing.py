@@ -121,7 +121,8 @@ def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
 def _targets(mission: Mission) -> np.ndarray:
     """Closed-loop targets of each phase: cut-off radius [m], flight-path angle [rad] and
     guidance cycle [s] (NaN rows for open-loop phases)."""
-    out = np.full((len(mission.phases), 3), np.nan)
+    out = np.empty((len(mission.phases), 3))
+    out.fill(np.nan)
     for i, ph in enumerate(mission.phases):
         if ph.is_closed_loop:
             rp, ra = WGS84_A + ph.target_perigee, WGS84_A + ph.target_apogee
@@ -234,7 +235,7 @@ def _tables(vehicle: Vehicle, mission: Mission) -> np.ndarray:
     for s in vehicle.stages:
         if s.thrust_curve is not None:
             rows += [s.thrust_curve[0], s.thrust_curve[1]]
-    width = max(len(r) for r in rows)
+    width = max(map(len, rows))
     tab = np.empty((len(rows), width))
     for i, r in enumerate(rows):
         tab[i, :len(r)] = r
