@@ -358,7 +358,7 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
     figures.update(_phase_end_figures(mission, kr.events))
     figures.update(_instant_figures(mission, traj))
     if cut_y is not None:
-        traj.metadata["cutoff_state"] = np.asarray(cut_y, dtype=float).tolist()
+        traj.metadata["cutoff_state"] = cut_y.tolist()
     # what each stage has left at the end (0 for a dropped stage) [kg]
     traj.metadata["propellant_left_kg"] = at.prop_left.tolist()
     return FlightResult(mission, vehicle, traj, figures, STATUS_MESSAGES[kr.status],

@@ -116,6 +116,22 @@ def illinois_next(ta: float, ga: float, tb: float, gb: float) -> float:
 
 
 @jit
+def illinois_update(ta: float, ga: float, tb: float, gb: float, tm: float, gm: float,
+                    side: int) -> tuple[float, float, float, float, int]:
+    """The bracket [ta, tb] (values ``ga``, ``gb`` of opposite signs) after the trial point
+    ``tm`` (value ``gm``, not 0) replaces the end of its sign; the end kept twice running
+    has its value halved (Illinois). ``side`` is -1 or 1 for the end replaced last (0: none
+    yet), returned updated."""
+    if (gm > 0.0) == (gb > 0.0):
+        if side == -1:
+            ga *= 0.5
+        return ta, ga, tm, gm, -1
+    if side == 1:
+        gb *= 0.5
+    return tm, gm, tb, gb, 1
+
+
+@jit
 def crossed(g0: float, g1: float, direction: int) -> bool:
     """Whether an event function went from ``g0`` to ``g1`` through zero in ``direction``."""
     if direction >= 0 and g0 < 0.0 <= g1:

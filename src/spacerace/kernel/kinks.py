@@ -15,7 +15,7 @@ import numpy as np
 
 from spacerace._jit import jit, jit_borrow
 from spacerace.kernel.dynamics import forces
-from spacerace.kernel.integrate import dense_eval, dense_prepare, illinois_next
+from spacerace.kernel.integrate import dense_eval, dense_prepare, illinois_next, illinois_update
 from spacerace.kernel.layout import (
     D_MACH,
     MODE_PITCH_PROGRAM,
@@ -90,16 +90,7 @@ def _place(which: int, knot: float, v0: float, v1: float, t: float, h: float,
             gm = diag[D_MACH] - knot
         if gm == 0.0:
             return tm
-        if (gm > 0.0) == (gb > 0.0):
-            tb, gb = tm, gm
-            if side == -1:
-                ga *= 0.5
-            side = -1
-        else:
-            ta, ga = tm, gm
-            if side == 1:
-                gb *= 0.5
-            side = 1
+        ta, ga, tb, gb, side = illinois_update(ta, ga, tb, gb, tm, gm, side)
     return tb
 
 

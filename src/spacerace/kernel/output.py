@@ -67,13 +67,20 @@ BATCH_EVENTS = 64
 
 
 @jit_borrow
-def with_angles(t: float, y: np.ndarray, p: np.ndarray, diag: np.ndarray) -> None:
+def with_angles(t: float, y: np.ndarray, p: np.ndarray,
+                diag: np.ndarray) -> tuple[float, float, float, float]:
     """Fill in the latitude and longitude [rad] of diagnostics ``forces`` left at state
-    ``y`` at time ``t`` [s] (the latitude of its Bowring iteration: within 3e-13 rad)."""
+    ``y`` at time ``t`` [s] (the latitude of its Bowring iteration: within 3e-13 rad).
+
+    Returns the cosine and sine of the Earth's rotation angle and the Earth-fixed x, y [m],
+    for a caller that needs them too.
+    """
     theta = p[P_THETA0] + p[P_OMEGA] * t
     c, s = math.cos(theta), math.sin(theta)
+    xe, ye = c * y[X] + s * y[Y], -s * y[X] + c * y[Y]
     diag[D_LAT] = math.atan2(diag[D_SIN_LAT], diag[D_COS_LAT])
-    diag[D_LON] = math.atan2(-s * y[X] + c * y[Y], c * y[X] + s * y[Y])
+    diag[D_LON] = math.atan2(ye, xe)
+    return c, s, xe, ye
 
 
 @jit
@@ -106,16 +113,13 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
     for j in range(D_ACCEL + 1):
         out[j, i] = diag[j]
     w = p[P_OMEGA]
-    theta = p[P_THETA0] + w * t
-    c, s = math.cos(theta), math.sin(theta)
-    xe, ye = c * y[X] + s * y[Y], -s * y[X] + c * y[Y]
-    # the latitude of the forces' Bowring iteration (within 3e-13 rad)
+    c, s, xe, ye = with_angles(t, y, p, diag)
+    lon = diag[D_LON]
+    out[D_LAT, i], out[D_LON, i] = diag[D_LAT], lon
+    out[T_X_ECEF, i], out[T_Y_ECEF, i] = xe, ye
     sl, cl = diag[D_SIN_LAT], diag[D_COS_LAT]
     rxy = math.sqrt(xe * xe + ye * ye)
     so, co = (ye / rxy, xe / rxy) if rxy > 0.0 else (0.0, 1.0)  # on the axis: longitude 0
-    lat, lon = math.atan2(sl, cl), math.atan2(so, co)
-    out[D_LAT, i], out[D_LON, i] = lat, lon
-    out[T_X_ECEF, i], out[T_Y_ECEF, i] = xe, ye
     # the velocity relative to the Earth in Earth-fixed axes, then local east-north-up
     vx, vy, vz = y[VX] + w * y[Y], y[VY] - w * y[X], y[VZ]
     ve, vn = c * vx + s * vy, -s * vx + c * vy
@@ -199,8 +203,8 @@ def summarize(n_ev: int, status: int, t_end: float, y_end: np.ndarray, ev_t: np.
         iph = ev_phase[i]
         ph = phases[iph]
         forces(ev_t[i], ev_y[i], p, ph, cd_mach, cd_val, tab, acc, diag, True)
-        with_angles(ev_t[i], ev_y[i], p, diag)
         if code == EV_IMPACT:
+            with_angles(ev_t[i], ev_y[i], p, diag)  # the only event whose place is kept
             out[R_IMPACT_T] = ev_t[i]
             out[R_IMPACT_LAT] = diag[D_LAT]
             out[R_IMPACT_LON] = diag[D_LON]

@@ -18,6 +18,7 @@ from spacerace.kernel.integrate import (
     crossed,
     dense_eval,
     illinois_next,
+    illinois_update,
     stage_state,
 )
 
@@ -83,16 +84,7 @@ def locate(code: int, t0: float, h: float, g0: float, g1: float, t_stop: float,
         gm = g[code]
         if gm == 0.0:
             return tm
-        if (gm > 0.0) == (gb > 0.0):
-            tb, gb = tm, gm
-            if side == -1:
-                ga *= 0.5
-            side = -1
-        else:
-            ta, ga = tm, gm
-            if side == 1:
-                gb *= 0.5
-            side = 1
+        ta, ga, tb, gb, side = illinois_update(ta, ga, tb, gb, tm, gm, side)
     return tb
 
 
