@@ -5,8 +5,8 @@ time and the atmosphere's layers are continuous but bend at their knots, so a st
 straddles one is rejected again and again by an error control that assumes smooth
 equations (measured: half the steps of a V-2 flight). When a step is rejected, ``kink_fraction``
 looks for a knot crossed inside it, locates the crossing on the step's continuous extension
-and returns where it lies, so that the next trial ends on the knot and the one after starts
-past it. The knots change no figure of the physics: only where the steps fall.
+and returns where it lies, so that the next trial ends just short of the knot and the one
+after starts on it. The knots change no figure of the physics: only where the steps fall.
 """
 
 from __future__ import annotations
@@ -73,7 +73,14 @@ def _place(which: int, knot: float, v0: float, v1: float, t: float, h: float,
            rc: np.ndarray, p: np.ndarray, ph: np.ndarray, cd_mach: np.ndarray,
            cd_val: np.ndarray, tab: np.ndarray, ys: np.ndarray, acc: np.ndarray,
            diag: np.ndarray) -> float:
-    """Fraction of the step where the diagnostic ``which`` meets ``knot`` (Illinois)."""
+    """Fraction of the step where the diagnostic ``which`` meets ``knot`` (Illinois), on
+    the near side: the end of the last bracket before the knot, within ``KNOT_TOL`` of it.
+
+    A trial that ends just short of a knot sees smooth equations; one that ends just past
+    it has the bend in its last stages: with the far end taken, 4 of the 22 trials cut to a
+    knot in ``bench_peers.py``'s V-2 were rejected again. Measured over that flight and the
+    catalog's seven flights with an atmosphere: 1,537 step attempts against 1,591.
+    """
     ta, ga, tb, gb = 0.0, v0 - knot, 1.0, v1 - knot
     if gb == 0.0:
         return tb  # the step ends on the knot
@@ -91,7 +98,7 @@ def _place(which: int, knot: float, v0: float, v1: float, t: float, h: float,
         if gm == 0.0:
             return tm
         ta, ga, tb, gb, side = illinois_update(ta, ga, tb, gb, tm, gm, side)
-    return tb
+    return ta
 
 
 @jit_borrow

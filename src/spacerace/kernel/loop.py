@@ -252,7 +252,7 @@ def run(y: np.ndarray, clock: np.ndarray, iph0: int, iph1: int, t_max: float, p:
                 frac = kink_fraction(t, h, y, y1, k, alt0, alt1, mach0, mach1, wind, p, ph,
                                      cd_mach, cd_val, tab, rc, ys, acc, diag)
                 if frac < 1.0:
-                    h *= frac  # the next trial ends on the knot
+                    h *= frac  # the next trial ends just short of the knot
                     knot = True
                 else:
                     h *= step_factor(err)
