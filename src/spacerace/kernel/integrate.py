@@ -106,9 +106,17 @@ def dense_eval(rc: np.ndarray, theta: float, out: np.ndarray) -> None:
 
 
 @jit
+def secant_root(ta: float, ga: float, tb: float, gb: float) -> float:
+    """Where the line through (ta, ga) and (tb, gb) crosses zero (``ga gb < 0``): inside
+    [ta, tb] but for rounding, which may put it on an end or just past one."""
+    return tb - gb * (tb - ta) / (gb - ga)
+
+
+@jit
 def illinois_next(ta: float, ga: float, tb: float, gb: float) -> float:
-    """Next trial point of a regula-falsi iteration on the bracket [ta, tb] (ga gb < 0)."""
-    t = tb - gb * (tb - ta) / (gb - ga)
+    """Next trial point of a regula-falsi iteration on the bracket [ta, tb] (ga gb < 0):
+    the secant's root, or the middle when rounding puts that on or past an end."""
+    t = secant_root(ta, ga, tb, gb)
     lo, hi = min(ta, tb), max(ta, tb)
     if not (lo < t < hi):
         t = 0.5 * (ta + tb)
