@@ -59,6 +59,7 @@ from spacerace.kernel.layout import (
 )
 from spacerace.kernel.loop import run
 from spacerace.kernel.step import copy_state
+from spacerace.models.angles import angle
 from spacerace.models.earth import reduced_latitude_sines, vincenty_reduced
 
 # Buffers of one flight in a batch: samples (the phases' ends only) and events [-].
@@ -78,8 +79,8 @@ def with_angles(t: float, y: np.ndarray, p: np.ndarray,
     theta = p[P_THETA0] + p[P_OMEGA] * t
     c, s = math.cos(theta), math.sin(theta)
     xe, ye = c * y[X] + s * y[Y], -s * y[X] + c * y[Y]
-    diag[D_LAT] = math.atan2(diag[D_SIN_LAT], diag[D_COS_LAT])
-    diag[D_LON] = math.atan2(ye, xe)
+    diag[D_LAT] = angle(diag[D_SIN_LAT], diag[D_COS_LAT])
+    diag[D_LON] = angle(ye, xe)
     return c, s, xe, ye
 
 
@@ -127,8 +128,8 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
     north = -sl * co * ve - sl * so * vn + cl * vz
     up = cl * co * ve + cl * so * vn + sl * vz
     out[T_SPEED_INERTIAL, i] = math.sqrt(y[VX] * y[VX] + y[VY] * y[VY] + y[VZ] * y[VZ])
-    out[T_FLIGHT_PATH_ANGLE, i] = math.atan2(up, math.sqrt(east * east + north * north))
-    heading = math.atan2(east, north)  # in (-pi, pi], then [0, 2 pi)
+    out[T_FLIGHT_PATH_ANGLE, i] = angle(up, math.sqrt(east * east + north * north))
+    heading = angle(east, north)  # in (-pi, pi], then [0, 2 pi)
     out[T_HEADING, i] = heading + 2.0 * math.pi if heading < 0.0 else heading + 0.0  # no -0
     su, cu = reduced_latitude_sines(sl, cl)
     out[T_DOWNRANGE, i], start = vincenty_reduced(su0, cu0, su, cu, lon - lon0, start)

@@ -28,6 +28,7 @@ from spacerace.constants import (
     WGS84_E2,
     WGS84_F,
 )
+from spacerace.models.angles import angle
 from spacerace.models.geodesic import geodesic
 
 _J2000_UTC = _dt.datetime(2000, 1, 1, 12, tzinfo=_dt.UTC)
@@ -256,7 +257,7 @@ def vincenty_reduced(su1: float, cu1: float, su2: float, cu2: float, big_l: floa
         if ss == 0.0:
             return 0.0, 0.0  # coincident points
         cs = su1 * su2 + cu1 * cu2 * cl
-        sigma = math.atan2(ss, cs)
+        sigma = angle(ss, cs)
         sa = cu1 * cu2 * sl / ss
         c2a = 1.0 - sa * sa
         c2sm = cs - 2.0 * su1 * su2 / c2a if c2a != 0.0 else 0.0
