@@ -97,19 +97,19 @@ def _columns(pk: Packed, kr: KernelRun, lat0: float, lon0: float) -> dict[str, n
 
 
 def _event_records(pk: Packed, mission: Mission, ev: Events
-                   ) -> tuple[list[EventRecord], list[str], list[np.ndarray],
+                   ) -> tuple[list[EventRecord], list[str], np.ndarray | None,
                               EventRecord | None]:
-    """Named events (liftoff first), their details, their inertial states, and the ascent's
-    max-Q (the first in a burning phase)."""
+    """Named events (liftoff first), their details, the inertial state at the last engine
+    cut-off (None: no cut-off), and the ascent's max-Q (the first in a burning phase)."""
     d = diagnose(ev.t, ev.y, ev.phase, pk.p, pk.phases, pk.cd_mach, pk.cd_val,
                  pk.tab) if len(ev.t) else np.empty((0, N_DIAG))
     phases = mission.phases
+    site = mission.site
     vx0, vy0, vz0 = pk.y0[VX:VZ + 1].tolist()
-    records = [EventRecord(LIFTOFF, 0.0, mission.site.alt, 0.0, math.hypot(vx0, vy0, vz0),
-                           mission.site.lat, mission.site.lon, kind=LIFTOFF, major=True)]
+    records = [EventRecord.of(LIFTOFF, 0.0, site.alt, 0.0, math.hypot(vx0, vy0, vz0),
+                              site.lat, site.lon, 0.0, -1, False, LIFTOFF, True, 0)]
     details = [""]
-    states = [pk.y0]
-    maxq = None
+    cut_at, maxq = -1, None
     # plain Python numbers, converted once
     ys = ev.y.tolist()
     cuts = cutoff_flags(ev.code, ev.phase, pk.phases).tolist()
@@ -134,10 +134,11 @@ def _event_records(pk: Packed, mission: Mission, ev: Events
                              code, cut, spec.kind, cut or spec.major, direction)
         if code == EV_MAXQ and maxq is None and burning[iph]:
             maxq = rec
+        if cut:
+            cut_at = i
         records.append(rec)
         details.append(detail)
-        states.append(ev.y[i])
-    return records, details, states, maxq
+    return records, details, (ev.y[cut_at] if cut_at >= 0 else None), maxq
 
 
 def perigee_radius(state: np.ndarray, mu: float = GM_EARTH) -> np.ndarray | float:
@@ -343,9 +344,8 @@ def simulate(vehicle: Vehicle, mission: Mission, options: SimOptions | None = No
         raise UnreachableError(failure_line(mission, kr))
     if kr.status not in (STATUS_IMPACT, STATUS_PHASES_DONE, STATUS_TIME_LIMIT):
         raise SimulationError(f"{mission.id}: {STATUS_MESSAGES[kr.status]}")
-    records, details, states, maxq = _event_records(pk, mission, kr.events)
-    cutoffs = [(r, y) for r, y in zip(records, states) if r.is_cutoff]
-    cutoff, cut_y = cutoffs[-1] if cutoffs else (None, None)
+    records, details, cut_y, maxq = _event_records(pk, mission, kr.events)
+    cutoff = next((r for r in reversed(records) if r.is_cutoff), None)
     traj = Trajectory(
         columns=_columns(pk, kr, mission.site.lat, mission.site.lon),
         events=tuple(records),

@@ -98,23 +98,25 @@ def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
     """
     rows = np.zeros((len(mission.phases), N_PH))
     n_stages = len(vehicle.stages)
-    dropped: set[int] = set()
-    for i, ph in enumerate(mission.phases):
-        dropped.update(ph.drop)
-        lowest = next((k for k in range(n_stages) if k not in dropped), n_stages - 1)
+    dropped = 0  # the stages dropped so far, as bits
+    for row, ph in zip(rows, mission.phases):
+        drop = _mask(ph.drop)
+        dropped |= drop
+        kept = ~dropped
+        lowest = min((kept & -kept).bit_length() - 1, n_stages - 1)  # its lowest bit
         burning = ph.burning
-        rows[i, PH_MODE] = mode_code(ph.guidance)
-        rows[i, PH_THROTTLE] = ph.throttle if burning else 0.0
-        rows[i, PH_BURN] = _mask(burning)
-        rows[i, PH_DROP_MASK] = _mask(ph.drop)
-        rows[i, PH_DROP] = ph.jettison
-        rows[i, PH_AREF] = vehicle.stages[lowest].reference_area
-        rows[i, PH_CD_ROW] = lowest
-        rows[i, PH_T_END] = ph.until_time
-        rows[i, PH_V_END] = ph.until_speed
-        rows[i, PH_E_END] = ph.until_energy
-        rows[i, PH_RANGE_END] = ph.until_range
-        rows[i, PH_YAW] = ph.yaw
+        row[PH_MODE] = mode_code(ph.guidance)
+        row[PH_THROTTLE] = ph.throttle if burning else 0.0
+        row[PH_BURN] = _mask(burning)
+        row[PH_DROP_MASK] = drop
+        row[PH_DROP] = ph.jettison
+        row[PH_AREF] = vehicle.stages[lowest].reference_area
+        row[PH_CD_ROW] = lowest
+        row[PH_T_END] = ph.until_time
+        row[PH_V_END] = ph.until_speed
+        row[PH_E_END] = ph.until_energy
+        row[PH_RANGE_END] = ph.until_range
+        row[PH_YAW] = ph.yaw
     return rows
 
 
