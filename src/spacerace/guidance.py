@@ -27,6 +27,7 @@ Open-loop laws are evaluated inside the compiled kernel (``spacerace.kernel.dyna
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -88,11 +89,13 @@ def mode_code(name: str) -> int:
     return MODES[name]
 
 
-def pitch_arrays(program: PitchProgram | None) -> tuple[np.ndarray, np.ndarray]:
-    """Time [s] and elevation [rad] arrays of a pitch program (vertical if there is none)."""
+def pitch_arrays(program: PitchProgram | None
+                 ) -> tuple[Sequence[float], Sequence[float]]:
+    """Time [s] and elevation [rad] of a pitch program, as given (vertical if there is
+    none)."""
     if program is None:
-        return np.array([0.0, 1.0]), np.array([np.pi / 2, np.pi / 2])
-    return np.asarray(program.t, dtype=np.float64), np.asarray(program.elevation, np.float64)
+        return (0.0, 1.0), (math.pi / 2, math.pi / 2)
+    return program.t, program.elevation
 
 
 def cutoff_radius(rp: float, ra: float, gamma: float) -> float:

@@ -71,15 +71,22 @@ __all__ = ["Packed", "SimOptions", "check_liftoff", "pack", "pad_state", "phase_
            "stage_table"]
 
 
+def _padded(rows: Sequence[Sequence[float] | np.ndarray]) -> np.ndarray:
+    """Rows of different lengths as one array, each padded by holding its last value."""
+    width = max(map(len, rows))
+    out = np.empty((len(rows), width))
+    for i, r in enumerate(rows):
+        n = len(r)
+        out[i, :n] = r
+        if n < width:
+            out[i, n:] = r[-1]
+    return out
+
+
 def _drag_tables(vehicle: Vehicle) -> tuple[np.ndarray, np.ndarray]:
-    width = max(len(s.drag.mach) for s in vehicle.stages)
-    mach = np.empty((len(vehicle.stages), width))
-    cd = np.empty_like(mach)
-    for i, s in enumerate(vehicle.stages):
-        n = len(s.drag.mach)
-        mach[i, :n], cd[i, :n] = s.drag.mach, s.drag.cd
-        mach[i, n:], cd[i, n:] = s.drag.mach[-1], s.drag.cd[-1]  # pad by holding the end
-    return mach, cd
+    """Each stage's Mach numbers and drag coefficients as a row (padded)."""
+    return (_padded([s.drag.mach for s in vehicle.stages]),
+            _padded([s.drag.cd for s in vehicle.stages]))
 
 
 def _mask(stages: tuple[int, ...]) -> int:
@@ -237,12 +244,7 @@ def _tables(vehicle: Vehicle, mission: Mission) -> np.ndarray:
     for s in vehicle.stages:
         if s.thrust_curve is not None:
             rows += [s.thrust_curve[0], s.thrust_curve[1]]
-    width = max(map(len, rows))
-    tab = np.empty((len(rows), width))
-    for i, r in enumerate(rows):
-        tab[i, :len(r)] = r
-        tab[i, len(r):] = r[-1]
-    return tab
+    return _padded(rows)
 
 
 def pad_state(vehicle: Vehicle, mission: Mission, options: SimOptions | None = None
