@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from spacerace._jit import jit, jit_borrow
+from spacerace._jit import jit, jit_borrow, jit_inline
 from spacerace.ephem import body_xyz
 from spacerace.kernel.layout import (
     D_ACCEL,
@@ -274,6 +274,10 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     return -mdot
 
 
+# ``forces`` compiled into ``rhs`` itself: the stages call it a thousand times a flight
+_forces_inline = jit_inline(forces)
+
+
 @jit_borrow
 def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
         cd_mach: np.ndarray, cd_val: np.ndarray, tab: np.ndarray,
@@ -282,7 +286,7 @@ def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
 
     With ``rates`` the diagnostics needed by the event functions are left in ``diag``.
     """
-    dm = forces(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, rates)
+    dm = _forces_inline(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, rates)
     dy[X], dy[Y], dy[Z] = y[VX], y[VY], y[VZ]
     dy[VX], dy[VY], dy[VZ] = acc[0], acc[1], acc[2]
     dy[M] = dm
