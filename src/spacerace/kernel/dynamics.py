@@ -274,8 +274,9 @@ def forces(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
     return -mdot
 
 
-# ``forces`` compiled into ``rhs`` itself: the stages call it a thousand times a flight
-_forces_inline = jit_inline(forces)
+# ``forces`` compiled into its callers: the stages call it a thousand times a flight, the
+# trajectory table once a row
+forces_inline = jit_inline(forces)
 
 
 @jit_borrow
@@ -286,7 +287,7 @@ def rhs(t: float, y: np.ndarray, p: np.ndarray, ph: np.ndarray,
 
     With ``rates`` the diagnostics needed by the event functions are left in ``diag``.
     """
-    dm = _forces_inline(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, rates)
+    dm = forces_inline(t, y, p, ph, cd_mach, cd_val, tab, acc, diag, rates)
     dy[X], dy[Y], dy[Z] = y[VX], y[VY], y[VZ]
     dy[VX], dy[VY], dy[VZ] = acc[0], acc[1], acc[2]
     dy[M] = dm

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from spacerace._jit import jit, jit_borrow, jit_parallel, prange
-from spacerace.kernel.dynamics import forces
+from spacerace.kernel.dynamics import forces, forces_inline
 from spacerace.kernel.events import EV_APOGEE, EV_IMPACT, is_engine_cutoff
 from spacerace.kernel.inputs import NO_SAMPLES
 from spacerace.kernel.layout import (
@@ -110,7 +110,7 @@ def table_row(i: int, out_t: np.ndarray, out_y: np.ndarray, out_phase: np.ndarra
     returned."""
     y = out_y[i]
     t = out_t[i]
-    forces(t, y, p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, diag, False)
+    forces_inline(t, y, p, phases[out_phase[i]], cd_mach, cd_val, tab, acc, diag, False)
     for j in range(D_ACCEL + 1):
         out[j, i] = diag[j]
     w = p[P_OMEGA]
