@@ -107,3 +107,66 @@ def test_a_time_event_is_located_at_its_time(fraction):
                   pk.p, ph, pk.cd_mach, pk.cd_val, pk.tab, np.empty(n), np.empty(3),
                   np.empty(N_DIAG), np.empty(N_EVENTS))
     assert root == pytest.approx(t0 + fraction * h, abs=1e-9)
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.37, 0.6, 0.9, 0.99])
+def test_a_linear_event_is_located_in_three_evaluations(fraction, monkeypatch):
+    """A propellant depletion (mass falling linearly, so a linear event function): the
+    first secant lands on the root within rounding, and the next ones round onto that end
+    of the bracket; moving them half the tolerance in closes the bracket at once, where
+    falling back to the middle bisected for 24-30 evaluations (the V-2's burn-out)."""
+    from spacerace.catalog import load
+    from spacerace.kernel import step
+    from spacerace.kernel.events import EV_DEPLETION, N_EVENTS
+    from spacerace.kernel.inputs import SimOptions
+    from spacerace.kernel.layout import N_DIAG, PH_CURVE, PH_M_EMPTY, PH_THROTTLE, M
+    from spacerace.packing import pack
+
+    pk = pack(*load("v2-london"), SimOptions())
+    # the V-2's last step before burn-out: 4,200 kg at its start, 331 kg burnt in it
+    t0, h, m0, burnt = 64.1374, 2.5415, 4200.0, 330.9
+    ph = pk.phases[0].copy()
+    ph[PH_THROTTLE], ph[PH_CURVE] = 1.0, -1.0  # liquid engines, burning
+    rc = np.zeros((5, pk.y0.size))
+    rc[0] = pk.y0
+    rc[0, M], rc[1, M] = m0, -burnt  # the dense output's mass: m0 - burnt * theta
+    ph[PH_M_EMPTY] = m0 - fraction * burnt
+    calls = []
+    real = step.event_at
+
+    def counted(*args):
+        calls.append(args[2])
+        return real(*args)
+
+    monkeypatch.setattr(step, "event_at", counted)
+    n = pk.y0.size
+    g0, g1 = m0 - ph[PH_M_EMPTY], m0 - burnt - ph[PH_M_EMPTY]
+    locate = getattr(step.locate, "py_func", step.locate)
+    root = locate(EV_DEPLETION, t0, h, g0, g1, np.inf, rc, pk.p, ph, pk.cd_mach, pk.cd_val,
+                  pk.tab, np.empty(n), np.empty(3), np.empty(N_DIAG), np.empty(N_EVENTS))
+    assert root == pytest.approx(t0 + fraction * h, abs=step.event_tolerance(t0, h))
+    assert len(calls) <= 3
+
+
+@pytest.mark.parametrize("knot", [11019.05, 11500.0, 11990.0])
+def test_a_knot_is_placed_just_short_of_it(knot):
+    """A rejected step that crosses a knot is retried to end on the near side of it, within
+    KNOT_TOL of the step: the retried step's stages then see smooth equations (ended on the
+    far side, the bend sat in its last stages and got it rejected again)."""
+    from spacerace.catalog import load
+    from spacerace.constants import WGS84_A
+    from spacerace.kernel.inputs import SimOptions
+    from spacerace.kernel.kinks import BY_ALTITUDE, KNOT_TOL, _place
+    from spacerace.kernel.layout import N_DIAG, X
+    from spacerace.models.earth import geodetic_height
+    from spacerace.packing import pack
+
+    pk = pack(*load("v2-london"), SimOptions())
+    n = pk.y0.size
+    rc = np.zeros((5, n))
+    rc[0, X] = WGS84_A + 10e3  # on the equator, climbing 2 km straight up in the step
+    rc[1, X] = 2e3
+    frac = _place(BY_ALTITUDE, knot, 10e3, 12e3, 30.0, 2.0, rc, pk.p, pk.phases[0],
+                  pk.cd_mach, pk.cd_val, pk.tab, np.empty(n), np.empty(3), np.empty(N_DIAG))
+    alt = geodetic_height(WGS84_A + 10e3 + 2e3 * frac, 0.0, 0.0)
+    assert knot - KNOT_TOL * 2e3 <= alt <= knot
