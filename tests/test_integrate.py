@@ -147,26 +147,3 @@ def test_a_linear_event_is_located_in_three_evaluations(fraction, monkeypatch):
     assert root == pytest.approx(t0 + fraction * h, abs=step.event_tolerance(t0, h))
     assert len(calls) <= 3
 
-
-@pytest.mark.parametrize("knot", [11019.05, 11500.0, 11990.0])
-def test_a_knot_is_placed_just_short_of_it(knot):
-    """A rejected step that crosses a knot is retried to end on the near side of it, within
-    KNOT_TOL of the step: the retried step's stages then see smooth equations (ended on the
-    far side, the bend sat in its last stages and got it rejected again)."""
-    from spacerace.catalog import load
-    from spacerace.constants import WGS84_A
-    from spacerace.kernel.inputs import SimOptions
-    from spacerace.kernel.kinks import BY_ALTITUDE, KNOT_TOL, _place
-    from spacerace.kernel.layout import N_DIAG, X
-    from spacerace.models.earth import geodetic_height
-    from spacerace.packing import pack
-
-    pk = pack(*load("v2-london"), SimOptions())
-    n = pk.y0.size
-    rc = np.zeros((5, n))
-    rc[0, X] = WGS84_A + 10e3  # on the equator, climbing 2 km straight up in the step
-    rc[1, X] = 2e3
-    frac = _place(BY_ALTITUDE, knot, 10e3, 12e3, 30.0, 2.0, rc, pk.p, pk.phases[0],
-                  pk.cd_mach, pk.cd_val, pk.tab, np.empty(n), np.empty(3), np.empty(N_DIAG))
-    alt = geodetic_height(WGS84_A + 10e3 + 2e3 * frac, 0.0, 0.0)
-    assert knot - KNOT_TOL * 2e3 <= alt <= knot

@@ -124,9 +124,9 @@ def geodetic_height_latitude(x: float, y: float, z: float) -> tuple[float, float
 def geodetic_from_ecef(x: float, y: float, z: float) -> tuple[float, float, float]:
     """Geodetic latitude, longitude and height of an Earth-fixed point on WGS-84.
 
-    Two iterations of Bowring's method from his improved start, with tangents instead of
-    trigonometric functions: exact to rounding from -5 km to 40,000 km (within 2e-16 rad
-    and 2e-8 m of a 40-digit solution).
+    Two iterations of Bowring's method from his improved start, with the legs of the
+    reduced latitude instead of trigonometric functions: exact to rounding from -5 km to
+    40,000 km (within 2e-16 rad and 2e-8 m of a 40-digit solution).
 
     Parameters
     ----------
