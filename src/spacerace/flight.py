@@ -106,8 +106,10 @@ def _event_records(pk: Packed, mission: Mission, ev: Events
     phases = mission.phases
     site = mission.site
     vx0, vy0, vz0 = pk.y0[VX:VZ + 1].tolist()
-    records = [EventRecord.of(LIFTOFF, 0.0, site.alt, 0.0, math.hypot(vx0, vy0, vz0),
-                              site.lat, site.lon, 0.0, -1, False, LIFTOFF, True, 0)]
+    records = [EventRecord.of(name=LIFTOFF, t=0.0, altitude=site.alt, speed=0.0,
+                              inertial_speed=math.hypot(vx0, vy0, vz0), lat=site.lat,
+                              lon=site.lon, value=0.0, code=-1, is_cutoff=False, kind=LIFTOFF,
+                              major=True, direction=0)]
     details = [""]
     cut_at, maxq = -1, None
     # plain Python numbers, converted once

@@ -130,8 +130,7 @@ def phase_table(vehicle: Vehicle, mission: Mission) -> np.ndarray:
 def _targets(mission: Mission) -> np.ndarray:
     """Closed-loop targets of each phase: cut-off radius [m], flight-path angle [rad] and
     guidance cycle [s] (NaN rows for open-loop phases)."""
-    out = np.empty((len(mission.phases), 3))
-    out.fill(np.nan)
+    out = np.full((len(mission.phases), 3), np.nan)
     for i, ph in enumerate(mission.phases):
         if ph.is_closed_loop:
             rp, ra = WGS84_A + ph.target_perigee, WGS84_A + ph.target_apogee

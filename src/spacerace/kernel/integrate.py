@@ -113,6 +113,16 @@ def secant_root(ta: float, ga: float, tb: float, gb: float) -> float:
 
 
 @jit
+def secant_inside(ta: float, ga: float, tb: float, gb: float, margin: float) -> float:
+    """The next trial point of a root search on the bracket [ta, tb] (ta < tb, ga gb < 0):
+    the secant's root, kept ``margin`` inside the bracket. A secant that rounding puts on
+    an end (the root within rounding of it) then lands just past the root and closes the
+    bracket, where the middle would start a bisection (measured: 30 evaluations for the
+    V-2's depletion, whose event function is linear in time). The values must be finite."""
+    return min(max(secant_root(ta, ga, tb, gb), ta + margin), tb - margin)
+
+
+@jit
 def illinois_next(ta: float, ga: float, tb: float, gb: float) -> float:
     """Next trial point of a regula-falsi iteration on the bracket [ta, tb] (ga gb < 0):
     the secant's root, or the middle when rounding puts that on or past an end."""

@@ -16,7 +16,7 @@ import numpy as np
 
 from spacerace._jit import jit, jit_borrow
 from spacerace.kernel.dynamics import forces
-from spacerace.kernel.integrate import dense_eval, dense_prepare, illinois_update, secant_root
+from spacerace.kernel.integrate import dense_eval, dense_prepare, illinois_update, secant_inside
 from spacerace.kernel.layout import (
     D_MACH,
     MODE_PITCH_PROGRAM,
@@ -89,10 +89,9 @@ def _place(which: int, knot: float, v0: float, v1: float, t: float, h: float,
     for _ in range(KNOT_ITERATIONS):
         if tb - ta <= KNOT_TOL:
             break
-        # half the tolerance in from each end, as in ``step.locate``: a secant that rounding
-        # put on the end just reached would otherwise fall back to the middle, and the six
-        # rounds could end with the near end still at the step's start
-        tm = min(max(secant_root(ta, ga, tb, gb), ta + 0.5 * KNOT_TOL), tb - 0.5 * KNOT_TOL)
+        # as the events are located (the middle instead could leave the near end at the
+        # step's start after the six rounds: 23 of 2,000 knots of a straight climb lost)
+        tm = secant_inside(ta, ga, tb, gb, 0.5 * KNOT_TOL)
         dense_eval(rc, tm, ys)
         if which == BY_ALTITUDE:
             gm = geodetic_height(ys[X], ys[Y], ys[Z]) - knot

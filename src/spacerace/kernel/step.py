@@ -19,7 +19,7 @@ from spacerace.kernel.integrate import (
     dense_eval,
     illinois_next,
     illinois_update,
-    secant_root,
+    secant_inside,
     stage_state,
 )
 
@@ -79,11 +79,8 @@ def locate(code: int, t0: float, h: float, g0: float, g1: float, t_stop: float,
             break
         if ta > t_stop:
             return np.inf
-        # a secant on an end (the root within rounding of it) moves half the tolerance in,
-        # which closes the bracket; the middle instead would start a bisection (measured:
-        # 30 evaluations for the V-2's depletion, whose event function is linear in time).
-        # The values are finite: an infinite event function never counts as crossed.
-        tm = min(max(secant_root(ta, ga, tb, gb), ta + 0.5 * tol), tb - 0.5 * tol)
+        # finite values: an infinite event function never counts as crossed
+        tm = secant_inside(ta, ga, tb, gb, 0.5 * tol)
         event_at((tm - t0) / h, rc, tm, p, ph, cd_mach, cd_val, tab,
                   ys, acc, diag, g)
         gm = g[code]
